@@ -1,0 +1,43 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   creates .venv, installs burdenshare, runs the demo on the embedded real data
+#   make test   creates .venv if needed, installs, runs the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
+DEMO_OUT ?= demo_output
+
+.PHONY: demo test install lint bench samples clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/burdenshare demo --out $(DEMO_OUT)
+
+lint: install
+	$(BIN)/ruff check burdenshare tests benchmarks data_samples
+	$(BIN)/lint-imports
+
+test: install lint
+	$(BIN)/python -m pytest -p no:cacheprovider -q
+
+bench: install
+	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_compare.py
+
+# re-derive data_samples/ from ../shared/data (not needed for demo or test)
+samples: install
+	$(BIN)/python data_samples/derive.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info

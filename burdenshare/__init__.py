@@ -1,0 +1,62 @@
+"""burdenshare: measure burden- and responsibility-sharing in refugee protection.
+
+The public API is exactly ``__all__``. Heavy optional dependencies (altair, ipywidgets,
+great_tables, vl_convert) are never imported here.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    BurdenshareError,
+    DataValidationError,
+    EstimatorError,
+    ExportError,
+    ParameterError,
+    RegistryError,
+)
+from ._version import __version__
+from .compare import Comparison, compare
+from .data import Dataset, Source
+from .estimators.base import Estimator, EstimatorBase
+from .estimators.relative_burden import (
+    HostingConcentration,
+    OneInN,
+    RefugeesPer1000,
+    RefugeesPer1000Km2,
+    RefugeesPerGdpPppPerCapita,
+    RelativeEffort,
+)
+from .io import load_sample, read_observations, sample_path
+from .registry import available as available_estimators
+from .registry import get as get_estimator
+from .results import Computation, Provenance, Result
+
+__all__ = [
+    "__version__",
+    "BurdenshareError",
+    "DataValidationError",
+    "EstimatorError",
+    "ExportError",
+    "ParameterError",
+    "RegistryError",
+    "Comparison",
+    "compare",
+    "Dataset",
+    "Source",
+    "Estimator",
+    "EstimatorBase",
+    "HostingConcentration",
+    "OneInN",
+    "RefugeesPer1000",
+    "RefugeesPer1000Km2",
+    "RefugeesPerGdpPppPerCapita",
+    "RelativeEffort",
+    "load_sample",
+    "read_observations",
+    "sample_path",
+    "available_estimators",
+    "get_estimator",
+    "Computation",
+    "Provenance",
+    "Result",
+]

@@ -1,0 +1,276 @@
+"""Command-line interface ``burdenshare`` (a contract: scripts and checks rely on it).
+
+Exit codes: 0 ok, 2 usage, 3 invalid data, 4 estimator failed. User errors print one readable
+message, never a traceback (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_USAGE, EXIT_DATA, EXIT_ESTIMATOR = 0, 2, 3, 4
+
+
+class _Usage(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="burdenshare",
+        description="Measure burden- and responsibility-sharing in refugee protection.",
+    )
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    sub.add_parser("estimators", help="list estimators (name, quantity, unit, summary)")
+    sub.add_parser("indicators", help="list the indicator vocabulary")
+    v = sub.add_parser("validate", help="check observation files; list every problem")
+    v.add_argument("files", nargs="+", metavar="FILE")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--data", action="append", default=[], metavar="FILE",
+                        help="observation file (repeatable); default: the embedded samples")
+        sp.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                        dest="params", help="estimator parameter (repeatable)")
+        sp.add_argument("--countries", metavar="ISO3,...", help="keep only these codes")
+        sp.add_argument("--years", metavar="A-B", help="keep only these years (A-B or A)")
+        sp.add_argument("--out", required=True, metavar="FILE",
+                        help="output file: .csv, .xlsx, .parquet or .json")
+
+    r = sub.add_parser("run", help="run one estimator")
+    r.add_argument("name")
+    common(r)
+    c = sub.add_parser("compare", help="run several estimators on the same data")
+    c.add_argument("names", nargs="+", metavar="NAME")
+    common(c)
+    d = sub.add_parser("demo", help="all built-ins on the latest complete year of the samples")
+    d.add_argument("--out", default="demo_output", metavar="DIR")
+    return p
+
+
+def _years(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    parts = text.split("-")
+    try:
+        if len(parts) == 1:
+            y = int(parts[0])
+            return (y, y)
+        if len(parts) == 2:
+            a, b = int(parts[0]), int(parts[1])
+            if a > b:
+                raise _Usage(f"--years {text}: the first year is after the last")
+            return (a, b)
+    except ValueError:
+        pass
+    raise _Usage(f"--years {text!r}: write a year (2024) or a range (2010-2024)")
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from .data import Dataset
+    from .io import load_sample, read_observations
+
+    data = (Dataset.concat([read_observations(f) for f in args.data]) if args.data
+            else load_sample())
+    years = _years(args.years)
+    countries = [c.strip() for c in args.countries.split(",")] if args.countries else None
+    if years or countries:
+        data = data.select(iso3=countries, years=years)
+    return data
+
+
+def _params(cls: type, items: Sequence[str]) -> dict[str, Any]:
+    from .estimators.base import parse_param
+
+    out = {}
+    for it in items:
+        if "=" not in it:
+            raise _Usage(f"--set {it!r}: write PARAM=VALUE")
+        k, v = it.split("=", 1)
+        out[k.strip()] = parse_param(cls, k.strip(), v)
+    return out
+
+
+def _cmd_estimators() -> int:
+    from .registry import available, get
+
+    rows = []
+    for name, info in available().items():
+        try:
+            cls = get(name)
+            rows.append((name, cls.quantity, cls.unit, cls.summary, info.distribution))
+        except Exception as err:  # a broken plugin is listed, not fatal
+            rows.append((name, "?", "?", f"(failed to load: {err})", info.distribution))
+    w = max(len(r[0]) for r in rows)
+    wq = max(len(r[1]) for r in rows)
+    for name, q, unit, summary, dist in rows:
+        extra = "" if dist == "burdenshare" else f"  [{dist}]"
+        print(f"{name:<{w}}  {q:<{wq}}  {summary} ({unit}){extra}")
+    return EXIT_OK
+
+
+def _cmd_indicators() -> int:
+    from .indicators import VOCABULARY
+
+    w = max(len(n) for n in VOCABULARY)
+    for name, ind in VOCABULARY.items():
+        flag = " [dyadic]" if ind.dyadic else ""
+        print(f"{name:<{w}}  {ind.unit}{flag}")
+    return EXIT_OK
+
+
+def _cmd_validate(files: Sequence[str]) -> int:
+    from ._errors import DataValidationError
+    from .io import read_observations
+
+    bad = 0
+    for f in files:
+        try:
+            ds = read_observations(f)
+        except DataValidationError as err:
+            bad += 1
+            failures = err.failures
+            if failures is None:
+                print(f"{f}: {err}")
+                continue
+            print(f"{f}: {len(failures)} problem(s)")
+            for r in failures.itertuples(index=False):
+                where = f"line {r.line}" if r.line is not None and r.line == r.line else "file"
+                val = "" if r.value is None or r.value != r.value else f" {r.value!r}"
+                print(f"  {where}, column '{r.column}':{val} {r.reason} [{r.check}]")
+        else:
+            print(f"{f}: OK ({len(ds):,} observations, {len(ds.indicators)} indicators, "
+                  f"fingerprint {ds.fingerprint[:12]})")
+    return EXIT_DATA if bad else EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .export import write_result
+    from .registry import get
+
+    cls = get(args.name)
+    est = cls(**_params(cls, args.params))
+    data = _load(args)
+    try:
+        res = est.estimate(data)
+    except Exception as err:
+        return _estimator_failed(args.name, err, args.debug)
+    paths = write_result(res, args.out)
+    print(f"{args.name}: {len(res.estimates):,} estimates, {len(res.excluded):,} excluded "
+          f"observations -> {', '.join(str(p) for p in paths)}")
+    return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare
+    from .export import write_comparison
+    from .registry import get
+
+    if args.params and len(args.names) > 1:
+        # parameters apply to every estimator that has them
+        pass
+    ests = {}
+    for n in args.names:
+        cls = get(n)
+        mine = [s for s in args.params if s.split("=", 1)[0].strip() in
+                {f for f in getattr(cls, "__dataclass_fields__", {})}]
+        ests[n] = cls(**_params(cls, mine))
+    unknown = [s for s in args.params if not any(
+        s.split("=", 1)[0].strip() in getattr(get(n), "__dataclass_fields__", {}) for n in args.names)]
+    if unknown:
+        raise _Usage(f"--set {unknown[0]!r}: no chosen estimator has that parameter")
+    data = _load(args)
+    try:
+        comp = compare(ests, data)
+    except Exception as err:
+        return _estimator_failed(", ".join(args.names), err, args.debug)
+    paths = write_comparison(comp, args.out)
+    print(f"compared {len(comp.results)} methods: {len(comp.long):,} estimates -> "
+          f"{', '.join(str(p) for p in paths)}")
+    return EXIT_OK
+
+
+def _estimator_failed(name: str, err: Exception, debug: bool) -> int:
+    if debug:
+        raise err
+    print(f"burdenshare: estimator {name} failed: {err}", file=sys.stderr)
+    return EXIT_ESTIMATOR
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    run_demo(Path(args.out))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``burdenshare`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit code.
+    """
+    from ._errors import (
+        DataValidationError,
+        EstimatorError,
+        ExportError,
+        ParameterError,
+        RegistryError,
+    )
+
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse prints its own message
+        return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
+    try:
+        if args.command == "estimators":
+            return _cmd_estimators()
+        if args.command == "indicators":
+            return _cmd_indicators()
+        if args.command == "validate":
+            return _cmd_validate(args.files)
+        if args.command == "run":
+            return _cmd_run(args)
+        if args.command == "compare":
+            return _cmd_compare(args)
+        if args.command == "demo":
+            return _cmd_demo(args)
+    except (_Usage, ParameterError, RegistryError, ExportError) as err:
+        if args.debug:
+            raise
+        print(f"burdenshare: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except DataValidationError as err:
+        if args.debug:
+            raise
+        print(f"burdenshare: invalid data: {err}", file=sys.stderr)
+        return EXIT_DATA
+    except FileNotFoundError as err:
+        if args.debug:
+            raise
+        print(f"burdenshare: {err}", file=sys.stderr)
+        return EXIT_DATA
+    except EstimatorError as err:
+        if args.debug:
+            raise
+        print(f"burdenshare: estimator failed: {err}", file=sys.stderr)
+        return EXIT_ESTIMATOR
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,557 @@
+"""The estimator protocol, the frozen-dataclass convenience base and its parameter checks.
+
+An estimator is a small immutable object: its parameters are dataclass fields, validated on
+construction; ``estimate(data)`` is pure (it never mutates ``data`` and never touches global
+random state) and returns a frozen :class:`~burdenshare.results.Result` with provenance.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import platform
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+
+from .._errors import EstimatorError, ParameterError
+from .._version import __version__
+from ..data import Dataset
+from ..results import (
+    Computation,
+    Provenance,
+    Result,
+    _estimates_dtypes,
+    _exclusions_dtypes,
+)
+from ..schemas import (
+    ESTIMATE_KEY,
+    UNCERTAINTY_METHODS,
+    EstimateSchema,
+    ExclusionSchema,
+    validate_lazily,
+)
+
+__all__ = ["Estimator", "EstimatorBase", "Ledger", "parse_param", "param_specs"]
+
+_DEPENDENCIES = ("numpy", "pandas", "pandera", "scipy", "statsmodels", "linearmodels")
+
+
+@runtime_checkable
+class Estimator(Protocol):
+    """What burdenshare needs from an estimator (plugins need not inherit anything).
+
+    Class attributes: ``name`` (registry key), ``version`` (of the method: bump it whenever numbers
+    can change), ``quantity`` and ``unit`` of the main output, ``requires`` (indicators needed),
+    ``reference`` (methodology page) and ``summary`` (one line).
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    quantity: ClassVar[str]
+    unit: ClassVar[str]
+    requires: ClassVar[frozenset[str]]
+    reference: ClassVar[str]
+    summary: ClassVar[str]
+
+    def get_params(self) -> dict[str, Any]:
+        """Return every parameter, JSON-serialisable."""
+        ...
+
+    def estimate(self, data: Dataset) -> Result:
+        """Estimate on ``data`` and return a frozen Result."""
+        ...
+
+
+PROTOCOL_MEMBERS = ("name", "version", "quantity", "unit", "requires", "reference", "summary",
+                    "get_params", "estimate")
+
+
+@lru_cache(maxsize=1)
+def _dependency_versions() -> Mapping[str, str]:
+    out = {}
+    for dist in _DEPENDENCIES:
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return types.MappingProxyType(out)
+
+
+# --------------------------------------------------------------------------- parameter types
+@dataclass(frozen=True)
+class ParamSpec:
+    """Description of one estimator parameter (used by the CLI, widgets and docs)."""
+
+    name: str
+    annotation: Any
+    default: Any
+    doc: str
+    choices: tuple[Any, ...] | None
+    bounds: Mapping[str, float]
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, include_extras=True)
+
+
+def param_specs(cls: type) -> list[ParamSpec]:
+    """Return the parameter specifications of an estimator class (dataclass fields).
+
+    Parameters
+    ----------
+    cls : type
+        A dataclass estimator class.
+
+    Returns
+    -------
+    list of ParamSpec
+    """
+    hints = _hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        ann = hints.get(f.name, Any)
+        default = f.default if f.default is not dataclasses.MISSING else None
+        choices = None
+        if typing.get_origin(ann) is Literal:
+            choices = typing.get_args(ann)
+        elem = f.metadata.get("choices")
+        out.append(ParamSpec(f.name, ann, default, f.metadata.get("doc", ""),
+                             choices if choices is not None else (tuple(elem) if elem else None),
+                             {k: f.metadata[k] for k in ("ge", "gt", "le", "lt") if k in f.metadata}))
+    return out
+
+
+def _is_optional(ann: Any) -> tuple[bool, Any]:
+    origin = typing.get_origin(ann)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        if len(args) < len(typing.get_args(ann)):
+            return True, args[0] if len(args) == 1 else typing.Union.__getitem__(tuple(args))
+    return False, ann
+
+
+def _coerce(name: str, value: Any, ann: Any) -> Any:
+    """Check ``value`` against annotation ``ann`` and return its canonical form (lists→tuples)."""
+    optional, inner = _is_optional(ann)
+    if value is None:
+        if optional:
+            return None
+        raise ParameterError(f"parameter {name!r} may not be None")
+    ann = inner
+    origin = typing.get_origin(ann)
+    if origin is Literal:
+        allowed = typing.get_args(ann)
+        if value not in allowed:
+            raise ParameterError(
+                f"parameter {name!r} = {value!r} is not allowed; choose one of "
+                + ", ".join(repr(a) for a in allowed))
+        return value
+    if ann is bool:
+        if not isinstance(value, (bool, np.bool_)):
+            raise ParameterError(f"parameter {name!r} = {value!r} must be true or false")
+        return bool(value)
+    if ann is int:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ParameterError(f"parameter {name!r} = {value!r} must be a whole number")
+        return int(value)
+    if ann is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ParameterError(f"parameter {name!r} = {value!r} must be a number")
+        v = float(value)
+        if not np.isfinite(v):
+            raise ParameterError(f"parameter {name!r} = {value!r} must be finite")
+        return v
+    if ann is str:
+        if not isinstance(value, str):
+            raise ParameterError(f"parameter {name!r} = {value!r} must be text")
+        return value
+    if origin is tuple:
+        args = typing.get_args(ann)
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            raise ParameterError(f"parameter {name!r} = {value!r} must be a list")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(f"{name}[{i}]", v, args[0]) for i, v in enumerate(value))
+        if len(args) != len(value):
+            raise ParameterError(f"parameter {name!r} = {value!r} must have {len(args)} items")
+        return tuple(_coerce(f"{name}[{i}]", v, a) for i, (v, a) in enumerate(zip(args, value)))
+    if ann is Any:
+        return value
+    raise TypeError(f"unsupported parameter annotation for {name!r}: {ann!r}")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def parse_param(cls: type, name: str, text: str) -> Any:
+    """Parse a parameter value given as text (CLI ``--set name=value``) by the field's type.
+
+    Lists are comma-separated; nested lists use ``;`` between items and ``+`` inside them
+    (``refugees;refugees+oip``); pairs use ``:`` (``population:0.5,gdp_usd_current:0.5``).
+    ``none`` gives None for optional parameters.
+
+    Parameters
+    ----------
+    cls : type
+        Estimator class.
+    name : str
+        Parameter name.
+    text : str
+        Value as text.
+
+    Returns
+    -------
+    object
+        The parsed value (validated later by the class constructor).
+    """
+    specs = {s.name: s for s in param_specs(cls)}
+    if name not in specs:
+        raise ParameterError(
+            f"{getattr(cls, 'name', cls.__name__)} has no parameter {name!r}; parameters: "
+            + ", ".join(sorted(specs)))
+    return _parse_text(name, text, specs[name].annotation)
+
+
+def _parse_text(name: str, text: str, ann: Any) -> Any:
+    optional, inner = _is_optional(ann)
+    if optional and text.strip().lower() in ("none", "null", ""):
+        return None
+    ann = inner
+    origin = typing.get_origin(ann)
+    if origin is Literal:
+        allowed = typing.get_args(ann)
+        for a in allowed:
+            if str(a) == text:
+                return a
+        return text
+    if ann is bool:
+        low = text.strip().lower()
+        if low in ("true", "yes", "1", "on"):
+            return True
+        if low in ("false", "no", "0", "off"):
+            return False
+        raise ParameterError(f"parameter {name!r} = {text!r} must be true or false")
+    if ann is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ParameterError(f"parameter {name!r} = {text!r} must be a whole number") from None
+    if ann is float:
+        try:
+            return float(text)
+        except ValueError:
+            raise ParameterError(f"parameter {name!r} = {text!r} must be a number") from None
+    if ann is str:
+        return text
+    if origin is tuple:
+        args = typing.get_args(ann)
+        if len(args) == 2 and args[1] is Ellipsis:
+            elem = args[0]
+            if typing.get_origin(elem) is tuple:
+                eargs = typing.get_args(elem)
+                if len(eargs) == 2 and eargs[1] is not Ellipsis:  # pairs a:b
+                    items = [t for t in text.split(",") if t.strip()]
+                    out = []
+                    for it in items:
+                        if ":" not in it:
+                            raise ParameterError(f"parameter {name!r}: {it!r} must be name:value")
+                        k, v = it.split(":", 1)
+                        out.append((_parse_text(name, k.strip(), eargs[0]),
+                                     _parse_text(name, v.strip(), eargs[1])))
+                    return tuple(out)
+                return tuple(tuple(_parse_text(name, x.strip(), eargs[0]) for x in part.split("+"))
+                             for part in text.split(";") if part.strip())
+            return tuple(_parse_text(name, x.strip(), elem) for x in text.split(",") if x.strip())
+    raise ParameterError(f"parameter {name!r} cannot be set from text")
+
+
+# --------------------------------------------------------------------------- the base class
+@dataclass(frozen=True, kw_only=True)
+class EstimatorBase:
+    """Convenience base: a frozen dataclass whose fields are the parameters.
+
+    Subclasses set the class attributes and implement ``_compute(data) -> Computation``. Field
+    ``metadata`` may carry ``doc`` (one line), bounds ``ge``/``gt``/``le``/``lt`` and
+    ``choices`` (allowed items of a list parameter).
+    """
+
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = "0"
+    quantity: ClassVar[str] = ""
+    unit: ClassVar[str] = ""
+    requires: ClassVar[frozenset[str]] = frozenset()
+    reference: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        hints = _hints(type(self))
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            ann = hints.get(f.name, Any)
+            canon = _coerce(f.name, value, ann)
+            for key, op, word in (("ge", np.greater_equal, "at least"), ("gt", np.greater, "above"),
+                                  ("le", np.less_equal, "at most"), ("lt", np.less, "below")):
+                if key in f.metadata and canon is not None and not op(canon, f.metadata[key]):
+                    raise ParameterError(
+                        f"parameter {f.name!r} = {value!r} must be {word} {f.metadata[key]}")
+            choices = f.metadata.get("choices")
+            if choices and canon is not None:
+                flat = _flatten(canon)
+                bad = [v for v in flat if v not in choices]
+                if bad:
+                    raise ParameterError(
+                        f"parameter {f.name!r} = {_jsonable(canon)!r}: {bad[0]!r} is not allowed; "
+                        f"allowed items: {', '.join(map(repr, choices))}")
+            if canon is not value:
+                object.__setattr__(self, f.name, canon)
+        self._validate()
+
+    def _validate(self) -> None:
+        """Hook for checks across parameters; raise :class:`ParameterError`."""
+
+    # ---- parameters
+    def get_params(self) -> dict[str, Any]:
+        """Return every parameter as JSON-serialisable values (lists for tuples).
+
+        Returns
+        -------
+        dict
+        """
+        return {f.name: _jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def with_params(self, **changes: Any) -> EstimatorBase:
+        """Return a copy with some parameters changed (validated again).
+
+        Parameters
+        ----------
+        **changes
+            Parameter names and new values.
+
+        Returns
+        -------
+        EstimatorBase
+            A new estimator; this one is unchanged.
+        """
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - names)
+        if unknown:
+            raise ParameterError(f"{self.name} has no parameter(s) {unknown}; parameters: {sorted(names)}")
+        return dataclasses.replace(self, **changes)
+
+    def inputs(self) -> frozenset[str]:
+        """Indicators this instance needs (may depend on parameters); ``requires`` by default."""
+        return self.requires
+
+    # ---- estimation (template method)
+    def estimate(self, data: Dataset) -> Result:
+        """Estimate on ``data``.
+
+        Parameters
+        ----------
+        data : Dataset
+
+        Returns
+        -------
+        Result
+
+        Raises
+        ------
+        EstimatorError
+            If an indicator this estimator needs is absent, or the estimator failed.
+        """
+        if not isinstance(data, Dataset):
+            raise TypeError(
+                f"{self.name}.estimate() takes a burdenshare Dataset, not {type(data).__name__}; "
+                "build one with burdenshare.Dataset.from_frame or burdenshare.read_observations")
+        needed = self.inputs()
+        missing = sorted(needed - set(data.indicators))
+        if missing:
+            raise EstimatorError(
+                f"{self.name} needs indicator(s) {', '.join(missing)}, which the data do not "
+                f"contain (it has: {', '.join(data.indicators) or 'none'}); add a file with them "
+                "(--data) or use the embedded samples")
+        comp = self._compute(data)
+        return finish_result(self, data, comp)
+
+    def _compute(self, data: Dataset) -> Computation:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _flatten(v: Any) -> list[Any]:
+    if isinstance(v, tuple):
+        out: list[Any] = []
+        for x in v:
+            out.extend(_flatten(x))
+        return out
+    return [v]
+
+
+def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
+    """Validate a :class:`Computation`, attach provenance and return a :class:`Result`.
+
+    Used by :class:`EstimatorBase`; plugin authors who do not inherit can call it too.
+
+    Parameters
+    ----------
+    est : Estimator
+    data : Dataset
+    comp : Computation
+
+    Returns
+    -------
+    Result
+    """
+    name = getattr(est, "name", type(est).__name__)
+    if comp.uncertainty_method not in UNCERTAINTY_METHODS:
+        raise EstimatorError(f"{name}: uncertainty_method {comp.uncertainty_method!r} is not one of "
+                             f"{UNCERTAINTY_METHODS}")
+    try:
+        estimates = _estimates_dtypes(comp.estimates)
+        excluded = _exclusions_dtypes(comp.excluded)
+    except KeyError as err:
+        raise EstimatorError(f"{name} returned a frame without column {err}") from err
+    estimates = estimates.sort_values(list(ESTIMATE_KEY), kind="mergesort",
+                                      na_position="first").reset_index(drop=True)
+    excluded = excluded.sort_values(["indicator", "iso3", "year", "source", "reason"],
+                                    kind="mergesort", na_position="first").reset_index(drop=True)
+    for schema, frame, what in ((EstimateSchema, estimates, "estimates"),
+                                (ExclusionSchema, excluded, "excluded")):
+        cases = validate_lazily(schema, frame)
+        if cases is not None:
+            first = cases.iloc[0]
+            raise EstimatorError(
+                f"{name} produced invalid {what}: {len(cases)} failure(s), e.g. column "
+                f"{first['column']!r} check {first['check']!r} value {first['failure_case']!r}")
+    needed = sorted(est.inputs()) if hasattr(est, "inputs") else sorted(est.requires)
+    used_sources = sorted(set(data.observations.loc[
+        data.observations["indicator"].isin(needed), "source"]))
+    params = est.get_params()
+    diagnostics = dict(comp.diagnostics)
+    diagnostics.setdefault("main_quantity", getattr(est, "quantity", ""))
+    prov = Provenance(
+        estimator=name,
+        estimator_class=f"{type(est).__module__}:{type(est).__qualname__}",
+        estimator_version=str(getattr(est, "version", "")),
+        params=types.MappingProxyType(dict(params)),
+        seed=params.get("seed"),
+        data_fingerprint=data.fingerprint,
+        data_lineage=tuple(data.lineage),
+        sources=tuple(types.MappingProxyType(data.sources[s].to_dict()) for s in used_sources
+                      if s in data.sources),
+        package_version=__version__,
+        dependencies=_dependency_versions(),
+        python_version=platform.python_version(),
+        reference=str(getattr(est, "reference", "")),
+        created_utc=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    )
+    return Result(
+        estimates=estimates,
+        excluded=excluded,
+        assumptions=tuple(comp.assumptions),
+        diagnostics=types.MappingProxyType(diagnostics),
+        uncertainty_method=comp.uncertainty_method,
+        provenance=prov,
+    )
+
+
+# --------------------------------------------------------------------------- accounting
+class Ledger:
+    """Bookkeeping of the input observations an estimator needs: each is used or excluded, once.
+
+    Parameters
+    ----------
+    data : Dataset
+    indicators : iterable of str
+        Indicators the estimator needs.
+    sources : mapping indicator -> source id or None
+        Which source to use where an indicator comes from several; observations of other
+        sources are excluded as ``other_source``. With None and several sources, an
+        :class:`EstimatorError` asks the user to choose (no implicit preference).
+    """
+
+    def __init__(self, data: Dataset, indicators: typing.Iterable[str],
+                 sources: Mapping[str, str | None] | None = None, *, owner: str = "") -> None:
+        inds = sorted(set(indicators))
+        obs = data.observations
+        self.frame = obs[obs["indicator"].isin(inds)].reset_index(drop=True)
+        self.frame["_row"] = np.arange(len(self.frame))
+        n = len(self.frame)
+        self._status = np.full(n, "", dtype=object)
+        self._detail = np.full(n, "", dtype=object)
+        self.chosen_source: dict[str, str | None] = {}
+        for ind in inds:
+            rows = self.frame[self.frame["indicator"] == ind]
+            srcs = sorted(set(rows["source"]))
+            want = (sources or {}).get(ind)
+            if want is None and len(srcs) > 1:
+                raise EstimatorError(
+                    f"{owner}: indicator {ind!r} is given by several sources ({', '.join(srcs)}); "
+                    f"choose one with the parameter {ind}_source")
+            if want is not None and want not in srcs:
+                raise EstimatorError(
+                    f"{owner}: no {ind!r} observations from source {want!r} (available: "
+                    f"{', '.join(srcs) or 'none'})")
+            self.chosen_source[ind] = want or (srcs[0] if srcs else None)
+            if want is not None:
+                other = rows["_row"][rows["source"] != want].to_numpy()
+                self.exclude(other, "other_source", f"{ind}_source={want!r}")
+
+    def active(self) -> pd.DataFrame:
+        """Rows not yet used or excluded."""
+        return self.frame[self._status == ""]
+
+    def exclude(self, rows: Any, reason: str, detail: Any) -> None:
+        """Exclude rows (by ``_row`` id) with a reason; rows already settled keep theirs."""
+        rows = np.asarray(rows, dtype=int)
+        if rows.size == 0:
+            return
+        if isinstance(detail, str):
+            det = np.full(rows.size, detail, dtype=object)
+        else:
+            det = np.asarray(list(detail), dtype=object)
+        free = self._status[rows] == ""
+        self._status[rows[free]] = reason
+        self._detail[rows[free]] = det[free]
+
+    def use(self, rows: Any) -> None:
+        """Mark rows as used."""
+        rows = np.asarray(rows, dtype=int)
+        free = rows[self._status[rows] == ""]
+        self._status[free] = "used"
+
+    @property
+    def n_used(self) -> int:
+        """Observations used."""
+        return int((self._status == "used").sum())
+
+    def excluded_frame(self) -> pd.DataFrame:
+        """All excluded rows as an exclusions frame; raises if any row is unaccounted for."""
+        open_rows = self._status == ""
+        if open_rows.any():
+            sample = self.frame[open_rows].head(3)[["iso3", "year", "indicator"]].to_dict("records")
+            raise EstimatorError(f"internal accounting error: {int(open_rows.sum())} observations "
+                                 f"neither used nor excluded, e.g. {sample}")
+        mask = self._status != "used"
+        sub = self.frame[mask]
+        return pd.DataFrame(
+            {
+                "iso3": sub["iso3"].to_numpy(),
+                "counterpart_iso3": sub["counterpart_iso3"].to_numpy(),
+                "year": sub["year"].to_numpy(),
+                "indicator": sub["indicator"].to_numpy(),
+                "source": sub["source"].to_numpy(),
+                "value": sub["value"].to_numpy(),
+                "reason": self._status[mask],
+                "detail": self._detail[mask].astype(str),
+            }
+        )

@@ -1,0 +1,211 @@
+"""Files in, :class:`~burdenshare.data.Dataset` out: user files (CSV, XLSX, Parquet) and the
+embedded samples.
+
+Every reader keeps the line of each row so that validation errors say "file, line, column,
+value, rule". Code columns are read as text with ``keep_default_na=False`` (Namibia's ``NA``
+stays ``NA``); only the ``value`` column knows missing tokens.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ._errors import DataValidationError
+from ._resources import samples_dir
+from .data import Dataset, Source
+from .schemas import OBSERVATION_COLUMNS
+
+__all__ = ["read_observations", "read_sources", "load_sample", "sample_path", "sample_files"]
+
+_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".parquet")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for s in (".csv.gz", ".csv", ".xlsx", ".parquet"):
+        if name.endswith(s):
+            return s
+    return path.suffix.lower()
+
+
+def read_sources(path: str | Path) -> dict[str, Source]:
+    """Read a ``sources.json`` file: an object keyed by source id.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    dict of str to Source
+
+    Raises
+    ------
+    DataValidationError
+        If the file is not valid JSON or a record lacks ``title`` or ``publisher``.
+    """
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise DataValidationError(f"{path}, line {err.lineno}: not valid JSON ({err.msg})") from err
+    if not isinstance(raw, dict):
+        raise DataValidationError(f"{path}: expected a JSON object keyed by source id")
+    out = {}
+    allowed = set(Source.__dataclass_fields__)
+    for key, rec in raw.items():
+        if not isinstance(rec, dict):
+            raise DataValidationError(f"{path}: source {key!r} is not an object")
+        unknown = set(rec) - allowed
+        if unknown:
+            raise DataValidationError(f"{path}: source {key!r} has unknown field(s) {sorted(unknown)}")
+        for need in ("title", "publisher"):
+            if not rec.get(need):
+                raise DataValidationError(f"{path}: source {key!r} lacks {need!r}")
+        out[key] = Source(**{"id": key, **{k: str(v) for k, v in rec.items() if k != "id"}})
+    return out
+
+
+def _placeholder_sources(ids: Iterable[str], path: Path) -> dict[str, Source]:
+    return {
+        i: Source(
+            id=i,
+            title=i,
+            publisher="not documented",
+            derivation=f"read from {path.name}; no sources.json was given, so publisher, "
+            "licence and vintage are not documented",
+        )
+        for i in ids
+    }
+
+
+def read_observations(
+    path: str | Path,
+    sources: Mapping[str, Source] | str | Path | None = None,
+    *,
+    sheet: str | int = 0,
+) -> Dataset:
+    """Read a user file of observations into a validated :class:`Dataset`.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv`` (optionally ``.csv.gz``), ``.xlsx`` or ``.parquet`` with the columns
+        ``iso3, year, indicator, value, unit, source`` and optionally ``counterpart_iso3``.
+    sources : mapping, or path of a sources.json, optional
+        Source records. By default ``<file>.sources.json`` or ``sources.json`` beside the file is
+        used if present; otherwise each source id gets a record marked "not documented".
+    sheet : str or int
+        Sheet to read from an ``.xlsx`` file.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataValidationError
+        Every problem, each with file, line, column, value and the rule broken.
+    FileNotFoundError
+        If the file does not exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    suffix = _suffix(path)
+    if suffix in (".csv", ".csv.gz"):
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
+                             encoding="utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise DataValidationError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+        except pd.errors.ParserError as err:
+            raise DataValidationError(f"{path}: not a readable CSV file ({err})") from err
+        lines = [i + 2 for i in range(len(df))]  # line 1 is the header
+    elif suffix == ".xlsx":
+        df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[])
+        lines = [i + 2 for i in range(len(df))]  # Excel row numbers (row 1 = header)
+    elif suffix == ".parquet":
+        df = pd.read_parquet(path)
+        lines = [i + 1 for i in range(len(df))]  # 1-based row number
+    else:
+        raise DataValidationError(
+            f"{path}: unsupported file type {suffix!r}; use one of {', '.join(_SUFFIXES)}")
+    df.columns = [str(c) for c in df.columns]
+    if isinstance(sources, (str, Path)):
+        srcs: Mapping[str, Source] = read_sources(sources)
+    elif sources is not None:
+        srcs = sources
+    else:
+        side = [path.with_name(path.name + ".sources.json"), path.with_name("sources.json")]
+        found = next((p for p in side if p.exists()), None)
+        if found is not None:
+            srcs = read_sources(found)
+        else:
+            ids = sorted({str(s) for s in df.get("source", pd.Series(dtype=str)) if str(s).strip()})
+            srcs = _placeholder_sources(ids, path)
+    return Dataset.from_frame(df, srcs, origin=str(path), lines=lines)
+
+
+def sample_path(name: str = "") -> Path:
+    """Return the path of the embedded sample folder, or of one file in it.
+
+    Parameters
+    ----------
+    name : str, optional
+        File name inside ``data_samples/`` (e.g. ``"wdi.csv.gz"``).
+
+    Returns
+    -------
+    Path
+    """
+    base = samples_dir()
+    if not name:
+        return base
+    p = base / name
+    if not p.exists():
+        raise FileNotFoundError(f"no sample file {name!r}; available: {[f.name for f in sample_files()]}")
+    return p
+
+
+def sample_files() -> list[Path]:
+    """Return the observation files of the embedded samples, sorted by name."""
+    out = []
+    for p in sorted(samples_dir().iterdir()):
+        if not p.name.endswith((".csv", ".csv.gz")):
+            continue
+        header = pd.read_csv(p, nrows=0).columns
+        if tuple(header) == OBSERVATION_COLUMNS:
+            out.append(p)
+    return out
+
+
+def load_sample(names: Sequence[str] | None = None) -> Dataset:
+    """Load the embedded real-data samples (UNHCR, World Bank) as one :class:`Dataset`.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Observation files to load (e.g. ``["unhcr_population.csv.gz", "wdi.csv.gz"]``); all by
+        default. ``data_samples/README.md`` documents each file's source, licence and derivation.
+
+    Returns
+    -------
+    Dataset
+    """
+    files = sample_files()
+    if names is not None:
+        by_name = {f.name: f for f in files}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise FileNotFoundError(f"no sample file(s) {missing}; available: {sorted(by_name)}")
+        files = [by_name[n] for n in names]
+    sources = read_sources(samples_dir() / "sources.json")
+    parts = [read_observations(f, sources) for f in files]
+    ds = Dataset.concat(parts)
+    return Dataset(ds.observations, ds.sources, ds.fingerprint,
+                   origin="burdenshare embedded samples", lineage=())

@@ -1,0 +1,233 @@
+"""Estimation outcomes: :class:`Computation` (what an estimator computes), :class:`Provenance`
+and the frozen :class:`Result` every estimator returns.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .schemas import ESTIMATE_COLUMNS, EXCLUSION_COLUMNS
+
+__all__ = ["Computation", "Provenance", "Result", "empty_estimates", "empty_exclusions"]
+
+UncertaintyMethod = Literal["analytic", "cluster_robust", "bootstrap", "scenario_range", "none"]
+
+
+def empty_estimates() -> pd.DataFrame:
+    """Return an empty estimates frame with the canonical columns and dtypes."""
+    return _estimates_dtypes(pd.DataFrame({c: [] for c in ESTIMATE_COLUMNS}))
+
+
+def empty_exclusions() -> pd.DataFrame:
+    """Return an empty exclusions frame with the canonical columns and dtypes."""
+    return _exclusions_dtypes(pd.DataFrame({c: [] for c in EXCLUSION_COLUMNS}))
+
+
+def _estimates_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.loc[:, list(ESTIMATE_COLUMNS)].copy()
+    for c in ("quantity", "iso3", "term", "unit"):
+        out[c] = out[c].astype("str")
+    out["year"] = out["year"].astype("Int64")
+    for c in ("estimate", "std_error", "ci_lower", "ci_upper", "ci_level"):
+        out[c] = out[c].astype("float64")
+    return out
+
+
+def _exclusions_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.loc[:, list(EXCLUSION_COLUMNS)].copy()
+    for c in ("iso3", "counterpart_iso3", "indicator", "source", "reason", "detail"):
+        out[c] = out[c].astype("str")
+    out["year"] = out["year"].astype("Int64")
+    out["value"] = out["value"].astype("float64")
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Computation:
+    """What an estimator's ``_compute`` returns; :class:`Result` adds the provenance.
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        Columns ``quantity, iso3, year, term, estimate, std_error, ci_lower, ci_upper,
+        ci_level, unit``.
+    excluded : pandas.DataFrame
+        Columns ``iso3, counterpart_iso3, year, indicator, source, value, reason, detail``.
+    assumptions : tuple of str
+        Sentences stating what the numbers assume.
+    diagnostics : Mapping
+        Counts and facts about the run (must include ``used``: observations used).
+    uncertainty_method : str
+        One of ``analytic, cluster_robust, bootstrap, scenario_range, none``.
+    """
+
+    estimates: pd.DataFrame
+    excluded: pd.DataFrame
+    assumptions: tuple[str, ...] = ()
+    diagnostics: Mapping[str, Any] = field(default_factory=dict)
+    uncertainty_method: UncertaintyMethod = "none"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Everything needed to know where a result came from and to reproduce it.
+
+    ``created_utc`` is excluded from equality, so two runs with the same inputs compare equal.
+    """
+
+    estimator: str
+    estimator_class: str
+    estimator_version: str
+    params: Mapping[str, Any]
+    seed: int | None
+    data_fingerprint: str
+    data_lineage: tuple[str, ...]
+    sources: tuple[Mapping[str, str], ...]
+    package_version: str
+    dependencies: Mapping[str, str]
+    python_version: str
+    reference: str
+    created_utc: str = field(compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        d = asdict(self)
+        d["params"] = dict(self.params)
+        d["sources"] = [dict(s) for s in self.sources]
+        d["dependencies"] = dict(self.dependencies)
+        d["data_lineage"] = list(self.data_lineage)
+        return d
+
+    def to_json(self) -> str:
+        """Return the provenance as indented JSON text."""
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str)
+
+    def summary(self) -> str:
+        """Return one line: estimator, version, data fingerprint, sources."""
+        src = "; ".join(f"{s['publisher']} ({s['vintage'] or s['retrieved'] or 'vintage n/a'})"
+                        for s in self.sources)
+        return (f"{self.estimator} v{self.estimator_version}, burdenshare {self.package_version}, "
+                f"data {self.data_fingerprint[:12]}; sources: {src}")
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The frozen outcome of ``estimator.estimate(data)``.
+
+    Attributes
+    ----------
+    estimates : pandas.DataFrame
+        Tidy estimates (``quantity, iso3, year, term, estimate, std_error, ci_lower, ci_upper,
+        ci_level, unit``); group totals have an empty ``iso3`` and name the group in ``term``.
+    excluded : pandas.DataFrame
+        Each input observation the estimator needed but did not use, once, with a reason.
+    assumptions : tuple of str
+    diagnostics : Mapping
+    uncertainty_method : str
+        ``analytic``, ``cluster_robust``, ``bootstrap``, ``scenario_range`` (a range over
+        defensible choices, never a confidence interval) or ``none``.
+    provenance : Provenance
+    """
+
+    estimates: pd.DataFrame
+    excluded: pd.DataFrame
+    assumptions: tuple[str, ...]
+    diagnostics: Mapping[str, Any]
+    uncertainty_method: UncertaintyMethod
+    provenance: Provenance
+
+    # ---- projections
+    def point(self, quantity: str | None = None) -> pd.Series:
+        """Return point estimates indexed by (iso3, year, term) for one quantity.
+
+        Parameters
+        ----------
+        quantity : str, optional
+            Defaults to the estimator's main quantity.
+
+        Returns
+        -------
+        pandas.Series
+        """
+        q = quantity or self.main_quantity
+        sub = self.estimates[self.estimates["quantity"] == q]
+        return sub.set_index(["iso3", "year", "term"])["estimate"]
+
+    @property
+    def main_quantity(self) -> str:
+        """The estimator's main quantity (first in the estimates if the class did not say)."""
+        q = self.diagnostics.get("main_quantity")
+        if q:
+            return str(q)
+        return str(self.estimates["quantity"].iloc[0]) if len(self.estimates) else ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return a copy of the estimates."""
+        return self.estimates.copy()
+
+    # ---- display
+    def __str__(self) -> str:
+        p = self.provenance
+        lines = [
+            f"burdenshare result: {p.estimator} (v{p.estimator_version})",
+            f"  parameters: {json.dumps(dict(p.params), default=str)}",
+            f"  estimates: {len(self.estimates)} rows; excluded: {len(self.excluded)} observations;"
+            f" uncertainty: {self.uncertainty_method}",
+            f"  data: {p.data_fingerprint[:16]}…; sources: "
+            + ", ".join(s["id"] for s in p.sources),
+        ]
+        if len(self.excluded):
+            counts = self.excluded["reason"].value_counts().sort_index()
+            lines.append("  excluded by reason: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        for a in self.assumptions:
+            lines.append(f"  assumes: {a}")
+        head = self.estimates.head(10)
+        with pd.option_context("display.width", 120, "display.max_columns", 20):
+            lines.append(head.to_string(index=False))
+        if len(self.estimates) > 10:
+            lines.append(f"  … {len(self.estimates) - 10} more rows")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        p = self.provenance
+        return (f"<Result {p.estimator} v{p.estimator_version}: {len(self.estimates)} estimates, "
+                f"{len(self.excluded)} excluded, uncertainty={self.uncertainty_method}>")
+
+    def _repr_html_(self) -> str:
+        p = self.provenance
+        esc = html.escape
+        head = self.estimates.head(20).copy()
+        table = head.to_html(index=False, na_rep="", float_format=lambda v: f"{v:,.4g}")
+        reasons = ""
+        if len(self.excluded):
+            counts = self.excluded["reason"].value_counts().sort_index()
+            reasons = "<br>".join(f"{esc(str(k))}: {v}" for k, v in counts.items())
+        assumptions = "".join(f"<li>{esc(a)}</li>" for a in self.assumptions)
+        src = "; ".join(esc(f"{s['publisher']}: {s['title']} ({s['vintage']}), {s['licence']}")
+                        for s in p.sources)
+        return (
+            f"<div class='bs-result'><p><b>{esc(p.estimator)}</b> v{esc(p.estimator_version)} — "
+            f"{len(self.estimates):,} estimates, {len(self.excluded):,} excluded observations, "
+            f"uncertainty: {esc(self.uncertainty_method)}</p>{table}"
+            + (f"<p>… {len(self.estimates) - 20:,} more rows</p>" if len(self.estimates) > 20 else "")
+            + (f"<details><summary>Excluded ({len(self.excluded):,})</summary>{reasons}</details>"
+               if reasons else "")
+            + (f"<details><summary>Assumptions</summary><ul>{assumptions}</ul></details>"
+               if assumptions else "")
+            + f"<p style='font-size:smaller'>Parameters: {esc(json.dumps(dict(p.params), default=str))}"
+            f"<br>Data fingerprint: <code>{esc(p.data_fingerprint)}</code><br>Source: {src}</p></div>"
+        )
+
+
+def nan_to_none(value: Any) -> Any:
+    """Return None for NaN floats (for JSON); other values unchanged."""
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value

@@ -1,0 +1,311 @@
+"""Conformance kit for estimator authors (built-in and plugin).
+
+>>> from burdenshare.testing import check_estimator           # doctest: +SKIP
+>>> check_estimator(MyEstimator(), my_dataset)                 # doctest: +SKIP
+
+or, in a pytest suite, one test per (estimator, check)::
+
+    from burdenshare.testing import parametrize_with_checks
+
+    @parametrize_with_checks([MyEstimator()], data=my_dataset_factory)
+    def test_conformance(estimator, check, data):
+        check(estimator, data)
+
+Each check raises :class:`ConformanceError` (an ``AssertionError``) naming what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .data import Dataset, fingerprint_frame
+from .estimators.base import PROTOCOL_MEMBERS
+from .indicators import VOCABULARY
+from .schemas import (
+    UNCERTAINTY_METHODS,
+    EstimateSchema,
+    ExclusionSchema,
+    validate_lazily,
+)
+
+__all__ = ["ConformanceError", "CHECKS", "check_estimator", "parametrize_with_checks"]
+
+_PAGE_SECTIONS = ("formula", "sources", "assumptions", "limitations", "validation")
+
+
+class ConformanceError(AssertionError):
+    """An estimator does not follow the burdenshare protocol."""
+
+
+def _fail(check: str, est: Any, msg: str) -> None:
+    raise ConformanceError(f"[{check}] {getattr(est, 'name', type(est).__name__)}: {msg}")
+
+
+def check_protocol_members(est: Any, data: Dataset) -> None:
+    """Every protocol member exists; class attributes are well formed."""
+    missing = [m for m in PROTOCOL_MEMBERS if not hasattr(est, m)]
+    if missing:
+        _fail("protocol_members", est, f"missing {missing}")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", str(est.name)):
+        _fail("protocol_members", est, f"name {est.name!r} is not snake_case")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", str(est.quantity)):
+        _fail("protocol_members", est, f"quantity {est.quantity!r} is not snake_case")
+    for attr in ("version", "unit", "reference", "summary"):
+        if not str(getattr(est, attr, "")).strip():
+            _fail("protocol_members", est, f"{attr} is empty")
+    req = est.inputs() if hasattr(est, "inputs") else est.requires
+    unknown = sorted(set(req) - set(VOCABULARY))
+    if unknown:
+        _fail("protocol_members", est, f"requires indicators outside the vocabulary: {unknown}")
+
+
+def check_params_roundtrip(est: Any, data: Dataset) -> None:
+    """``type(e)(**e.get_params()) == e``; parameters are JSON-serialisable."""
+    params = est.get_params()
+    try:
+        json.dumps(params)
+    except TypeError as err:
+        _fail("params_roundtrip", est, f"parameters are not JSON-serialisable: {err}")
+    again = type(est)(**json.loads(json.dumps(params)))
+    if again != est:
+        _fail("params_roundtrip", est, f"rebuilt from its parameters it differs: {again!r}")
+    if hasattr(est, "with_params") and est.with_params(**params) != est:
+        _fail("params_roundtrip", est, "with_params(**get_params()) differs")
+
+
+def _run(est: Any, data: Dataset) -> Any:
+    return est.estimate(data)
+
+
+def check_schema_valid(est: Any, data: Dataset) -> None:
+    """Estimates and exclusions pass their schemas; the uncertainty method is known."""
+    res = _run(est, data)
+    for schema, frame, what in ((EstimateSchema, res.estimates, "estimates"),
+                                (ExclusionSchema, res.excluded, "excluded")):
+        cases = validate_lazily(schema, frame)
+        if cases is not None:
+            _fail("schema_valid", est, f"{what} break the schema: {cases.head(3).to_dict('records')}")
+    if res.uncertainty_method not in UNCERTAINTY_METHODS:
+        _fail("schema_valid", est, f"uncertainty_method {res.uncertainty_method!r}")
+    if len(res.estimates) and est.quantity not in set(res.estimates["quantity"]):
+        _fail("schema_valid", est, f"main quantity {est.quantity!r} absent from the estimates")
+    if res.uncertainty_method == "none" and res.estimates[["ci_lower", "ci_upper"]].notna().any().any():
+        _fail("schema_valid", est, "intervals given but uncertainty_method is 'none'")
+
+
+def check_provenance_complete(est: Any, data: Dataset) -> None:
+    """Every provenance field is set and matches the estimator and the data."""
+    p = _run(est, data).provenance
+    if p.estimator != est.name:
+        _fail("provenance_complete", est, f"provenance.estimator {p.estimator!r}")
+    if p.estimator_version != str(est.version):
+        _fail("provenance_complete", est, "provenance.estimator_version differs from version")
+    if dict(p.params) != est.get_params():
+        _fail("provenance_complete", est, "provenance.params differ from get_params()")
+    if p.data_fingerprint != data.fingerprint:
+        _fail("provenance_complete", est, "provenance.data_fingerprint is not the data's")
+    if not p.sources:
+        _fail("provenance_complete", est, "no sources recorded")
+    for s in p.sources:
+        for key in ("id", "publisher", "title"):
+            if not s.get(key):
+                _fail("provenance_complete", est, f"source without {key}: {dict(s)}")
+    for attr in ("estimator_class", "package_version", "created_utc", "python_version"):
+        if not getattr(p, attr):
+            _fail("provenance_complete", est, f"provenance.{attr} is empty")
+    if "pandas" not in p.dependencies:
+        _fail("provenance_complete", est, "dependency versions missing")
+    if "seed" in est.get_params() and p.seed != est.get_params()["seed"]:
+        _fail("provenance_complete", est, "seed not recorded")
+
+
+def check_deterministic(est: Any, data: Dataset) -> None:
+    """The same parameters and data give identical estimates, exclusions and provenance."""
+    a, b = _run(est, data), _run(est, data)
+    try:
+        pd.testing.assert_frame_equal(a.estimates, b.estimates)
+        pd.testing.assert_frame_equal(a.excluded, b.excluded)
+    except AssertionError as err:
+        _fail("deterministic", est, f"two runs differ: {err}")
+    if a.provenance != b.provenance:
+        _fail("deterministic", est, "provenance differs between two runs")
+
+
+def check_input_unchanged(est: Any, data: Dataset) -> None:
+    """Estimating never mutates the dataset."""
+    before = data.observations.copy(deep=True)
+    fp = fingerprint_frame(data.observations)
+    _run(est, data)
+    if fingerprint_frame(data.observations) != fp or data.fingerprint != fp:
+        _fail("input_unchanged", est, "the dataset changed during estimate()")
+    pd.testing.assert_frame_equal(before, data.observations)
+
+
+def _needed(est: Any, data: Dataset) -> pd.DataFrame:
+    req = est.inputs() if hasattr(est, "inputs") else est.requires
+    obs = data.observations
+    return obs[obs["indicator"].isin(sorted(req))]
+
+
+_KEY = ["iso3", "year", "indicator", "source"]
+
+
+def _excluded_keys(res: Any) -> pd.DataFrame:
+    exc = res.excluded.copy()
+    exc["year"] = exc["year"].astype("int64")
+    return exc
+
+
+def check_no_silent_drop(est: Any, data: Dataset) -> None:
+    """Every needed observation is used or listed in ``excluded`` exactly once."""
+    res = _run(est, data)
+    needed = _needed(est, data)
+    used = res.diagnostics.get("used")
+    if used is None:
+        _fail("no_silent_drop", est, "diagnostics lacks 'used' (observations used)")
+    exc = _excluded_keys(res)
+    if int(used) + len(exc) != len(needed):
+        _fail("no_silent_drop", est, f"used {used} + excluded {len(exc)} != {len(needed)} needed "
+              "observations")
+    if exc.duplicated(_KEY + ["counterpart_iso3"]).any():
+        _fail("no_silent_drop", est, "an observation is excluded more than once")
+    merged = exc.merge(needed[_KEY].assign(_hit=1), on=_KEY, how="left")
+    if merged["_hit"].isna().any():
+        bad = merged[merged["_hit"].isna()].head(3)[_KEY].to_dict("records")
+        _fail("no_silent_drop", est, f"excluded rows that are not input observations: {bad}")
+
+
+def check_missing_stays_missing(est: Any, data: Dataset) -> None:
+    """A value made missing shows up in ``excluded`` as ``missing_value``; it is never filled."""
+    res = _run(est, data)
+    needed = _needed(est, data)
+    exc = _excluded_keys(res)
+    used = needed.merge(exc[_KEY].assign(_x=1), on=_KEY, how="left")
+    used = used[used["_x"].isna() & used["value"].notna()]
+    if used.empty:
+        _fail("missing_stays_missing", est, "no used observation to test with")
+    target = used.sort_values(_KEY).iloc[0]
+    obs = data.observations.copy()
+    hit = ((obs["iso3"] == target["iso3"]) & (obs["year"] == target["year"])
+           & (obs["indicator"] == target["indicator"]) & (obs["source"] == target["source"]))
+    obs.loc[hit, "value"] = np.nan
+    holed = Dataset.from_frame(obs, data.sources, origin="conformance: one value made missing")
+    res2 = _run(est, holed)
+    exc2 = _excluded_keys(res2)
+    row = exc2[(exc2["iso3"] == target["iso3"]) & (exc2["year"] == target["year"])
+               & (exc2["indicator"] == target["indicator"])]
+    if row.empty or row["reason"].iloc[0] != "missing_value":
+        _fail("missing_stays_missing", est,
+              f"{target['indicator']} {target['iso3']} {target['year']} made missing is not "
+              "listed in excluded as missing_value")
+    if not np.isfinite(res2.estimates["estimate"].fillna(0)).all():
+        _fail("missing_stays_missing", est, "infinite estimate after a missing value")
+
+
+def check_reference_exists(est: Any, data: Dataset) -> None:
+    """The methodology page exists and covers formula, sources, assumptions, limitations and
+    validation (checked for pages shipped with burdenshare or found on disk).
+    """
+    ref = str(est.reference)
+    if not ref:
+        _fail("reference_exists", est, "no reference")
+    if ref.startswith("methodology/"):
+        from ._resources import methodology_dir
+
+        page = methodology_dir() / ref.split("/", 1)[1]
+        if not page.exists():
+            _fail("reference_exists", est, f"{ref} does not exist")
+        text = page.read_text(encoding="utf-8").lower()
+        heads = {h.strip("# ").strip() for h in text.splitlines() if h.startswith("#")}
+        missing = [s for s in _PAGE_SECTIONS if not any(h.startswith(s) for h in heads)]
+        if missing:
+            _fail("reference_exists", est, f"{ref} lacks section(s) {missing}")
+
+
+#: name -> check function
+CHECKS: dict[str, Callable[[Any, Dataset], None]] = {
+    "protocol_members": check_protocol_members,
+    "params_roundtrip": check_params_roundtrip,
+    "schema_valid": check_schema_valid,
+    "provenance_complete": check_provenance_complete,
+    "deterministic": check_deterministic,
+    "input_unchanged": check_input_unchanged,
+    "no_silent_drop": check_no_silent_drop,
+    "missing_stays_missing": check_missing_stays_missing,
+    "reference_exists": check_reference_exists,
+}
+
+
+def check_estimator(est: Any, data: Dataset, *, checks: Sequence[str] | None = None) -> list[str]:
+    """Run the conformance checks on an estimator; raise on the first failure.
+
+    Parameters
+    ----------
+    est : Estimator
+        An instance (a class is instantiated with default parameters).
+    data : Dataset
+        Data containing every indicator the estimator needs.
+    checks : sequence of str, optional
+        Names from :data:`CHECKS`; all by default.
+
+    Returns
+    -------
+    list of str
+        The checks that passed.
+
+    Raises
+    ------
+    ConformanceError
+    """
+    if isinstance(est, type):
+        est = est()
+    names = list(checks) if checks is not None else list(CHECKS)
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        raise ValueError(f"unknown check(s) {unknown}; known: {list(CHECKS)}")
+    for n in names:
+        CHECKS[n](est, data)
+    return names
+
+
+def parametrize_with_checks(estimators: Sequence[Any],
+                            data: Dataset | Callable[[], Dataset] | None = None) -> Any:
+    """Pytest decorator: one test per (estimator, check), ids ``<name>-<check>``.
+
+    The decorated test receives ``estimator``, ``check`` (a callable ``check(est, data)``)
+    and ``data`` (the dataset, or the factory's result, built once at collection).
+
+    Parameters
+    ----------
+    estimators : sequence of Estimator
+    data : Dataset or callable returning one, optional
+        Default: the embedded samples, years 2014-2024.
+
+    Returns
+    -------
+    pytest mark
+    """
+    import pytest
+
+    def factory() -> Dataset:
+        if isinstance(data, Dataset):
+            return data
+        if data is not None:
+            return data()
+        from .io import load_sample
+
+        return load_sample().select(years=(2014, 2024))
+
+    ds = factory()  # built once, at collection
+    cases = []
+    for est in estimators:
+        inst = est() if isinstance(est, type) else est
+        for name, fn in CHECKS.items():
+            cases.append(pytest.param(inst, fn, ds, id=f"{inst.name}-{name}"))
+    return pytest.mark.parametrize(("estimator", "check", "data"), cases)
