@@ -51,7 +51,7 @@ def ranking_chart(result: Result, *, year: int | None = None, top: int = 20,
         "estimate": sub["estimate"].to_numpy(),
     })
     prov = result.provenance
-    sources = "; ".join(f"{s['publisher']} ({s['vintage']})" for s in prov.sources)
+    sources = "; ".join(f"{s['title']} ({s['retrieved'] or s['vintage']})" for s in prov.sources)
     chart = (
         alt.Chart(df)
         .mark_bar(color="#0072BC")

@@ -81,6 +81,14 @@ def _load(args: argparse.Namespace) -> Any:
     countries = [c.strip() for c in args.countries.split(",")] if args.countries else None
     if years or countries:
         data = data.select(iso3=countries, years=years)
+        if len(data) == 0:
+            from ._errors import DataValidationError
+
+            raise DataValidationError(
+                "the selection (" + "; ".join(
+                    ([f"years {years[0]}-{years[1]}"] if years else [])
+                    + ([f"countries {','.join(countries)}"] if countries else []))
+                + ") contains no observations")
     return data
 
 
@@ -171,9 +179,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .export import write_comparison
     from .registry import get
 
-    if args.params and len(args.names) > 1:
-        # parameters apply to every estimator that has them
-        pass
+    # a --set parameter applies to every chosen estimator that has it
     ests = {}
     for n in args.names:
         cls = get(n)
@@ -181,7 +187,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 {f for f in getattr(cls, "__dataclass_fields__", {})}]
         ests[n] = cls(**_params(cls, mine))
     unknown = [s for s in args.params if not any(
-        s.split("=", 1)[0].strip() in getattr(get(n), "__dataclass_fields__", {}) for n in args.names)]
+        s.split("=", 1)[0].strip() in getattr(get(n), "__dataclass_fields__", {})
+        for n in args.names)]
     if unknown:
         raise _Usage(f"--set {unknown[0]!r}: no chosen estimator has that parameter")
     data = _load(args)
@@ -268,6 +275,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"burdenshare: estimator failed: {err}", file=sys.stderr)
         return EXIT_ESTIMATOR
+    except Exception as err:  # never a traceback for the user; --debug shows it
+        if args.debug:
+            raise
+        print(f"burdenshare: unexpected error: {type(err).__name__}: {err} (run with --debug for "
+              "the traceback and please report it)", file=sys.stderr)
+        return 1
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE  # pragma: no cover
 

@@ -207,7 +207,7 @@ class Comparison:
         return out
 
     def ranks(self, quantity: str | None = None) -> pd.DataFrame:
-        """Country ranks per method and year (1 = highest value), countries only.
+        """Country ranks per method and year (1 = heaviest burden), countries only.
 
         Parameters
         ----------
@@ -218,12 +218,17 @@ class Comparison:
         Returns
         -------
         pandas.DataFrame
-            (iso3, year) x method, ranks with ties sharing the lowest rank.
+            (iso3, year) x method, ranks with ties sharing the lowest rank. Rank 1 is the highest
+            value, or the lowest for methods whose ``higher_means_more_burden`` is False.
         """
         sub = self._country_rows(quantity)
         if sub.empty:
             return pd.DataFrame()
-        r = sub.assign(rank=sub.groupby(["method", "year"])["estimate"]
+        # rank 1 = heaviest burden: descending for most indices, ascending for e.g. "1 in N"
+        higher = {k: bool(r.diagnostics.get("higher_means_more_burden", True))
+                  for k, r in self.results.items()}
+        signed = sub["estimate"] * sub["method"].map(lambda m: 1.0 if higher[m] else -1.0)
+        r = sub.assign(rank=signed.groupby([sub["method"], sub["year"]])
                        .rank(ascending=False, method="min"))
         out = r.pivot_table(index=["iso3", "year"], columns="method", values="rank",
                             aggfunc="first")
@@ -231,7 +236,7 @@ class Comparison:
 
     def agreement(self, quantity: str | None = None,
                   method: Literal["spearman", "kendall"] = "spearman") -> pd.DataFrame:
-        """Rank correlation between methods over the country-years all of them estimate.
+        """Rank correlation between methods (on burden ranks, so "1 in N" agrees in sign).
 
         Parameters
         ----------
@@ -244,12 +249,9 @@ class Comparison:
         pandas.DataFrame
             method x method correlation matrix.
         """
-        sub = self._country_rows(quantity)
-        if sub.empty:
-            return pd.DataFrame()
-        w = sub.pivot_table(index=["iso3", "year"], columns="method", values="estimate",
-                            aggfunc="first")
-        w = w.reindex(columns=[m for m in self.results if m in w.columns])
+        w = self.ranks(quantity)
+        if w.empty:
+            return w
         return w.corr(method=method)
 
     def summary(self) -> pd.DataFrame:

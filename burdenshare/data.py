@@ -157,6 +157,8 @@ def _coerce(df: pd.DataFrame, fail: list[dict[str, Any]], row_ref: pd.Series) ->
 
 def _f(ref: Any, column: str, value: Any, check: str, reason: str) -> dict[str, Any]:
     file, line = ref
+    if isinstance(value, np.generic):
+        value = value.item()
     return {"file": file, "line": line, "column": column, "value": value, "check": check,
             "reason": reason}
 

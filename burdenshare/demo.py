@@ -19,7 +19,7 @@ __all__ = ["run_demo", "latest_complete_year", "demo_dataset"]
 _CORE = ("refugees", "population", "gdp_ppp_per_capita_intl_current", "wb_income_group")
 #: how many earlier years of area are kept so that `refugees_per_1000_km2` can use the latest
 #: area observation at or before the demo year (WDI's area series ends before population)
-_AREA_LOOKBACK = 10
+_AREA_LOOKBACK = 5
 
 
 def latest_complete_year(data: Dataset, indicators: tuple[str, ...] = _CORE) -> int:

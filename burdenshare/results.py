@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -98,7 +98,7 @@ class Provenance:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["params"] = dict(self.params)
         d["sources"] = [dict(s) for s in self.sources]
         d["dependencies"] = dict(self.dependencies)

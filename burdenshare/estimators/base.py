@@ -181,7 +181,7 @@ def _coerce(name: str, value: Any, ann: Any) -> Any:
             return tuple(_coerce(f"{name}[{i}]", v, args[0]) for i, v in enumerate(value))
         if len(args) != len(value):
             raise ParameterError(f"parameter {name!r} = {value!r} must have {len(args)} items")
-        return tuple(_coerce(f"{name}[{i}]", v, a) for i, (v, a) in enumerate(zip(args, value)))
+        return tuple(_coerce(f"{name}[{i}]", v, a) for i, (v, a) in enumerate(zip(value, args)))
     if ann is Any:
         return value
     raise TypeError(f"unsupported parameter annotation for {name!r}: {ann!r}")
@@ -292,6 +292,9 @@ class EstimatorBase:
     requires: ClassVar[frozenset[str]] = frozenset()
     reference: ClassVar[str] = ""
     summary: ClassVar[str] = ""
+    #: False for indices where a lower value means a heavier burden (e.g. "1 in N"); used when
+    #: ranking countries so that rank 1 is always the heaviest burden
+    higher_means_more_burden: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         hints = _hints(type(self))
@@ -349,8 +352,12 @@ class EstimatorBase:
         return dataclasses.replace(self, **changes)
 
     def inputs(self) -> frozenset[str]:
-        """Indicators this instance needs (may depend on parameters); ``requires`` by default."""
+        """Indicators this instance uses (may depend on parameters); ``requires`` by default."""
         return self.requires
+
+    def optional_inputs(self) -> frozenset[str]:
+        """Indicators of :meth:`inputs` that may be absent from the data altogether."""
+        return frozenset()
 
     # ---- estimation (template method)
     def estimate(self, data: Dataset) -> Result:
@@ -373,7 +380,7 @@ class EstimatorBase:
             raise TypeError(
                 f"{self.name}.estimate() takes a burdenshare Dataset, not {type(data).__name__}; "
                 "build one with burdenshare.Dataset.from_frame or burdenshare.read_observations")
-        needed = self.inputs()
+        needed = self.inputs() - self.optional_inputs()
         missing = sorted(needed - set(data.indicators))
         if missing:
             raise EstimatorError(
@@ -438,6 +445,8 @@ def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
     params = est.get_params()
     diagnostics = dict(comp.diagnostics)
     diagnostics.setdefault("main_quantity", getattr(est, "quantity", ""))
+    diagnostics.setdefault("higher_means_more_burden",
+                           bool(getattr(est, "higher_means_more_burden", True)))
     prov = Provenance(
         estimator=name,
         estimator_class=f"{type(est).__module__}:{type(est).__qualname__}",

@@ -74,6 +74,13 @@ def _sources_field() -> tuple[tuple[str, str], ...]:
                "(e.g. population:un_wpp); never chosen implicitly"})
 
 
+def _absent_note(optional: frozenset[str], data: Dataset) -> list[str]:
+    absent = sorted(optional - set(data.indicators))
+    if not absent:
+        return []
+    return [f"The data contain no {', '.join(absent)} observations at all; they count as none."]
+
+
 def _row(quantity: str, iso3: object, year: object, term: object, estimate: object, unit: str,
          lo: object = np.nan, hi: object = np.nan) -> dict[str, object]:
     return {"quantity": quantity, "iso3": iso3, "year": year, "term": term, "estimate": estimate,
@@ -111,7 +118,12 @@ class _HostedRatio(EstimatorBase):
         return tuple(dict.fromkeys([*self.who_counts, *extra]))
 
     def inputs(self) -> frozenset[str]:
+        """Return the indicators used with these parameters."""
         return frozenset([*self._people(), self.capacity_indicator()])
+
+    def optional_inputs(self) -> frozenset[str]:
+        """Populations beyond the first of ``who_counts`` may be absent (none reported)."""
+        return frozenset(self._people()[1:])
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -154,6 +166,7 @@ class _HostedRatio(EstimatorBase):
             "a population UNHCR does not report for a country-year counts as none.",
             _ROUNDING,
             *self._assumptions(),
+            *_absent_note(self.optional_inputs(), data),
         ]
         if self.scenario_definitions:
             assumptions.append(
@@ -350,6 +363,7 @@ class OneInN(_HostedRatio):
     requires: ClassVar[frozenset[str]] = frozenset({"refugees", "population"})
     reference: ClassVar[str] = "methodology/one_in_n.md"
     summary: ClassVar[str] = "Inhabitants per hosted refugee ('1 in N', UNHCR Global Trends)"
+    higher_means_more_burden: ClassVar[bool] = False
     _capacity: ClassVar[str] = "population"
     _positive_hosted: ClassVar[bool] = True
 
@@ -474,6 +488,10 @@ class RelativeEffort(EstimatorBase):
         return frozenset([*self._burden_inputs(),
                           *_capacity_inputs(self.capacity, self.capacity_weights)])
 
+    def optional_inputs(self) -> frozenset[str]:
+        """Populations beyond the first of ``who_counts`` may be absent (none reported)."""
+        return frozenset(self._burden_inputs()[1:])
+
     def _compute(self, data: Dataset) -> Computation:
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
         caps = _capacity_inputs(self.capacity, self.capacity_weights)
@@ -510,6 +528,7 @@ class RelativeEffort(EstimatorBase):
                 + (f" ({_who(self.who_counts)})" if self.burden == "hosted" else "")
                 + f"; capacity = {cap_label}.",
                 _ROUNDING,
+                *_absent_note(self.optional_inputs(), data),
             ),
             diagnostics={"used": ledger.n_used, "excluded": len(excluded),
                          "countries_per_year": table.groupby("year").size().to_dict(),
@@ -581,6 +600,10 @@ class HostingConcentration(EstimatorBase):
         extra = ("wb_income_group",) if self.group_by == "wb_income_group" else ()
         return frozenset([*self.who_counts, *self._caps(), *extra])
 
+    def optional_inputs(self) -> frozenset[str]:
+        """Populations beyond the first of ``who_counts`` may be absent (none reported)."""
+        return frozenset(self.who_counts[1:])
+
     def _compute(self, data: Dataset) -> Computation:
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
         caps = self._caps()
@@ -636,6 +659,7 @@ class HostingConcentration(EstimatorBase):
             f"Hosted population = {_who(self.who_counts)}; only countries (no regions, "
             "'Unknown' or 'Stateless') are summed.",
             _ROUNDING,
+            *_absent_note(self.optional_inputs(), data),
         ]
         if self.group_by == "wb_income_group":
             assumptions.append("Income group = World Bank classification in force in the calendar "
