@@ -1046,10 +1046,17 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_SHARED,
         help=f"folder with the shared reference data (default: {DEFAULT_SHARED})",
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE,
+        help="folder to write into (default: this folder, data_samples/)",
+    )
     args = parser.parse_args(argv)
     shared = args.shared.resolve()
     require(shared.is_dir(), f"shared data folder {shared} not found")
-    outdir = HERE
+    outdir = args.out.resolve()
+    outdir.mkdir(parents=True, exist_ok=True)
     # step 0: units and names agree with the library's vocabulary
     check_vocabulary()
     # steps 1-6: one derivation per output file (each validates and writes its file)
