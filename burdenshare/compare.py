@@ -19,6 +19,12 @@ from .results import Provenance, Result
 __all__ = ["compare", "Comparison"]
 
 
+def _fmt(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "+".join(_fmt(v) for v in value) if value else "none"
+    return str(value)
+
+
 def _labels(estimators: Sequence[Any]) -> list[str]:
     names = [getattr(e, "name", type(e).__name__) for e in estimators]
     out = []
@@ -26,10 +32,11 @@ def _labels(estimators: Sequence[Any]) -> list[str]:
         if names.count(n) == 1:
             out.append(n)
             continue
-        # disambiguate repeated names by the parameters that differ from the first of that name
-        first = next(estimators[j] for j in range(len(names)) if names[j] == n)
-        p0, p = first.get_params(), e.get_params()
-        diff = [f"{k}={p[k]}" for k in sorted(p) if p.get(k) != p0.get(k)]
+        # disambiguate repeated names by the parameters that differ within that name's group
+        group = [estimators[j].get_params() for j in range(len(names)) if names[j] == n]
+        p = e.get_params()
+        keys = sorted(k for k in p if any(g.get(k) != p.get(k) for g in group))
+        diff = [f"{k}={_fmt(p[k])}" for k in keys]
         out.append(f"{n} ({', '.join(diff)})" if diff else f"{n} #{i}")
     if len(set(out)) != len(out):
         raise ValueError(f"estimator labels are not unique: {out}; pass a mapping label -> estimator")

@@ -359,6 +359,10 @@ class EstimatorBase:
         """Indicators of :meth:`inputs` that may be absent from the data altogether."""
         return frozenset()
 
+    def _missing_hint(self, missing: list[str]) -> str:
+        """Extra advice appended to the missing-indicator error (empty by default)."""
+        return ""
+
     # ---- estimation (template method)
     def estimate(self, data: Dataset) -> Result:
         """Estimate on ``data``.
@@ -386,7 +390,7 @@ class EstimatorBase:
             raise EstimatorError(
                 f"{self.name} needs indicator(s) {', '.join(missing)}, which the data do not "
                 f"contain (it has: {', '.join(data.indicators) or 'none'}); add a file with them "
-                "(--data) or use the embedded samples")
+                "(--data) or use the embedded samples" + self._missing_hint(missing))
         comp = self._compute(data)
         return finish_result(self, data, comp)
 

@@ -17,8 +17,8 @@ from ..countries import static_attribute
 from ..data import Dataset
 from ..indicators import INCOME_GROUPS
 from ..results import Computation
-from ._table import country_year_table
 from .base import EstimatorBase, Ledger
+from .tables import country_year_table
 
 __all__ = [
     "RefugeesPer1000",
@@ -106,9 +106,15 @@ class _HostedRatio(EstimatorBase):
             v = getattr(self, name)
             if len(set(v)) != len(v):
                 raise ParameterError(f"parameter {name!r} = {list(v)!r} repeats a population")
+        seen = {tuple(sorted(self.who_counts))}
         for d in self.scenario_definitions:
             if not d:
                 raise ParameterError("parameter 'scenario_definitions' has an empty definition")
+            if tuple(sorted(d)) in seen:
+                raise ParameterError(
+                    f"parameter 'scenario_definitions': {list(d)!r} repeats who_counts or another "
+                    "definition, so the range would be empty of meaning")
+            seen.add(tuple(sorted(d)))
 
     def capacity_indicator(self) -> str:
         return self._capacity
@@ -326,6 +332,13 @@ class RefugeesPer1000Km2(_HostedRatio):
     def capacity_indicator(self) -> str:
         """Return the area indicator used as denominator."""
         return self.area
+
+    def _missing_hint(self, missing: list[str]) -> str:
+        if self.area in missing and self.area_year == "latest_available":
+            return (f". With area_year='latest_available' the data must reach back to an "
+                    f"{self.area} observation (WDI's area series ends before its population "
+                    "series): select a wider range of years")
+        return ""
 
     @property
     def _carried(self) -> tuple[str, ...]:  # type: ignore[override]

@@ -55,8 +55,8 @@ def test_with_params_returns_a_new_validated_estimator() -> None:
 
 @pytest.mark.parametrize(("cls", "name", "text", "value"), [
     (bs.RefugeesPer1000, "who_counts", "refugees,oip", ("refugees", "oip")),
-    (bs.RefugeesPer1000, "scenario_definitions", "refugees;refugees+oip",
-     (("refugees",), ("refugees", "oip"))),
+    (bs.RefugeesPer1000, "scenario_definitions", "refugees+oip;refugees+oip+asylum_seekers",
+     (("refugees", "oip"), ("refugees", "oip", "asylum_seekers"))),
     (bs.RelativeEffort, "capacity_weights", "population:0.5,gdp_usd_current:0.5",
      (("population", 0.5), ("gdp_usd_current", 0.5))),
     (bs.HostingConcentration, "top_k", "5", 5),

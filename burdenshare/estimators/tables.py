@@ -1,4 +1,6 @@
-"""Country-year tables for ratio-style estimators, with complete accounting of every input.
+"""Country-year tables for ratio-style estimators, with complete accounting of every input
+(public: plugin authors use :func:`country_year_table` with a
+:class:`~burdenshare.estimators.base.Ledger`).
 
 :func:`country_year_table` turns the observations an estimator needs into one row per
 (iso3, year) and settles every observation in the :class:`~burdenshare.estimators.base.Ledger`:
@@ -8,13 +10,15 @@ non-positive denominator, observation of another year).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..countries import entity_type, is_country
 from .base import Ledger
+
+__all__ = ["country_year_table"]
 
 
 def _label(iso3: str, year: int) -> str:
@@ -166,6 +170,3 @@ def country_year_table(
     return out
 
 
-def sources_param(pairs: Sequence[tuple[str, str]]) -> Mapping[str, str]:
-    """Turn the ``sources`` parameter (indicator, source id) pairs into a mapping."""
-    return dict(pairs)

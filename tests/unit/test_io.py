@@ -1,0 +1,88 @@
+"""Readers for user files: XLSX and Parquet map errors to rows like CSV does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import burdenshare as bs
+from tests.conftest import synthetic_frame
+
+
+def frame() -> pd.DataFrame:
+    return synthetic_frame([("AUT", 2020, "refugees", 1000.0), ("AUT", 2020, "population", 250000.0)])
+
+
+def test_xlsx_is_read_and_errors_give_the_excel_row(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    frame().to_excel(good, index=False)
+    ds = bs.read_observations(good, {"synthetic_test": bs.Source("synthetic_test", "t", "p")})
+    assert len(ds) == 2
+    bad = frame().astype({"value": object})
+    bad.loc[1, "value"] = "lots"
+    path = tmp_path / "bad.xlsx"
+    bad.to_excel(path, index=False)
+    with pytest.raises(bs.DataValidationError, match=r"bad.xlsx, line 3, column 'value': 'lots'"):
+        bs.read_observations(path, {"synthetic_test": bs.Source("synthetic_test", "t", "p")})
+
+
+def test_parquet_is_read_with_row_numbers(tmp_path: Path) -> None:
+    df = frame()
+    df.loc[0, "iso3"] = "QQQ"
+    path = tmp_path / "d.parquet"
+    df.to_parquet(path, index=False)
+    with pytest.raises(bs.DataValidationError) as info:
+        bs.read_observations(path, {"synthetic_test": bs.Source("synthetic_test", "t", "p")})
+    f = info.value.failures
+    assert f.loc[0, "line"] == 1 and f.loc[0, "value"] == "QQQ"
+
+
+def test_undocumented_sources_are_marked_not_hidden(tmp_path: Path) -> None:
+    path = tmp_path / "plain.csv"
+    frame().to_csv(path, index=False)
+    ds = bs.read_observations(path)
+    assert ds.sources["synthetic_test"].publisher == "not documented"
+    res = bs.RefugeesPer1000().estimate(ds)
+    assert res.provenance.sources[0]["publisher"] == "not documented"
+
+
+def test_sources_json_errors_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    frame().to_csv(path, index=False)
+    (tmp_path / "sources.json").write_text('{"synthetic_test": {"title": "t"}}')
+    with pytest.raises(bs.DataValidationError,
+                       match=r"sources.json: source 'synthetic_test' lacks 'publisher'"):
+        bs.read_observations(path)
+
+
+def test_unsupported_file_type(tmp_path: Path) -> None:
+    p = tmp_path / "d.txt"
+    p.write_text("x")
+    with pytest.raises(bs.DataValidationError, match="unsupported file type"):
+        bs.read_observations(p)
+
+
+def test_estimation_never_touches_global_random_state(recent_data: bs.Dataset) -> None:
+    np.random.seed(12345)
+    before = np.random.get_state()[1].copy()
+    bs.compare(list(bs.available_estimators()), recent_data.select(years=(2020, 2024)))
+    assert (np.random.get_state()[1] == before).all()
+
+
+def test_demo_writes_real_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from burdenshare.demo import run_demo
+
+    comp = run_demo(tmp_path)
+    out = capsys.readouterr().out
+    assert "Highest refugees per 1,000 inhabitants, 2024" in out
+    assert comp.failures == {}
+    png = tmp_path / "refugees_per_1000_2024.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    sheets = pd.read_excel(tmp_path / "comparison_2024.xlsx", sheet_name=None)
+    assert {"estimates", "excluded", "provenance", "sources", "summary"} <= set(sheets)
+    assert set(sheets["estimates"]["method"]) == {n for n, i in bs.available_estimators().items()
+                                                  if i.builtin}
+    assert (tmp_path / "comparison_2024.csv.provenance.json").exists()
