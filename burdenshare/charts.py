@@ -43,7 +43,12 @@ def ranking_chart(result: Result, *, year: int | None = None, top: int = 20,
     if sub.empty:
         raise ValueError(f"the result has no country rows for quantity {q!r}")
     y = int(year if year is not None else sub["year"].max())
-    sub = sub[sub["year"] == y].nlargest(top, "estimate")
+    sub = sub[sub["year"] == y]
+    # the heaviest burdens: largest values, or smallest for indices like "1 in N"
+    if result.diagnostics.get("higher_means_more_burden", True):
+        sub = sub.nlargest(top, "estimate")
+    else:
+        sub = sub.nsmallest(top, "estimate")
     unit = str(sub["unit"].iloc[0]) if len(sub) else ""
     df = pd.DataFrame({
         "country": [country_name(c) for c in sub["iso3"]],
@@ -57,7 +62,7 @@ def ranking_chart(result: Result, *, year: int | None = None, top: int = 20,
         .mark_bar(color="#0072BC")
         .encode(
             x=alt.X("estimate:Q", title=unit),
-            y=alt.Y("country:N", sort="-x", title=None),
+            y=alt.Y("country:N", sort=list(df["country"]), title=None),
             tooltip=["country", "iso3", alt.Tooltip("estimate:Q", format=",.2f")],
         )
         .properties(

@@ -355,7 +355,10 @@ class Dataset:
             sources=MappingProxyType(dict(sorted(srcs.items()))),
             fingerprint=fingerprint_frame(canon),
             origin=" + ".join(origins),
-            lineage=tuple(f"concat of {d.fingerprint[:12]}" for d in datasets),
+            lineage=tuple(
+                f"concat part {i + 1} {d.fingerprint[:12]}"
+                + (f" ({'; '.join(d.lineage)})" if d.lineage else "")
+                for i, d in enumerate(datasets)),
         )
 
     # ------------------------------------------------------------------ views

@@ -444,8 +444,15 @@ def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
                 f"{name} produced invalid {what}: {len(cases)} failure(s), e.g. column "
                 f"{first['column']!r} check {first['check']!r} value {first['failure_case']!r}")
     needed = sorted(est.inputs()) if hasattr(est, "inputs") else sorted(est.requires)
-    used_sources = sorted(set(data.observations.loc[
-        data.observations["indicator"].isin(needed), "source"]))
+    # sources of the needed observations, less those whose rows were all set aside because the
+    # user chose another source for the indicator
+    needed_obs = data.observations.loc[data.observations["indicator"].isin(needed),
+                                       ["indicator", "source"]]
+    other = excluded.loc[excluded["reason"] == "other_source", ["indicator", "source"]]
+    n_all = needed_obs.value_counts()
+    n_other = other.value_counts()
+    used_sources = sorted({src for (ind, src), n in n_all.items()
+                           if n_other.get((ind, src), 0) < n})
     params = est.get_params()
     diagnostics = dict(comp.diagnostics)
     diagnostics.setdefault("main_quantity", getattr(est, "quantity", ""))
@@ -509,7 +516,8 @@ class Ledger:
             if want is None and len(srcs) > 1:
                 raise EstimatorError(
                     f"{owner}: indicator {ind!r} is given by several sources ({', '.join(srcs)}); "
-                    f"choose one with the parameter {ind}_source")
+                    f"choose one with the parameter sources, e.g. sources={ind}:{srcs[0]} "
+                    f"(in Python: sources=(({ind!r}, {srcs[0]!r}),))")
             if want is not None and want not in srcs:
                 raise EstimatorError(
                     f"{owner}: no {ind!r} observations from source {want!r} (available: "
@@ -517,7 +525,7 @@ class Ledger:
             self.chosen_source[ind] = want or (srcs[0] if srcs else None)
             if want is not None:
                 other = rows["_row"][rows["source"] != want].to_numpy()
-                self.exclude(other, "other_source", f"{ind}_source={want!r}")
+                self.exclude(other, "other_source", f"sources chose {want!r} for {ind}")
 
     def active(self) -> pd.DataFrame:
         """Rows not yet used or excluded."""

@@ -335,7 +335,7 @@ class RefugeesPer1000Km2(_HostedRatio):
 
     def _missing_hint(self, missing: list[str]) -> str:
         if self.area in missing and self.area_year == "latest_available":
-            return (f". With area_year='latest_available' the data must reach back to an "
+            return (f". With area_year='latest_available' the data must reach back to a "
                     f"{self.area} observation (WDI's area series ends before its population "
                     "series): select a wider range of years")
         return ""
@@ -620,10 +620,21 @@ class HostingConcentration(EstimatorBase):
     def _compute(self, data: Dataset) -> Computation:
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
         caps = self._caps()
-        # the income group is optional per country-year ("Unclassified" when absent)
-        also = ("wb_income_group",) if self.group_by == "wb_income_group" else ()
-        table = country_year_table(ledger, any_of=self.who_counts, also=also, all_of=caps,
-                                   positive=caps)
+        unclassified_years: list[int] = []
+        if self.group_by == "wb_income_group":
+            # a year in which no country has an income group cannot be split into groups
+            act = ledger.active()
+            grp = act[(act["indicator"] == "wb_income_group") & act["value"].notna()]
+            classified = set(grp["year"])
+            out_rows = act[~act["year"].isin(classified)]
+            unclassified_years = sorted({int(y) for y in out_rows["year"]})
+            ledger.exclude(out_rows["_row"].to_numpy(), "unclassified",
+                           [f"no country has a wb_income_group observation for {y}"
+                            for y in out_rows["year"]])
+        # the income group is optional per country-year ("Unclassified" when absent); capacity
+        # is optional too: it only enters the Gini/Lorenz, never the shares
+        also = (*(("wb_income_group",) if self.group_by == "wb_income_group" else ()), *caps)
+        table = country_year_table(ledger, any_of=self.who_counts, also=also)
         hosted = table[list(self.who_counts)].fillna(0.0).sum(axis=1).to_numpy()
         table = table.assign(_hosted=hosted)
         if self.group_by == "wb_income_group":
@@ -635,6 +646,7 @@ class HostingConcentration(EstimatorBase):
             table["_group"] = np.where(g == "", "Unclassified", g)
         rows: list[dict[str, object]] = []
         share_unit = self.unit
+        outside_gini: dict[int, list[str]] = {}
         for year, sub in table.groupby("year", sort=True):
             total = float(sub["_hosted"].sum())
             by_group = sub.groupby("_group")["_hosted"].sum().sort_index()
@@ -656,7 +668,11 @@ class HostingConcentration(EstimatorBase):
                              "index (0-1)"))
             if caps:
                 cap = _capacity_value(sub, self.capacity)
-                gini, lorenz = _gini_lorenz(sub["iso3"].to_numpy(), sub["_hosted"].to_numpy(), cap)
+                inside = np.isfinite(cap) & (cap > 0)
+                if (~inside).any():
+                    outside_gini[int(year)] = sorted(sub["iso3"].to_numpy()[~inside].tolist())
+                gini, lorenz = _gini_lorenz(sub["iso3"].to_numpy()[inside],
+                                            sub["_hosted"].to_numpy()[inside], cap[inside])
                 rows.append(_row("gini", None, year, f"hosted against {self.capacity}", gini,
                                  "index (0-1)"))
                 for iso3, x, y in lorenz:
@@ -674,10 +690,16 @@ class HostingConcentration(EstimatorBase):
             _ROUNDING,
             *_absent_note(self.optional_inputs(), data),
         ]
+        if caps:
+            assumptions.append(
+                f"Gini and Lorenz cover the hosts with a positive {self.capacity}; hosts without "
+                "one still count in the shares, HHI and top-k (listed in diagnostics "
+                "'outside_gini').")
         if self.group_by == "wb_income_group":
             assumptions.append("Income group = World Bank classification in force in the calendar "
                                "year (historical, GNI per capita Atlas); countries without one "
-                               "form 'Unclassified'.")
+                               "form 'Unclassified'; a year with no classification at all is "
+                               "excluded ('unclassified').")
         elif self.group_by == "un_ldc":
             assumptions.append("LDC membership is the current UN list applied to every year.")
         return Computation(
@@ -685,7 +707,9 @@ class HostingConcentration(EstimatorBase):
             excluded=excluded,
             assumptions=tuple(assumptions),
             diagnostics={"used": ledger.n_used, "excluded": len(excluded),
-                         "countries_per_year": table.groupby("year").size().to_dict()},
+                         "countries_per_year": table.groupby("year").size().to_dict(),
+                         "outside_gini": outside_gini,
+                         "unclassified_years": unclassified_years},
         )
 
 
