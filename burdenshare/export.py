@@ -128,6 +128,25 @@ def _kv(meta: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
     return rows
 
 
+def _write(path: Path, estimates: pd.DataFrame, excluded: pd.DataFrame, meta: dict[str, Any],
+           extra_sheets: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write a table with its exclusions and metadata in the format of ``path``'s suffix."""
+    suffix = _suffix(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        estimates.to_csv(path, index=False, na_rep=MISSING_TOKEN, lineterminator="\n")
+        return [path, *_write_sidecars(path, meta, excluded)]
+    if suffix == ".parquet":
+        estimates.to_parquet(path, index=False)
+        return [path, *_write_sidecars(path, meta, excluded)]
+    if suffix == ".json":
+        doc = {**meta, "estimates": _records(estimates), "excluded": _records(excluded)}
+        path.write_text(json.dumps(doc, indent=1, default=str) + "\n", encoding="utf-8")
+        return [path]
+    _xlsx(path, {"estimates": estimates, "excluded": excluded, **extra_sheets})
+    return [path]
+
+
 def write_result(res: Result, path: str | Path) -> list[Path]:
     """Write one result; the format follows the suffix of ``path``.
 
@@ -142,31 +161,14 @@ def write_result(res: Result, path: str | Path) -> list[Path]:
     list of Path
         Every file written.
     """
-    path = Path(path)
-    suffix = _suffix(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = _meta_result(res)
-    if suffix == ".csv":
-        res.estimates.to_csv(path, index=False, na_rep=MISSING_TOKEN, lineterminator="\n")
-        return [path, *_write_sidecars(path, meta, res.excluded)]
-    if suffix == ".parquet":
-        res.estimates.to_parquet(path, index=False)
-        return [path, *_write_sidecars(path, meta, res.excluded)]
-    if suffix == ".json":
-        doc = {**meta, "estimates": _records(res.estimates), "excluded": _records(res.excluded)}
-        path.write_text(json.dumps(doc, indent=1, default=str) + "\n", encoding="utf-8")
-        return [path]
-    sources = pd.DataFrame([dict(s) for s in res.provenance.sources])
-    prov = pd.DataFrame(_kv({k: v for k, v in meta.items() if k not in ("assumptions",)}),
+    prov = pd.DataFrame(_kv({k: v for k, v in meta.items() if k != "assumptions"}),
                         columns=["field", "value"])
-    _xlsx(path, {
-        "estimates": res.estimates,
-        "excluded": res.excluded,
+    return _write(Path(path), res.estimates, res.excluded, meta, {
         "provenance": prov,
-        "sources": sources,
+        "sources": pd.DataFrame([dict(s) for s in res.provenance.sources]),
         "assumptions": pd.DataFrame({"assumption": list(res.assumptions)}),
     })
-    return [path]
 
 
 def write_comparison(comp: Comparison, path: str | Path) -> list[Path]:
@@ -182,26 +184,13 @@ def write_comparison(comp: Comparison, path: str | Path) -> list[Path]:
     -------
     list of Path
     """
-    path = Path(path)
-    suffix = _suffix(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     meta = {
         "written_by": f"burdenshare {__version__}",
         "missing_value_token_csv": MISSING_TOKEN,
         "data_fingerprint": comp.data_fingerprint,
         "failures": dict(comp.failures),
-        "methods": {label: {**_meta_result(r)} for label, r in comp.results.items()},
+        "methods": {label: _meta_result(r) for label, r in comp.results.items()},
     }
-    if suffix == ".csv":
-        comp.long.to_csv(path, index=False, na_rep=MISSING_TOKEN, lineterminator="\n")
-        return [path, *_write_sidecars(path, meta, comp.excluded)]
-    if suffix == ".parquet":
-        comp.long.to_parquet(path, index=False)
-        return [path, *_write_sidecars(path, meta, comp.excluded)]
-    if suffix == ".json":
-        doc = {**meta, "estimates": _records(comp.long), "excluded": _records(comp.excluded)}
-        path.write_text(json.dumps(doc, indent=1, default=str) + "\n", encoding="utf-8")
-        return [path]
     sources: dict[str, dict[str, Any]] = {}
     for r in comp.results.values():
         for s in r.provenance.sources:
@@ -210,11 +199,8 @@ def write_comparison(comp: Comparison, path: str | Path) -> list[Path]:
                      "failures": meta["failures"]})
     for label, r in comp.results.items():
         prov_rows.extend(_kv(_meta_result(r), f"{label}."))
-    _xlsx(path, {
-        "estimates": comp.long,
-        "excluded": comp.excluded,
+    return _write(Path(path), comp.long, comp.excluded, meta, {
         "provenance": pd.DataFrame(prov_rows, columns=["field", "value"]),
         "sources": pd.DataFrame(list(sources.values())),
         "summary": comp.summary(),
     })
-    return [path]

@@ -1,0 +1,18 @@
+"""The examples in public docstrings run (numpydoc Examples are doctests)."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["burdenshare.countries", "burdenshare.estimators.relative_burden", "burdenshare.data",
+           "burdenshare.compare", "burdenshare.io", "burdenshare.testing"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
