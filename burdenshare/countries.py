@@ -244,17 +244,26 @@ def country_name(code: str) -> str:
     return code
 
 
+#: UN "more developed regions": all of Europe, Northern America, Australia/New Zealand and Japan
+#: (UN Population Division, World Population Prospects; UNSD: "in common practice, Japan in
+#: Asia, Canada and the United States of America in Northern America, Australia and New Zealand
+#: in Oceania, and Europe are considered developed regions"). Everything else is "developing".
+_DEVELOPED_SUBREGIONS = frozenset({"Northern America", "Australia and New Zealand"})
+
+
 def static_attribute(
-    codes: Iterable[str], attribute: Literal["un_ldc", "unhcr_region", "un_region"]
+    codes: Iterable[str],
+    attribute: Literal["un_ldc", "unhcr_region", "un_region", "un_development"],
 ) -> pd.Series:
     """Return a time-invariant attribute of each code from the country table.
 
     Parameters
     ----------
     codes : iterable of str
-    attribute : {"un_ldc", "unhcr_region", "un_region"}
+    attribute : {"un_ldc", "unhcr_region", "un_region", "un_development"}
         ``un_ldc`` gives "Least developed countries" or "Other countries" (current UN LDC list,
-        not historical).
+        not historical); ``un_development`` gives "Developed regions" (Europe, Northern America,
+        Australia/New Zealand, Japan) or "Developing regions" (the rest).
 
     Returns
     -------
@@ -263,6 +272,19 @@ def static_attribute(
     """
     t = country_table().set_index("iso3")
     codes = list(codes)
+    if attribute == "un_development":
+        region = t["un_region"]
+        subregion = t["un_subregion"]
+        out = []
+        for c in codes:
+            if c not in region.index or not region.get(c):
+                out.append("")
+            elif (region[c] == "Europe" or subregion[c] in _DEVELOPED_SUBREGIONS
+                  or c == "JPN"):
+                out.append("Developed regions")
+            else:
+                out.append("Developing regions")
+        return pd.Series(out, dtype=object)
     col = t[attribute]
     values = [col.get(c, "") if c in col.index else "" for c in codes]
     if attribute == "un_ldc":

@@ -571,9 +571,11 @@ class HostingConcentration(EstimatorBase):
     Parameters
     ----------
     who_counts : tuple of str
-    group_by : {"wb_income_group", "un_ldc", "unhcr_region", "un_region"}
+    group_by : {"wb_income_group", "un_ldc", "un_development", "unhcr_region", "un_region"}
         ``wb_income_group`` uses the classification in force in each year (countries without
-        one form the group "Unclassified"); ``un_ldc`` the current UN LDC list.
+        one form the group "Unclassified"); ``un_ldc`` the current UN LDC list;
+        ``un_development`` the UN developed/developing regions (developed: Europe, Northern
+        America, Australia/New Zealand, Japan).
     top_k : int
     capacity : {"population", "gdp_usd_current", "gdp_ppp", "gni_atlas_usd_current",
         "land_area_km2", "none"}
@@ -590,7 +592,8 @@ class HostingConcentration(EstimatorBase):
     summary: ClassVar[str] = "Share hosted by country group, top-k share, HHI, Gini/Lorenz"
 
     who_counts: tuple[str, ...] = _who_field()
-    group_by: Literal["wb_income_group", "un_ldc", "unhcr_region", "un_region"] = field(
+    group_by: Literal["wb_income_group", "un_ldc", "un_development", "unhcr_region",
+                      "un_region"] = field(
         default="wb_income_group", metadata={"doc": "country grouping for shares"})
     top_k: int = field(default=10, metadata={"ge": 1, "doc": "number of largest hosts"})
     capacity: Literal["population", "gdp_usd_current", "gdp_ppp", "gni_atlas_usd_current",
@@ -702,6 +705,10 @@ class HostingConcentration(EstimatorBase):
                                "excluded ('unclassified').")
         elif self.group_by == "un_ldc":
             assumptions.append("LDC membership is the current UN list applied to every year.")
+        elif self.group_by == "un_development":
+            assumptions.append("Developed regions = Europe, Northern America, Australia/New "
+                               "Zealand and Japan (UN convention); all other countries are "
+                               "'Developing regions'.")
         return Computation(
             estimates=est,
             excluded=excluded,

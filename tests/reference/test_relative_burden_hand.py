@@ -565,3 +565,16 @@ def test_capacity_choice_never_changes_the_shares() -> None:
     assert hosted == 4000
     assert res.diagnostics["outside_gini"] == {2020: ["DEU"]}
     assert e[e["quantity"] == "lorenz_hosted_share"]["iso3"].tolist() == ["AUT"]
+
+
+def test_share_by_un_development_regions() -> None:
+    # developed: Europe (DEU), Northern America (USA), Australia/New Zealand (AUS), Japan (JPN);
+    # developing: everything else, including Türkiye (Western Asia) and Mexico
+    data = _dataset([("DEU", 2020, "refugees", 1000), ("USA", 2020, "refugees", 1000),
+                     ("AUS", 2020, "refugees", 500), ("JPN", 2020, "refugees", 500),
+                     ("TUR", 2020, "refugees", 6000), ("MEX", 2020, "refugees", 1000)])
+    res = bs.HostingConcentration(group_by="un_development", capacity="none").estimate(data)
+    share = res.estimates[res.estimates["quantity"] == "share_hosted"].set_index("term")["estimate"]
+    # developed (1,000 + 1,000 + 500 + 500) / 10,000 = 0.3; developing 7,000 / 10,000 = 0.7
+    assert share["Developed regions"] == pytest.approx(0.3, rel=EXACT)
+    assert share["Developing regions"] == pytest.approx(0.7, rel=EXACT)

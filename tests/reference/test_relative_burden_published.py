@@ -301,6 +301,14 @@ def _ldc(who: tuple[str, ...]) -> bs.HostingConcentration:
     return bs.HostingConcentration(who_counts=who, group_by="un_ldc", capacity="none")
 
 
+def _developing_share(res: bs.Result) -> float:
+    return _group_value(res, "share_hosted", "Developing regions")
+
+
+def _developing(who: tuple[str, ...]) -> bs.HostingConcentration:
+    return bs.HostingConcentration(who_counts=who, group_by="un_development", capacity="none")
+
+
 # Each case: the estimator, the year, what to read, the published share.
 SHARES: list[object] = [
     # GT2022, Trends at a Glance p. 2 (end-2022), item 3.2, tier A: "Low- and middle-income
@@ -313,6 +321,10 @@ SHARES: list[object] = [
     # provided asylum to 27 per cent of the total" (of "refugees and Venezuelans displaced
     # abroad").
     pytest.param(_ldc(REFUGEES_OIP), 2020, _ldc_share, 0.27, id="gt2020_ldc_27"),
+    # same page, same item: "Developing countries hosted 86 per cent of the world's refugees and
+    # Venezuelans displaced abroad." Developing = outside the UN developed regions (Europe,
+    # Northern America, Australia/New Zealand, Japan).
+    pytest.param(_developing(REFUGEES_OIP), 2020, _developing_share, 0.86, id="gt2020_developing_86"),
     # UNHCR "Figures at a glance" for GT2023 (13 June 2024; end-2023), item 3.4, tier A: "Low- and
     # middle-income countries hosted 75 per cent of the world's refugees and other people in need
     # of international protection. *Excludes Palestine refugees under UNRWA's mandate."
@@ -330,6 +342,11 @@ SHARES: list[object] = [
     # hosting a growing proportion in 2016 of 28% of refugees worldwide." Refugees only (no OIP
     # category before 2018).
     pytest.param(_ldc(REFUGEES), 2016, _ldc_share, 0.28, id="gt2016_ldc_28"),
+    # same item: "In 2016, developing regions hosted 84% of the world's refugees". Refugees only.
+    pytest.param(_developing(REFUGEES), 2016, _developing_share, 0.84, id="gt2016_developing_84"),
+    # GT2017 (end-2017), JRS Cambodia, item 3.11, tier B: "Developing countries hosted 85 percent
+    # of refugees". Refugees only.
+    pytest.param(_developing(REFUGEES), 2017, _developing_share, 0.85, id="gt2017_developing_85"),
     # GT2017 (end-2017), JRS Cambodia, item 3.11, tier B: "63 per cent of all refugees under
     # UNHCR's responsibility were in just 10 countries."
     pytest.param(bs.HostingConcentration(who_counts=REFUGEES, group_by="un_ldc", capacity="none",

@@ -72,7 +72,8 @@ def test_cli_text_is_parsed_by_field_type(cls: type, name: str, text: str, value
 
 def test_param_specs_describe_every_field() -> None:
     specs = {s.name: s for s in param_specs(bs.HostingConcentration)}
-    assert specs["group_by"].choices == ("wb_income_group", "un_ldc", "unhcr_region", "un_region")
+    assert specs["group_by"].choices == ("wb_income_group", "un_ldc", "un_development",
+                                         "unhcr_region", "un_region")
     assert specs["top_k"].bounds == {"ge": 1}
     assert all(s.doc for s in specs.values())
 
