@@ -92,9 +92,33 @@ _ITEMS = (
         "asylum, all procedure and application types (UNHCR `app_pc == 'P'`). Never summed "
         "with applications counted in cases.", "flow"),
     Indicator(
+        "asylum_applications_new", _PERSONS,
+        "New asylum applications counted in persons (UNHCR `app_type == 'N'`, all procedure "
+        "types). UNHCR codes application types inconsistently across countries and years (e.g. "
+        "Austria 2010-2013 uses NR/NA), so some countries have few or none.", "flow"),
+    Indicator(
         "asylum_applications_cases", "cases",
         "Asylum applications counted in cases (households), all procedure and application "
         "types (UNHCR `app_pc == 'C'`). Kept apart from persons.", "flow"),
+    Indicator(
+        "refugees_aged_5_11", _PERSONS,
+        "Refugees under UNHCR's mandate aged 5-11 (female + male) by country of asylum, from "
+        "UNHCR's end-year demographics; a lower bound where part of the population has no age "
+        "breakdown.", "stock"),
+    Indicator(
+        "refugees_aged_12_17", _PERSONS,
+        "Refugees under UNHCR's mandate aged 12-17 (female + male) by country of asylum, from "
+        "UNHCR's end-year demographics; a lower bound where part of the population has no age "
+        "breakdown.", "stock"),
+    Indicator(
+        "refugees_with_age", _PERSONS,
+        "Refugees under UNHCR's mandate whose age band is known (sum of the age bands), by "
+        "country of asylum; with `refugees` it gives the share without an age breakdown.",
+        "stock"),
+    Indicator(
+        "resettlement_pledges", _PERSONS,
+        "Resettlement places pledged by a State for the year (user-supplied, with its source).",
+        "flow"),
     Indicator(
         "refugees_by_origin", _PERSONS,
         "Refugees under UNHCR's mandate by country of asylum (`iso3`) and origin "
@@ -122,9 +146,35 @@ _ITEMS = (
     Indicator("unemployment_rate", "percent of labour force",
               "Unemployment, total, % of labour force, modelled ILO estimate "
               "(WDI SL.UEM.TOTL.ZS).", "rate"),
+    Indicator("gov_expenditure_per_student_primary_pct_gdp_pc", "percent of GDP per capita",
+              "Government expenditure per student, primary (% of GDP per capita) "
+              "(WDI SE.XPD.PRIM.PC.ZS; the series ends in 2018).", "rate"),
+    Indicator("gov_expenditure_per_student_secondary_pct_gdp_pc", "percent of GDP per capita",
+              "Government expenditure per student, secondary (% of GDP per capita) "
+              "(WDI SE.XPD.SECO.PC.ZS; the series ends in 2018).", "rate"),
+    Indicator("gross_enrolment_ratio_primary", "percent",
+              "School enrolment, primary (% gross) (WDI SE.PRM.ENRR); can exceed 100.", "rate"),
+    Indicator("gross_enrolment_ratio_secondary", "percent",
+              "School enrolment, secondary (% gross) (WDI SE.SEC.ENRR); can exceed 100.", "rate"),
+    Indicator("gov_health_expenditure_per_capita_usd_current", "USD current per person",
+              "Domestic general government health expenditure per person, current US dollars "
+              "(WHO Global Health Expenditure Database, as compiled by Gapminder; the concept WDI "
+              "publishes as SH.XPD.GHED.PC.CD).", "money"),
     Indicator("oda_received_usd_current", "USD current",
               "Net official development assistance received, current US dollars "
               "(WDI DT.ODA.ODAT.CD). Not refugee-specific.", "money", non_negative=False),
+    Indicator("unhcr_revenue_earmarked_usd_current", "USD current",
+              "Voluntary earmarked revenue UNHCR recognised from a government in the year "
+              "(UN System Chief Executives Board financial statistics; accrual revenue, not "
+              "pledges or cash; can be negative after accounting adjustments).", "money",
+              non_negative=False),
+    Indicator("unhcr_revenue_unearmarked_usd_current", "USD current",
+              "Voluntary un-earmarked revenue UNHCR recognised from a government in the year "
+              "(UN System Chief Executives Board financial statistics; accrual revenue).", "money",
+              non_negative=False),
+    Indicator("contribution_usd_current", "USD current",
+              "A State's contribution to the requirement under study (e.g. an appeal), "
+              "user-supplied with its source.", "money"),
     Indicator("asylum_effort_per_million", "per million inhabitants",
               "Asylum applications plus resettled refugees per million inhabitants, averaged "
               "over a reference period (EU 2015 relocation key criterion); user-supplied.",
@@ -135,6 +185,11 @@ _ITEMS = (
         "World Bank income group in force in the calendar year (1 Low, 2 Lower middle, "
         "3 Upper middle, 4 High income), from the historical classification by GNI per capita "
         "(Atlas).", "category", categories=INCOME_GROUPS),
+    Indicator(
+        "dac_member", "code",
+        "Membership of the OECD Development Assistance Committee in the calendar year "
+        "(1 = member; no observation = not a member).", "category",
+        categories=MappingProxyType({1: "DAC member"})),
 )
 
 #: name -> :class:`Indicator` (read-only).

@@ -77,6 +77,7 @@ UNITS = {
     "naturalisations": "persons",
     "asylum_applications": "persons",
     "asylum_applications_cases": "cases",
+    "asylum_applications_new": "persons",
     "population": "persons",
     "land_area_km2": "km2",
     "surface_area_km2": "km2",
@@ -119,7 +120,8 @@ SOURCES = {
         "unhcr_resettlement_naturalisation_by_destination_year.csv; "
         "unhcr_asylum_applications.csv.gz sums the shared unhcr_asylum_applications.csv.gz over "
         "origins, procedures and application types by country of asylum and year, separately "
-        "for persons (P) and cases (C).",
+        "for persons (P) and cases (C), and separately for new applications in persons "
+        "(app_type N).",
     },
     SRC_UNRWA: {
         "id": SRC_UNRWA,
@@ -242,6 +244,7 @@ EXPECTED_ROWS = {
     "unhcr_solutions.csv.gz": {"resettlement_arrivals": 794, "naturalisations": 530},
     "unhcr_asylum_applications.csv.gz": {
         "asylum_applications": 3699,
+        "asylum_applications_new": 2752,
         "asylum_applications_cases": 193,
     },
     "wdi.csv.gz": {
@@ -679,7 +682,20 @@ def derive_unhcr_asylum_applications(shared: Path, outdir: Path) -> None:
             observations(agg["coa_iso"], agg["year"], indicator, agg["applied"], SRC_UNHCR)
         )
         recomputed[indicator] = int(part[["coa_iso", "year"]].drop_duplicates().shape[0])
+    # new applications only (persons): app_type "N"; coded inconsistently across countries
+    new = src[(src["app_pc"] == "P") & (src["app_type"] == "N")]
+    agg = new.groupby(["coa_iso", "year"], as_index=False)["applied"].sum(min_count=1)
+    require(int(agg["applied"].sum()) == int(new["applied"].sum()), f"{name}: N total changed")
+    frames.append(observations(agg["coa_iso"], agg["year"], "asylum_applications_new",
+                               agg["applied"], SRC_UNHCR))
+    recomputed["asylum_applications_new"] = int(new[["coa_iso", "year"]].drop_duplicates().shape[0])
     obs = pd.concat(frames, ignore_index=True)
+    out.step(
+        "Rows with `app_pc == 'P'` and `app_type == 'N'` (new applications) summed the same way "
+        "into `asylum_applications_new` (persons). UNHCR codes application types inconsistently "
+        "(e.g. Austria 2010-2013 uses NR/NA, Romania 2010-2012 NR/R), so some country-years have "
+        "no such observation: none is invented."
+    )
     out.step(
         "Rows with `app_pc == 'P'` summed by `coa_iso` x year over all origins, procedure types "
         "(G, U, J), application types and decision levels into `asylum_applications` (unit "
