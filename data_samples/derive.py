@@ -7,10 +7,15 @@ Run from anywhere::
 
 The script reads the shared CSV files (see ``shared/data/README.md`` for their provenance),
 reshapes them into burdenshare's long observation format
-(``iso3,year,indicator,value,unit,source,counterpart_iso3``), writes one file per source into
-this folder together with two reference tables, ``sources.json`` and ``README.md``, and checks
-its own invariants as it goes (it raises ``DerivationError`` on the first violation and writes
-nothing further).
+(``iso3,year,indicator,value,unit,source,counterpart_iso3``), writes one observation file per
+source table into this folder together with reference tables (not observations), ``sources.json``
+and ``README.md``, and checks its own invariants as it goes (it raises ``DerivationError`` on the
+first violation and writes nothing further). One input is not in the shared data but in this
+folder: ``dac_membership_transcribed.csv``, the hand transcription of DAC accession years (with
+page and quote per row), which the script validates, expands to years and copies to ``--out``.
+
+``--indicators-md methodology/indicators.md`` also regenerates the sample-coverage table of that
+page (only the section "Which indicators the embedded samples provide").
 
 Rules it follows:
 
@@ -37,6 +42,7 @@ import io
 import json
 import shutil
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -88,22 +94,47 @@ UNITS = {
     "gni_per_capita_atlas_usd_current": "USD current per person",
     "unemployment_rate": "percent of labour force",
     "oda_received_usd_current": "USD current",
+    "gov_expenditure_per_student_primary_pct_gdp_pc": "percent of GDP per capita",
+    "gov_expenditure_per_student_secondary_pct_gdp_pc": "percent of GDP per capita",
+    "gross_enrolment_ratio_primary": "percent",
+    "gross_enrolment_ratio_secondary": "percent",
+    "refugees_aged_5_11": "persons",
+    "refugees_aged_12_17": "persons",
+    "refugees_with_age": "persons",
+    "gov_health_expenditure_per_capita_usd_current": "USD current per person",
+    "unhcr_revenue_earmarked_usd_current": "USD current",
+    "unhcr_revenue_unearmarked_usd_current": "USD current",
     "wb_income_group": "code",
+    "dac_member": "code",
 }
-#: Indicators whose values may legitimately be negative (net ODA received can be negative).
-MAY_BE_NEGATIVE = {"oda_received_usd_current"}
+#: Indicators whose values may legitimately be negative: net ODA received, and UNHCR revenue
+#: (accounting adjustments). Cross-checked against ``non_negative`` in indicators.py.
+MAY_BE_NEGATIVE = {
+    "oda_received_usd_current",
+    "unhcr_revenue_earmarked_usd_current",
+    "unhcr_revenue_unearmarked_usd_current",
+}
 
 #: Source ids (keys of sources.json).
 SRC_UNHCR = "unhcr_refugee_statistics_2025_12_1"
 SRC_UNRWA = "unrwa_via_unhcr_2025_12_1"
 SRC_WDI = "wb_wdi_2026_07_01"
 SRC_INCOME = "wb_income_history_gapminder_v8"
+SRC_WHO = "who_ghed_gapminder_2025_12_08"
+SRC_CEB = "un_ceb_unhcr_revenue_2026_02_05"
+SRC_DAC = "oecd_dac_membership_transcribed"
 
 UNHCR_COMMIT = "0c16a6d0c2f37d8578f9b9e3d1e4459efe850398"
 WDI_COMMIT = "4ebec5a2273f531ba238a34dbe440394dc5a6c4b"
 FASTTRACK_COMMIT = "10e24e0e54b7c228642260f3b93d3d94131e23a5"
+SYSTEMA_GLOBALIS_COMMIT = "c63631abeb62af6db3910f68be7c2b443beca50b"
+UNFCK_COMMIT = "052fc73dce2d369a2b8c08a0d9ebe121c4a22095"
 
-#: Licence and attribution, from shared/data/README.md sections 1, 2 and 4.
+#: Input files that live in this folder (hand transcriptions), not in the shared data.
+LOCAL_INPUTS = {"dac_membership_transcribed.csv"}
+
+#: Licence and attribution, from shared/data/README.md sections 1-4 and 6; for DAC membership,
+#: from the pages listed in dac_membership_transcribed.csv.
 SOURCES = {
     SRC_UNHCR: {
         "id": SRC_UNHCR,
@@ -121,7 +152,10 @@ SOURCES = {
         "unhcr_asylum_applications.csv.gz sums the shared unhcr_asylum_applications.csv.gz over "
         "origins, procedures and application types by country of asylum and year, separately "
         "for persons (P) and cases (C), and separately for new applications in persons "
-        "(app_type N).",
+        "(app_type N); unhcr_demographics.csv.gz sums the age bands of the `REF` rows of the "
+        "shared unhcr_demographics_2025.csv.gz (2025 only) by country of asylum into "
+        "refugees_aged_5_11, refugees_aged_12_17 and refugees_with_age (all bands f_0_4..f_60 "
+        "and m_0_4..m_60; refugees with unknown age are not in any band).",
     },
     SRC_UNRWA: {
         "id": SRC_UNRWA,
@@ -147,7 +181,7 @@ SOURCES = {
         "retrieved": "2026-07-01",
         "vintage": "WDI via datasets/world-development-indicators commit "
         f"{WDI_COMMIT} (2026-07-01)",
-        "derivation": "wdi.csv.gz keeps the economy rows (is_aggregate == False) of ten "
+        "derivation": "wdi.csv.gz keeps the economy rows (is_aggregate == False) of fourteen "
         "indicator codes of the shared wdi_country_year_long.csv.gz, renames the codes to "
         "burdenshare indicator names and copies the values exactly; the aggregate codes and "
         "names go to wb_aggregates.csv.",
@@ -167,6 +201,69 @@ SOURCES = {
         "Upper middle income 3, High income 4) per iso3 and year; any other label stops the "
         "derivation.",
     },
+    SRC_WHO: {
+        "id": SRC_WHO,
+        "title": "Global Health Expenditure Database: domestic general government health "
+        "expenditure per person, current US$ (Gapminder concept "
+        "government_health_spending_per_person_us)",
+        "publisher": "WHO Global Health Expenditure Database (Global Health Observatory), "
+        "compiled by Gapminder",
+        "url": "https://github.com/open-numbers/ddf--gapminder--systema_globalis",
+        "licence": "Gapminder states CC BY 4.0 (repo README); WHO's own terms of use also apply "
+        "to the underlying GHED data — check them before commercial use.",
+        "retrieved": "2026-03-01",
+        "vintage": "open-numbers/ddf--gapminder--systema_globalis commit "
+        f"{SYSTEMA_GLOBALIS_COMMIT} (2026-03-01); the datapoint files were last updated "
+        "2025-12-08; years 2000-2022",
+        "derivation": "who_ghed.csv.gz keeps the rows of the shared "
+        "who_ghed_health_expenditure_long.csv with indicator "
+        "government_health_spending_per_person_us, as indicator "
+        "gov_health_expenditure_per_capita_usd_current, all countries and years, values copied "
+        "exactly (checked numerically identical to the source text).",
+    },
+    SRC_CEB: {
+        "id": SRC_CEB,
+        "title": "UNHCR revenue by contributor and revenue type (UN System Chief Executives "
+        "Board financial statistics, via open.unfck.org)",
+        "publisher": "UN System Chief Executives Board (CEB) Financial Statistics, fused by the "
+        "open.unfck.org project",
+        "url": "https://github.com/un-fck/open.unfck.org",
+        "licence": "open.unfck.org repository licence MIT; shared/data/README.md states no "
+        "separate licence for the underlying CEB financial statistics",
+        "retrieved": "2026-02-05",
+        "vintage": f"un-fck/open.unfck.org commit {UNFCK_COMMIT} (2026-02-05), files "
+        "public/data/donors-<year>.json (entity UNHCR), 2013-2024",
+        "derivation": "unhcr_revenue.csv.gz takes the government rows (contributor_iso3 "
+        "non-empty; all of category Government, none an unattributed remainder) of the shared "
+        "unhcr_revenue_by_contributor_2013_2024.csv: revenue_type 'Voluntary earmarked' -> "
+        "unhcr_revenue_earmarked_usd_current, 'Voluntary un-earmarked' -> "
+        "unhcr_revenue_unearmarked_usd_current (any other type for a government stops the "
+        "derivation); values copied exactly, negative values (accounting adjustments) and zeros "
+        "kept. All other rows (EU, private, pooled funds, unattributed remainders) are written "
+        "unchanged to unhcr_revenue_non_government.csv; government observations plus those rows "
+        "equal the source total of every year (checked).",
+    },
+    SRC_DAC: {
+        "id": SRC_DAC,
+        "title": "OECD Development Assistance Committee (DAC) membership by year "
+        "(transcribed by burdenshare)",
+        "publisher": "OECD (DAC member profiles, accession pages and press releases); two "
+        "accession years from member governments' pages and one from a third-party page, as "
+        "listed per country in dac_membership_transcribed.csv",
+        "url": "https://www.oecd.org/dac/",
+        "licence": "OECD Terms and Conditions (reuse with attribution); the membership years are "
+        "facts transcribed from the pages listed in dac_membership_transcribed.csv",
+        "retrieved": "2026-11-24",
+        "vintage": "membership as stated up to Estonia's accession on 4 July 2023 (the 32nd "
+        "member including the European Union); assumed unchanged to 2025",
+        "derivation": "dac_membership.csv.gz gives dac_member = 1 for every country of "
+        "dac_membership_transcribed.csv (hand transcription of the accession year stated on the "
+        "source page quoted in each row) and every calendar year from the accession year to "
+        "2025 (to left_year for a membership spell that ended: Portugal 1961-1974, re-joined "
+        "1991). A country counts as a member in a year if it was a member at any time in that "
+        "year. No observation = not a member. The European Union, a DAC member that is not a "
+        "country, is not included.",
+    },
 }
 
 #: Attribution text per source, printed in README.md.
@@ -182,6 +279,18 @@ ATTRIBUTION = {
     SRC_INCOME: "Source: Gapminder, World Bank income groups (fasttrack concept ilevels4_wb v8, "
     "based on the World Bank historical classification by GNI per capita, Atlas method), "
     "licensed CC BY 4.0. Recoded to integers by burdenshare.",
+    SRC_WHO: "Source: WHO Global Health Expenditure Database, domestic general government health "
+    "expenditure per person (US$), as compiled by Gapminder (open-numbers/"
+    "ddf--gapminder--systema_globalis, datapoints updated 2025-12-08). Gapminder data licensed "
+    "CC BY 4.0; WHO's terms of use also apply to the underlying GHED data. Reshaped by "
+    "burdenshare.",
+    SRC_CEB: "Source: UN System Chief Executives Board for Coordination, Financial Statistics "
+    "(UNHCR revenue by contributor), via the open.unfck.org project (un-fck/open.unfck.org, "
+    "2026-02-05). Government rows reshaped by burdenshare.",
+    SRC_DAC: "Source: OECD, Development Assistance Committee member pages (oecd.org), and the "
+    "Governments of Lithuania and Slovenia for their accession years; Finland's accession year "
+    "from a third-party page (see dac_membership_transcribed.csv). Transcribed and expanded to "
+    "years by burdenshare.",
 }
 
 #: WDI indicator code -> burdenshare indicator name.
@@ -196,6 +305,10 @@ WDI_MAP = {
     "NY.GNP.PCAP.CD": "gni_per_capita_atlas_usd_current",
     "SL.UEM.TOTL.ZS": "unemployment_rate",
     "DT.ODA.ODAT.CD": "oda_received_usd_current",
+    "SE.XPD.PRIM.PC.ZS": "gov_expenditure_per_student_primary_pct_gdp_pc",
+    "SE.XPD.SECO.PC.ZS": "gov_expenditure_per_student_secondary_pct_gdp_pc",
+    "SE.PRM.ENRR": "gross_enrolment_ratio_primary",
+    "SE.SEC.ENRR": "gross_enrolment_ratio_secondary",
 }
 
 #: World Bank income group label -> code (burdenshare.indicators.INCOME_GROUPS).
@@ -212,6 +325,62 @@ UNHCR_POP_MAP = {c: c for c in ["refugees", "asylum_seekers", "oip", "idps", "st
 UNHCR_SOL_MAP = {
     "resettlement_arrivals": "resettlement_arrivals",
     "naturalisations": "naturalisations",
+}
+
+#: UNHCR demographics: age bands (female and male) and what each indicator sums. `f_other` /
+#: `m_other` (sex known, age unknown) and `total` are in no band.
+DEMOG_BANDS = ["0_4", "5_11", "12_17", "18_59", "60"]
+DEMOG_MAP = {
+    "refugees_aged_5_11": ["f_5_11", "m_5_11"],
+    "refugees_aged_12_17": ["f_12_17", "m_12_17"],
+    "refugees_with_age": [f"{s}_{b}" for s in ("f", "m") for b in DEMOG_BANDS],
+}
+#: Key columns on which the demographics rows are unique (shared/data/QUALITY.md).
+DEMOG_KEY = ["year", "coo_iso", "coa_iso", "pop_type", "location", "loc_type", "acc_type"]
+
+#: WHO GHED (Gapminder) concept -> indicator name.
+WHO_MAP = {"government_health_spending_per_person_us": "gov_health_expenditure_per_capita_usd_current"}
+
+#: CEB revenue type -> indicator name, for government contributors. Any other type stops the script.
+CEB_MAP = {
+    "Voluntary earmarked": "unhcr_revenue_earmarked_usd_current",
+    "Voluntary un-earmarked": "unhcr_revenue_unearmarked_usd_current",
+}
+#: Total UNHCR revenue per year in US$ million as printed (rounded to 0.1) in
+#: shared/data/QUALITY.md section 5; the derivation checks its own totals against them.
+CEB_QUALITY_TOTALS_MUSD = {
+    2013: "3164.6", 2016: "3973.8", 2019: "4183.1", 2022: "6072.6", 2023: "4707.3", 2024: "4735.8",
+}
+
+#: DAC membership: the hand transcription (in this folder) and the last year written.
+DAC_TRANSCRIPTION = "dac_membership_transcribed.csv"
+DAC_COLUMNS = ["iso3", "name", "joined_year", "source_url", "quote", "left_year", "source_type"]
+DAC_SOURCE_TYPES = {"OECD", "government", "third-party"}
+DAC_LAST_YEAR = 2025
+#: OECD evidence that bounds Finland's accession year (the only year from a third-party page).
+DAC_FINLAND_LOWER_BOUND = (
+    "The OECD's 1999 review of Finland (https://www.oecd-ilibrary.org/development/development-"
+    "co-operation-reviews-finland-1999_9789264172012-en) refers to 'the last DAC Peer Review of "
+    "Finland in 1995', so Finland was a member by 1995 at the latest."
+)
+#: Number of DAC members INCLUDING the European Union (a member since 1961 that is not a country
+#: and has no row in the transcription) at the end of a year, as stated by the OECD. The
+#: transcription must reproduce each count (countries that are members in the year + 1).
+DAC_MEMBER_COUNTS = {
+    2012: (24, "inferred from https://www.oecd.org/fr/developpement/the-oecd-welcomes-the-czech-"
+           "republic-to-the-development-assistance-committee.htm: the Czech Republic became the "
+           "26th member on 14 May 2013 as the second OECD country to join in 2013, after Iceland; "
+           "so 24 members before 2013"),
+    2016: (30, "https://www.oecd.org/dac/peer-reviews/peer-review-hungary.htm: 'The OECD DAC "
+           "welcomes Hungary as its 30th member' (6 December 2016)"),
+    2022: (31, "https://ltaid.urm.lt/en/lithuanian-development-cooperation/multilateral-"
+           "cooperation/membership-in-oecd/135: Lithuania became 'the 31st member' on 16 November "
+           "2022"),
+    2023: (32, "https://www.oecd.org/newsroom/estonia-joins-the-oecd-development-assistance-"
+           "committee-dac.htm: Estonia became 'the 32nd member' on 4 July 2023"),
+    2025: (32, "https://oecd.org/en/about/committees/development-assistance-committee/joining-the-"
+           "development-assistance-committee-dac-en.html (undated, current OECD site): 'the DAC "
+           "has grown to count 32 DAC members'"),
 }
 
 #: Codes that occur in the observations but not in country_codes.csv, with what burdenshare does
@@ -258,8 +427,23 @@ EXPECTED_ROWS = {
         "gni_per_capita_atlas_usd_current": 10617,
         "unemployment_rate": 6531,
         "oda_received_usd_current": 8907,
+        "gov_expenditure_per_student_primary_pct_gdp_pc": 1602,
+        "gov_expenditure_per_student_secondary_pct_gdp_pc": 1442,
+        "gross_enrolment_ratio_primary": 7495,
+        "gross_enrolment_ratio_secondary": 6280,
     },
     "wb_income_groups.csv.gz": {"wb_income_group": 7486},
+    "unhcr_demographics.csv.gz": {
+        "refugees_aged_5_11": 167,
+        "refugees_aged_12_17": 167,
+        "refugees_with_age": 167,
+    },
+    "who_ghed.csv.gz": {"gov_health_expenditure_per_capita_usd_current": 4382},
+    "unhcr_revenue.csv.gz": {
+        "unhcr_revenue_earmarked_usd_current": 716,
+        "unhcr_revenue_unearmarked_usd_current": 535,
+    },
+    "dac_membership.csv.gz": {"dac_member": 1344},
 }
 
 
@@ -337,6 +521,16 @@ def check_vocabulary() -> None:
     require(
         dict(module.INCOME_GROUPS) == {v: k for k, v in INCOME_CODES.items()},
         "INCOME_GROUPS in indicators.py differs from derive.py's INCOME_CODES",
+    )
+    may_be_negative = {n for n in UNITS if not vocab[n].non_negative}
+    require(
+        may_be_negative == MAY_BE_NEGATIVE,
+        f"indicators allowed to be negative: indicators.py says {sorted(may_be_negative)}, "
+        f"derive.py says {sorted(MAY_BE_NEGATIVE)}",
+    )
+    require(
+        dict(vocab["dac_member"].categories) == {1: "DAC member"},
+        "categories of dac_member in indicators.py changed (derive.py writes the code 1 only)",
     )
 
 
@@ -474,10 +668,39 @@ def write_observations(out: Output, df: pd.DataFrame, outdir: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def input_path(shared: Path, name: str) -> Path:
+    """Where an input file lives: this folder for hand transcriptions, else the shared data."""
+    return (HERE if name in LOCAL_INPUTS else shared) / name
+
+
 def read_csv(shared: Path, name: str, **kwargs) -> pd.DataFrame:
-    path = shared / name
+    path = input_path(shared, name)
     require(path.is_file(), f"input {path} not found (use --shared PATH)")
     return pd.read_csv(path, **READ, **kwargs)
+
+
+def parse_exact(text, name: str) -> tuple[np.ndarray, int]:
+    """Parse source value texts as float64; every written repr must equal the text numerically.
+
+    Returns the values and how many of them are spelled differently when written (e.g. ``180``
+    -> ``180.0``).
+    """
+    text = list(text)
+    values = np.array([float(t) for t in text], dtype="float64")
+    exact = [Decimal(t) == Decimal(repr(float(v))) for t, v in zip(text, values)]
+    require(all(exact), f"{name}: {exact.count(False)} values not exactly representable as written")
+    changed = sum(1 for t, v in zip(text, values) if repr(float(v)) != t)
+    return values, changed
+
+
+def write_reference(out: Output, text: str, outdir: Path, rows: int) -> None:
+    """Write a reference (non-observation) CSV and record its size and checksums."""
+    path = outdir / out.name
+    raw = write_bytes(path, text)
+    out.rows, out.sha256, out.sha256_csv = rows, sha256_file(path), sha256_bytes(raw)
+    out.size = path.stat().st_size
+    OUTPUTS.append(out)
+    print(f"{out.name}: {rows} rows (reference)")
 
 
 def nonempty_counts(raw: pd.DataFrame, columns: dict[str, str]) -> dict[str, int]:
@@ -754,7 +977,7 @@ def derive_wdi(shared: Path, outdir: Path) -> None:
         f"True`, over all 30 indicator codes; renamed to `code,name`; one name per code "
         f"(checked); sorted by code; {len(aggs)} codes."
     )
-    # 3. economies only, the ten mapped indicator codes, renamed to burdenshare names
+    # 3. economies only, the mapped indicator codes (WDI_MAP), renamed to burdenshare names
     keep = ~is_agg & src["indicator_code"].isin(list(WDI_MAP))
     part = src.loc[keep].copy()
     out.step(
@@ -765,10 +988,7 @@ def derive_wdi(shared: Path, outdir: Path) -> None:
     )
     # 4. values: float64 parse; the written repr must be numerically identical to the source text
     text = part["value"].to_numpy(dtype=object)
-    values = np.array([float(t) for t in text], dtype="float64")
-    exact = [Decimal(t) == Decimal(repr(float(v))) for t, v in zip(text, values)]
-    require(all(exact), f"{name}: {exact.count(False)} values not exactly representable as written")
-    changed_text = sum(1 for t, v in zip(text, values) if repr(float(v)) != t)
+    values, changed_text = parse_exact(text, name)
     out.step(
         f"Parsed values as float64 and checked for ALL {len(text)} values that the written text "
         "`repr(float(value))` is numerically identical to the source text (no value has more "
@@ -789,10 +1009,14 @@ def derive_wdi(shared: Path, outdir: Path) -> None:
             "counterpart_iso3": pd.Series([""] * len(part), dtype="str"),
         }
     )
-    n_neg = int((obs["value"] < 0).sum())
+    negative = obs.loc[obs["value"] < 0, "indicator"].value_counts().to_dict()
+    require(
+        set(negative) <= {"oda_received_usd_current"}, f"{name}: negative values in {negative}"
+    )
     out.step(
-        f"Negative values kept where the concept allows them: {n_neg} negative "
-        "`oda_received_usd_current` (net ODA received can be negative)."
+        "Negative values kept where the concept allows them: "
+        f"{negative.get('oda_received_usd_current', 0)} negative `oda_received_usd_current` "
+        "(net ODA received can be negative); no other indicator has a negative value."
     )
     # 5. checks
     recomputed = {WDI_MAP[c]: int(n) for c, n in part["indicator_code"].value_counts().items()}
@@ -846,6 +1070,405 @@ def derive_income_groups(shared: Path, outdir: Path) -> None:
     require(obs["value"].isin([1.0, 2.0, 3.0, 4.0]).all(), f"{name}: code outside 1-4")
     write_observations(out, obs, outdir)
     OUTPUTS.append(out)
+
+
+def derive_unhcr_demographics(shared: Path, outdir: Path) -> None:
+    name = "unhcr_demographics_2025.csv.gz"
+    pop_name = "unhcr_population_by_asylum_year.csv"
+    out = Output("unhcr_demographics.csv.gz", "observations", [SRC_UNHCR], [name, pop_name])
+    cells = [f"{s}_{b}" for s in ("f", "m") for b in [*DEMOG_BANDS, "other", "total"]] + ["total"]
+    # 1. read; codes as text (only an empty cell is missing)
+    src = read_csv(shared, name, dtype={c: str for c in DEMOG_KEY if c != "year"})
+    out.step(
+        f"Read `{name}` ({len(src)} rows: origin x asylum x population type x location x "
+        "accommodation type; the package ships 2025 only)."
+    )
+    require(not src.duplicated(DEMOG_KEY).any(), f"{name}: rows not unique on {DEMOG_KEY}")
+    require(src[cells].notna().all().all(), f"{name}: empty count cell")
+    require(
+        bool((src[cells].to_numpy() == np.round(src[cells].to_numpy())).all()),
+        f"{name}: count that is not a whole number",
+    )
+    out.step(
+        "Checked: rows are unique on (" + ", ".join(DEMOG_KEY) + ") as shared/data/QUALITY.md "
+        "says (no de-duplication); no count cell is empty; all counts are whole numbers."
+    )
+    # 2. refugees only
+    ref = src[src["pop_type"] == "REF"].copy()
+    years = sorted(set(ref["year"]))
+    require(years == [2025], f"{name}: REF years {years}, expected only 2025")
+    require(ref["coa_iso"].notna().all(), f"{name}: REF row without coa_iso")
+    for sex in ("f", "m"):
+        parts = ref[[f"{sex}_{b}" for b in [*DEMOG_BANDS, "other"]]].sum(axis=1)
+        require(bool((parts == ref[f"{sex}_total"]).all()), f"{name}: {sex}_total != its bands")
+    require(
+        bool((ref["total"] >= ref["f_total"] + ref["m_total"]).all()),
+        f"{name}: total < f_total + m_total",
+    )
+    out.step(
+        f"Kept the {len(ref)} rows with `pop_type == 'REF'` (refugees under UNHCR's mandate), all "
+        "of year 2025. Checked per row: `f_total` = f_0_4 + f_5_11 + f_12_17 + f_18_59 + f_60 + "
+        "f_other (same for `m_`), and `total` >= f_total + m_total."
+    )
+    # 3. sums by country of asylum
+    agg = ref.groupby("coa_iso", as_index=False)[cells].sum()
+    frames, recomputed = [], {}
+    for indicator, cols in DEMOG_MAP.items():
+        values = agg[cols].sum(axis=1)
+        frames.append(observations(agg["coa_iso"], np.full(len(agg), 2025), indicator, values,
+                                   SRC_UNHCR))
+        recomputed[indicator] = int(ref["coa_iso"].nunique())
+        require(int(values.sum()) == int(ref[cols].to_numpy().sum()), f"{indicator}: total changed")
+    obs = pd.concat(frames, ignore_index=True)
+    out.step(
+        "Summed by `coa_iso` (year 2025): `refugees_aged_5_11` = Σ(f_5_11 + m_5_11), "
+        "`refugees_aged_12_17` = Σ(f_12_17 + m_12_17), `refugees_with_age` = Σ of all age bands "
+        "f_0_4..f_60 and m_0_4..m_60 (NOT f_other/m_other, NOT total); unit `persons`; grand "
+        "totals checked unchanged. One observation per indicator and country of asylum with REF "
+        "rows (a zero is a zero sum of source cells)."
+    )
+    # 4. the REF total equals the 2025 refugee stock of the population table
+    pop = read_csv(shared, pop_name, dtype={"iso3": str})
+    pop = pop[pop["year"] == 2025].set_index("iso3")["refugees"]
+    tot = agg.set_index("coa_iso")["total"]
+    require(set(tot.index) <= set(pop.index), f"{name}: coa_iso not in {pop_name} 2025")
+    diff = (pop.reindex(tot.index) - tot).abs()
+    require(int(diff.max()) == 0, f"{name}: REF total differs from refugees 2025: {diff[diff > 0]}")
+    absent = pop.drop(index=list(tot.index))
+    require(bool((absent.fillna(0) == 0).all()), f"{name}: refugees > 0 in 2025 without REF rows")
+    grand = int(tot.sum())
+    require(grand == int(pop.sum()), f"{name}: REF total {grand} != refugees 2025 {int(pop.sum())}")
+    out.step(
+        f"Checked against `{pop_name}`: for each of the {len(tot)} countries of asylum the REF "
+        f"`total` equals the 2025 `refugees` stock exactly ({grand:,} persons in all); the "
+        f"{len(absent)} countries with no REF rows have 0 refugees in 2025 there."
+    )
+    # 5. how many refugees have no age band
+    with_age = int(ref[DEMOG_MAP["refugees_with_age"]].to_numpy().sum())
+    sex_only = int((ref["f_other"] + ref["m_other"]).sum())
+    neither = int((ref["total"] - ref["f_total"] - ref["m_total"]).sum())
+    require(with_age + sex_only + neither == grand, f"{name}: age/sex split does not add up")
+    cover = agg.set_index("coa_iso")[DEMOG_MAP["refugees_with_age"]].sum(axis=1)
+    none = cover[cover == 0]
+    full = cover[cover == tot]
+    big = tot[none.index].sort_values(ascending=False).head(6)
+    out.step(
+        f"Refugees without an age band: {grand - with_age:,} of {grand:,} "
+        f"({100 * (grand - with_age) / grand:.1f} %): {sex_only:,} with sex but no age "
+        f"(f_other + m_other) and {neither:,} with neither (total - f_total - m_total). "
+        f"`refugees_with_age` = {with_age:,}. {len(full)} countries have an age band for every "
+        f"refugee; {len(none)} have none at all (their three age observations are 0; largest: "
+        + ", ".join(f"{c} {int(v):,}" for c, v in big.items())
+        + ")."
+    )
+    NOTES.append(
+        f"UNHCR demographics 2025: {grand - with_age:,} of {grand:,} refugees "
+        f"({100 * (grand - with_age) / grand:.1f} %) have no age band, and {len(none)} countries "
+        "report no age breakdown at all (e.g. "
+        + ", ".join(big.index)
+        + "): for them `refugees_aged_5_11`, `refugees_aged_12_17` and `refugees_with_age` are 0 "
+        "although they host refugees. The age-band counts are lower bounds; compare "
+        "`refugees_with_age` with `refugees` (same year, same country) before using them."
+    )
+    # 6. checks
+    check_row_counts(out, obs, recomputed)
+    check_unhcr_counts(obs, out.name)
+    n_unk = int((obs["iso3"] == "UNK").sum())
+    out.step(
+        "Checked: rows per indicator = countries of asylum with REF rows; whole numbers, none "
+        f"between 1 and 4; no duplicate keys; all values finite and non-negative; {n_unk} "
+        "observations with iso3 `UNK`."
+    )
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+
+
+def derive_who_ghed(shared: Path, outdir: Path) -> None:
+    name = "who_ghed_health_expenditure_long.csv"
+    out = Output("who_ghed.csv.gz", "observations", [SRC_WHO], [name])
+    # 1. read as text
+    src = read_csv(shared, name, dtype=str)
+    out.step(
+        f"Read `{name}` as text ({len(src)} rows: {src['indicator'].nunique()} Gapminder concepts "
+        "x iso3 x year)."
+    )
+    require(src[["indicator", "iso3", "year", "value"]].notna().all().all(), f"{name}: empty cell")
+    require(not src.duplicated(["indicator", "iso3", "year"]).any(), f"{name}: duplicate keys")
+    per_geo = src.groupby("iso3")["gapminder_geo"].nunique()
+    require(int(per_geo.max()) == 1, f"{name}: an iso3 maps to several Gapminder geos")
+    out.step(
+        "Checked: no empty cell; (indicator, iso3, year) unique; one Gapminder geo per iso3."
+    )
+    # 2. the one concept, renamed
+    part = src[src["indicator"].isin(list(WHO_MAP))]
+    values, changed = parse_exact(part["value"], name)
+    obs = observations(part["iso3"], part["year"].astype("int64"),
+                       WHO_MAP["government_health_spending_per_person_us"], values, SRC_WHO)
+    out.step(
+        "Kept " + ", ".join(f"`{c}`→`{n}`" for c, n in WHO_MAP.items()) + " (unit `USD current "
+        "per person`: domestic general government health expenditure per person, the concept "
+        "WDI publishes as SH.XPD.GHED.PC.CD); all countries and years. The other four concepts "
+        "are not used."
+    )
+    out.step(
+        f"Parsed values as float64 and checked for ALL {len(part)} values that the written text "
+        f"is numerically identical to the source text; {changed} differ only in spelling."
+    )
+    # 3. checks
+    check_row_counts(out, obs, {WHO_MAP["government_health_spending_per_person_us"]: len(part)})
+    out.step("Checked: rows = source rows of the concept; no duplicate keys; values finite and "
+             "non-negative.")
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+
+
+def derive_unhcr_revenue(shared: Path, outdir: Path) -> None:
+    name = "unhcr_revenue_by_contributor_2013_2024.csv"
+    out = Output("unhcr_revenue.csv.gz", "observations", [SRC_CEB], [name])
+    ref_out = Output("unhcr_revenue_non_government.csv", "reference", [SRC_CEB], [name])
+    # 1. read as text
+    src = read_csv(shared, name, dtype=str)
+    cols = list(src.columns)
+    out.step(f"Read `{name}` as text ({len(src)} rows: contributor x revenue type x year).")
+    need = ["year", "contributor_name", "contributor_category", "is_unattributed_remainder",
+            "revenue_type", "amount_usd"]
+    require(src[need].notna().all().all(), f"{name}: empty cell in {need}")
+    require(
+        not src.duplicated(["year", "contributor_name", "revenue_type"]).any(),
+        f"{name}: duplicate (year, contributor_name, revenue_type)",
+    )
+    # 2. government rows: contributor_iso3 non-empty
+    is_gov = src["contributor_iso3"].notna()
+    gov, other = src[is_gov], src[~is_gov]
+    cats = sorted(set(gov["contributor_category"]))
+    require(cats == ["Government"], f"{name}: rows with an iso3 of categories {cats}")
+    require(bool((gov["is_unattributed_remainder"] == "False").all()),
+            f"{name}: a government row is an unattributed remainder")
+    require(not bool((other["contributor_category"] == "Government").any()),
+            f"{name}: a Government row has no contributor_iso3")
+    types = sorted(set(gov["revenue_type"]) - set(CEB_MAP))
+    require(not types, f"{name}: government revenue types not mapped: {types}")
+    require(not gov.duplicated(["year", "contributor_iso3", "revenue_type"]).any(),
+            f"{name}: duplicate (year, contributor_iso3, revenue_type)")
+    names = gov.groupby("contributor_iso3")["contributor_name"].nunique()
+    require(int(names.max()) == 1, f"{name}: an iso3 has several contributor names")
+    status = gov.groupby("contributor_status")["contributor_iso3"].nunique().to_dict()
+    out.step(
+        f"Government rows = rows with a non-empty `contributor_iso3` ({len(gov)} rows, "
+        f"{gov['contributor_iso3'].nunique()} contributors; status: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(status.items()))
+        + "). Checked: all are of category `Government`, none is an unattributed remainder, no "
+        "`Government` row lacks an iso3, one name per iso3, (year, iso3, revenue_type) unique, "
+        "and every revenue type is one of "
+        + ", ".join(f"`{t}`" for t in CEB_MAP)
+        + " (any other type would stop the derivation)."
+    )
+    # 3. observations, values exact
+    values, changed = parse_exact(gov["amount_usd"], name)
+    ind = gov["revenue_type"].map(CEB_MAP)
+    frames = [
+        observations(gov.loc[ind == i, "contributor_iso3"],
+                     gov.loc[ind == i, "year"].astype("int64"), i, values[(ind == i).to_numpy()],
+                     SRC_CEB)
+        for i in CEB_MAP.values()
+    ]
+    obs = pd.concat(frames, ignore_index=True)
+    out.step(
+        "Mapped " + ", ".join(f"`{t}`→`{i}`" for t, i in CEB_MAP.items()) + " (unit `USD "
+        "current`, accrual revenue recognised by UNHCR, not pledges or cash). Values parsed as "
+        f"float64 and checked numerically identical to the source text ({changed} differ only in "
+        "spelling)."
+    )
+    neg = obs[obs["value"] < 0]
+    zero = obs[obs["value"] == 0]
+    out.step(
+        f"Kept {len(neg)} negative values (accounting adjustments; the vocabulary allows them "
+        "for these two indicators): "
+        + "; ".join(f"{r.iso3} {r.year} {r.indicator} {r.value!r}" for r in neg.itertuples())
+        + f". Kept {len(zero)} zero value(s): "
+        + "; ".join(f"{r.iso3} {r.year} {r.indicator}" for r in zero.itertuples())
+        + "."
+    )
+    # 4. the other rows, unchanged, as a reference table
+    text = other.to_csv(index=False, lineterminator="\n", columns=cols)
+    back = pd.read_csv(io.StringIO(text), dtype=str, **READ)
+    require(back.equals(other.reset_index(drop=True)), f"{ref_out.name}: changed on re-read")
+    cats_other = other.groupby("contributor_category").size().to_dict()
+    ref_out.step(
+        f"The {len(other)} rows of `{name}` with an empty `contributor_iso3` (not observations "
+        "of a country), unchanged: same columns, same order, values as text. Categories: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(cats_other.items()))
+        + f"; {int((other['is_unattributed_remainder'] == 'True').sum())} of them are "
+        "unattributed remainders computed by open.unfck.org (total revenue minus named donors), "
+        f"{int((other['amount_usd'].astype(float) < 0).sum())} negative."
+    )
+    # 5. totals per year: government observations + non-government rows = source total
+    dec = lambda xs: sum((Decimal(x) for x in xs), Decimal(0))  # noqa: E731
+    lines = []
+    for year in sorted(set(src["year"]), key=int):
+        total = dec(src.loc[src["year"] == year, "amount_usd"])
+        g = dec(repr(float(v)) for v in obs.loc[obs["year"] == int(year), "value"])
+        o = dec(back.loc[back["year"] == year, "amount_usd"])
+        require(g + o == total, f"{name}: {year}: government {g} + other {o} != total {total}")
+        musd = (total / Decimal(10**6)).quantize(Decimal("0.1"))
+        if int(year) in CEB_QUALITY_TOTALS_MUSD:
+            require(str(musd) == CEB_QUALITY_TOTALS_MUSD[int(year)],
+                    f"{name}: {year} total {musd} m != QUALITY.md {CEB_QUALITY_TOTALS_MUSD[int(year)]}")
+        lines.append(f"{year} {musd:,} m ({100 * g / total:.0f} % governments)")
+    out.step(
+        "Checked for every year, in exact decimal arithmetic on the source text: government "
+        "observations + rows of `unhcr_revenue_non_government.csv` = source total. Totals in US$ "
+        "(share of governments): " + "; ".join(lines) + ". The totals printed in "
+        "shared/data/QUALITY.md section 5 ("
+        + ", ".join(f"{y}: {v}" for y, v in CEB_QUALITY_TOTALS_MUSD.items())
+        + " m) are reproduced."
+    )
+    # 6. checks and write
+    recomputed = {CEB_MAP[t]: int(n) for t, n in gov["revenue_type"].value_counts().items()}
+    check_row_counts(out, obs, recomputed)
+    out.step("Checked: rows per indicator = government source rows per revenue type; no "
+             "duplicate keys; values finite; negatives only in the two revenue indicators.")
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+    ref_out.step(
+        "Written as plain CSV (UTF-8, `\\n`), so that nothing of the source is silently lost: "
+        "source rows = government observations in `unhcr_revenue.csv.gz` + these rows "
+        f"({len(src)} = {len(gov)} + {len(other)})."
+    )
+    require(len(src) == len(gov) + len(other), f"{name}: rows lost")
+    write_reference(ref_out, text, outdir, len(other))
+
+
+def derive_dac_membership(shared: Path, outdir: Path) -> None:
+    name = DAC_TRANSCRIPTION
+    idrc = "oecd_dac_idrc_oda_gni_by_donor_2010_2022.csv"
+    odagni = "oecd_dac_oda_gni_by_donor_2000_2025.csv"
+    out = Output("dac_membership.csv.gz", "observations", [SRC_DAC], [name, idrc, odagni])
+    copy_out = Output(name, "reference", [SRC_DAC], [name])
+    # 1. read and validate the transcription
+    path = input_path(shared, name)
+    src = read_csv(shared, name, dtype=str)
+    require(list(src.columns) == DAC_COLUMNS, f"{name}: columns {list(src.columns)}")
+    require(src[["iso3", "name", "joined_year", "source_url", "quote", "source_type"]]
+            .notna().all().all(), f"{name}: empty required cell")
+    require(bool(src["iso3"].str.fullmatch(r"[A-Z]{3}").all()), f"{name}: bad iso3")
+    require(bool(src["joined_year"].str.fullmatch(r"\d{4}").all()), f"{name}: bad joined_year")
+    require(bool(src["left_year"].dropna().str.fullmatch(r"\d{4}").all()), f"{name}: bad left_year")
+    require(bool(src["source_url"].str.match(r"https?://").all()), f"{name}: bad source_url")
+    require(set(src["source_type"]) <= DAC_SOURCE_TYPES, f"{name}: unknown source_type")
+    require(int(src.groupby("iso3")["name"].nunique().max()) == 1, f"{name}: names differ")
+    joined = src["joined_year"].astype(int)
+    left = src["left_year"].fillna(str(DAC_LAST_YEAR)).astype(int)
+    require(bool((joined >= 1961).all() & (joined <= DAC_LAST_YEAR).all()), f"{name}: year range")
+    require(bool((left >= joined).all() & (left <= DAC_LAST_YEAR).all()), f"{name}: left < joined")
+    types = src.drop_duplicates("iso3")["source_type"].value_counts().to_dict()
+    out.step(
+        f"Read `{name}` (this folder; {len(src)} rows, {src['iso3'].nunique()} countries; one row "
+        "per membership spell, hand-transcribed from the stored page in `source_url`, whose "
+        "wording is in `quote`; source type per country: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(types.items()))
+        + "). Checked: fixed columns, iso3 three letters, one name per iso3, years 1961-"
+        f"{DAC_LAST_YEAR}, left_year >= joined_year."
+    )
+    # 2. one observation per country and year of membership
+    rows = []
+    for r, j, lft in zip(src.itertuples(), joined, left):
+        rows += [(r.iso3, y) for y in range(j, lft + 1)]
+    frame = pd.DataFrame(rows, columns=["iso3", "year"])
+    require(not frame.duplicated().any(), f"{name}: overlapping membership spells")
+    obs = observations(frame["iso3"], frame["year"], "dac_member", np.ones(len(frame)), SRC_DAC)
+    spells = src[src["iso3"].duplicated(keep=False)]
+    out.step(
+        "Wrote `dac_member` = 1 (unit `code`) for every calendar year from `joined_year` to "
+        f"`left_year` (empty = {DAC_LAST_YEAR}); a country counts as a member in a year if it "
+        "was a member at any time in that year (Estonia joined on 4 July 2023: member in 2023). "
+        "No observation = not a member. Countries with several spells: "
+        + (", ".join(f"{c} " + ", ".join(f"{a}-{b or DAC_LAST_YEAR}" for a, b in
+                                         zip(g["joined_year"], g["left_year"].fillna("")))
+                     for c, g in spells.groupby("iso3")) or "none")
+        + ". The European Union (a DAC member that is not a country) has no observation."
+    )
+    third = src[src["source_type"] != "OECD"].drop_duplicates("iso3")
+    out.step(
+        "Accession years not from an OECD page: "
+        + "; ".join(f"{r.iso3} {r.joined_year} ({r.source_type}: {r.source_url})"
+                    for r in third.itertuples())
+        + ". "
+        + (DAC_FINLAND_LOWER_BOUND + " " if "FIN" in set(third["iso3"]) else "")
+        + "Where OECD texts differ (e.g. the 2020 peer reviews of Belgium and Japan say "
+        "'member since 1960', the year of the Development Assistance Group that preceded the "
+        "DAC), the year on the OECD member profile page is used."
+    )
+    if (third["source_type"] == "third-party").any():
+        NOTES.append(
+            "DAC membership: the accession year of "
+            + ", ".join(f"{r.iso3} ({r.joined_year})" for r in third.itertuples()
+                        if r.source_type == "third-party")
+            + " comes from a third-party page (no OECD or government page stating it was "
+            "found in the stored sources). "
+            + DAC_FINLAND_LOWER_BOUND
+            + " Verify the accession year before relying on the years before that."
+        )
+    # 3. cross-checks: member counts stated by the OECD
+    counts = frame.groupby("year")["iso3"].nunique()
+    lines = []
+    for year, (expected, where) in DAC_MEMBER_COUNTS.items():
+        got = int(counts.get(year, 0)) + 1  # + the European Union
+        require(got == expected, f"{name}: {got} members incl. the EU in {year}, expected "
+                f"{expected} ({where})")
+        lines.append(f"{year}: {expected} ({where})")
+    out.step(
+        "Checked the number of members including the European Union at the end of a year "
+        "against the OECD's statements: " + "; ".join(lines) + "."
+    )
+    # 4. cross-check: every donor of the DAC in-donor refugee cost table is a member in 2022
+    dac = read_csv(shared, idrc, dtype={"donor_iso3": str})
+    donors = sorted(set(dac["donor_iso3"]))
+    members22 = set(frame.loc[frame["year"] == 2022, "iso3"])
+    missing = sorted(set(donors) - members22)
+    require(not missing, f"{idrc}: donors not members in 2022 by {name}: {missing}")
+    early = (
+        dac[dac["in_donor_refugee_costs_usd_million_current"].notna()]
+        .merge(frame.assign(member=1), left_on=["donor_iso3", "year"],
+               right_on=["iso3", "year"], how="left")
+    )
+    early = early[early["member"].isna()].groupby("donor_iso3")["year"].agg(["min", "max"])
+    out.step(
+        f"Checked: all {len(donors)} donors of `{idrc}` are members in 2022 by this table "
+        f"({len(members22)} member countries in 2022). For information: the table has in-donor "
+        "refugee costs for years before accession ("
+        + ", ".join(f"{c} {r['min']}-{r['max']}" for c, r in early.iterrows())
+        + "), i.e. reported by OECD members before they joined the DAC."
+    )
+    one = read_csv(shared, odagni, dtype={"donor_iso3": str})
+    one = one[one["donor_iso3"].notna()]
+    not_members = sorted(set(one["donor_iso3"]) - set(frame["iso3"]))
+    absent = sorted(set(frame.loc[frame["year"] == DAC_LAST_YEAR, "iso3"]) - set(one["donor_iso3"]))
+    require(not absent, f"{odagni}: members of {DAC_LAST_YEAR} missing: {absent}")
+    out.step(
+        f"Checked: every member of {DAC_LAST_YEAR} is a donor in `{odagni}`. For information, "
+        "that file also has donors that are not DAC members by this table: "
+        + (", ".join(not_members) or "none")
+        + " (countries reporting their ODA to the OECD)."
+    )
+    # 5. checks and write; the transcription itself is copied beside the output
+    check_row_counts(out, obs, {"dac_member": len(frame)})
+    require(bool((obs["value"] == 1.0).all()), f"{name}: code other than 1")
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+    copy_out.step(
+        "The hand transcription from which `dac_membership.csv.gz` is derived (an input, not an "
+        f"observation file). Columns: {', '.join(DAC_COLUMNS)}; `left_year` is the last year of "
+        "a spell that ended, `source_type` is OECD, government or third-party. When derive.py "
+        "writes elsewhere (--out) it copies this file byte for byte."
+    )
+    target = outdir / name
+    if target.resolve() != path.resolve():
+        shutil.copyfile(path, target)
+    require(sha256_file(target) == sha256_file(path), f"{name}: copy differs")
+    copy_out.rows, copy_out.sha256 = len(src), sha256_file(target)
+    copy_out.sha256_csv, copy_out.size = copy_out.sha256, target.stat().st_size
+    OUTPUTS.append(copy_out)
 
 
 def copy_country_codes(shared: Path, outdir: Path) -> None:
@@ -938,6 +1561,61 @@ def indicator_table(df: pd.DataFrame) -> list[str]:
     return lines
 
 
+#: The section of methodology/indicators.md that --indicators-md regenerates: from this heading
+#: up to (not including) the line that starts with END.
+INDICATORS_MD_HEADING = "### Which indicators the embedded samples provide"
+INDICATORS_MD_END = "These facts about the samples matter for the estimators:"
+
+
+def samples_indicator_section() -> list[str]:
+    """The sample-coverage section of methodology/indicators.md, computed from the outputs."""
+    path = REPO / "burdenshare" / "indicators.py"
+    spec = importlib.util.spec_from_file_location("_burdenshare_indicators_for_table", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    vocab = list(module.VOCABULARY)
+    allobs = pd.concat([o.frame for o in OUTPUTS if o.frame is not None], ignore_index=True)
+    provided = set(allobs["indicator"])
+    absent = [n for n in vocab if n not in provided]
+    intro = (
+        f"`burdenshare.load_sample()` (documented in `data_samples/README.md`) provides "
+        f"{len(provided)} of the {len(vocab)} indicators. It does not provide "
+        + (", ".join(f"`{n}`" for n in absent[:-1]) + f" or `{absent[-1]}`" if len(absent) > 1
+           else "".join(f"`{n}`" for n in absent))
+        + ": supply them in your own files. This table is generated from the sample files by "
+        "`python data_samples/derive.py --indicators-md methodology/indicators.md`."
+    )
+    L = [
+        INDICATORS_MD_HEADING,
+        "",
+        *textwrap.wrap(intro, width=100, break_long_words=False, break_on_hyphens=False),
+        "",
+        "| indicator | source id | observations | years | codes |",
+        "| --- | --- | ---: | --- | ---: |",
+    ]
+    for (ind, src), g in allobs.groupby(["indicator", "source"], sort=True):
+        L.append(
+            f"| `{ind}` | `{src}` | {len(g):,} | {g['year'].min()}–{g['year'].max()} | "
+            f"{g['iso3'].nunique()} |"
+        )
+    return L + [""]
+
+
+def update_indicators_md(path: Path) -> None:
+    """Replace the sample-coverage section of methodology/indicators.md (only that section)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(INDICATORS_MD_HEADING)
+    end = text.find(INDICATORS_MD_END, start)
+    require(start >= 0 and end > start, f"{path}: section {INDICATORS_MD_HEADING!r} not found")
+    new = text[:start] + "\n".join(samples_indicator_section()) + "\n" + text[end:]
+    path.write_bytes(new.encode("utf-8"))
+    print(f"updated {path}")
+
+
 def write_readme(outdir: Path, shared: Path, sources_sha: str, codes: dict[str, list[str]]) -> None:
     total = sum(o.size for o in OUTPUTS) + (outdir / "sources.json").stat().st_size
     L: list[str] = []
@@ -972,8 +1650,11 @@ def write_readme(outdir: Path, shared: Path, sources_sha: str, codes: dict[str, 
         + "`. `counterpart_iso3` is empty "
         "(none of these indicators is dyadic). `value` is the float64 value written with Python's "
         "`repr(float)` (shortest text that reads back to the same float; integers as e.g. "
-        "`2940735.0`, income-group codes as `1.0`–`4.0`). `unit` is the indicator's canonical unit "
-        "and `source` a key of `sources.json`.",
+        "`2940735.0`, income-group codes as `1.0`–`4.0`, `dac_member` as `1.0`). `unit` is the "
+        "indicator's canonical unit and `source` a key of `sources.json`.",
+        "* **Negative values occur only where the vocabulary allows them**: "
+        + ", ".join(f"`{n}`" for n in sorted(MAY_BE_NEGATIVE))
+        + " (net ODA; accounting adjustments of UNHCR revenue).",
         "* **UNHCR counts are confidentiality-rounded at source**: no value between 1 and 4 occurs "
         '(checked), and 5 is very frequent, so a 5 means "1 to 5". Sums over origins inherit this.',
         "* **`UNK` rows (unknown country of asylum / unknown UNRWA field) are kept.** `UNK` is "
@@ -981,7 +1662,14 @@ def write_readme(outdir: Path, shared: Path, sources_sha: str, codes: dict[str, 
         "ISO 3166 code; the library tags it as a non-country (entity type `unknown`) and never "
         "ranks "
         "or sums it with countries.",
-        "* Reference tables (`country_codes.csv`, `wb_aggregates.csv`) are not observations.",
+        "* Reference tables ("
+        + ", ".join(f"`{o.name}`" for o in OUTPUTS if o.kind == "reference")
+        + ") are not observations and are not loaded by `burdenshare.load_sample()` (their "
+        "header is not the observation header). `unhcr_revenue_non_government.csv` keeps the "
+        "UNHCR revenue rows that are not a country's (EU, private donors, pooled funds, "
+        "unattributed remainders), unchanged, so that nothing of the source is silently lost; "
+        "`dac_membership_transcribed.csv` is the hand transcription, with a quote and the page "
+        "for every accession year, from which `dac_membership.csv.gz` is derived.",
         "",
         f"Total size of the files listed below: {total:,} bytes.",
         "",
@@ -1000,7 +1688,8 @@ def write_readme(outdir: Path, shared: Path, sources_sha: str, codes: dict[str, 
         if o.sources:
             L.append("Source: " + ", ".join(f"`{s}`" for s in o.sources) + ".")
             L.append(
-                "Licence: " + "; ".join(SOURCES[s]["licence"] for s in o.sources) + ". "
+                "Licence: " + "; ".join(SOURCES[s]["licence"].rstrip(".") for s in o.sources)
+                + ". "
                 "Attribution: " + " ".join(ATTRIBUTION[s] for s in o.sources)
             )
         else:
@@ -1011,7 +1700,11 @@ def write_readme(outdir: Path, shared: Path, sources_sha: str, codes: dict[str, 
             )
         L += [
             "",
-            "Input: " + ", ".join(f"`{i}`" for i in o.inputs) + " (shared data).",
+            "Input: "
+            + ", ".join(
+                f"`{i}` ({'this folder' if i in LOCAL_INPUTS else 'shared data'})" for i in o.inputs
+            )
+            + ".",
             "",
             "Derivation steps:",
             "",
@@ -1042,9 +1735,10 @@ def write_readme(outdir: Path, shared: Path, sources_sha: str, codes: dict[str, 
     L += ["", "Any other code missing from `country_codes.csv` stops the script.", ""]
     if NOTES:
         L += ["## Notes on the data", ""] + [f"* {n}" for n in NOTES] + [""]
-    L += ["## Input files (shared data) and their sha256", "", "| file | sha256 |", "|---|---|"]
+    L += ["## Input files and their sha256", "", "| file | where | sha256 |", "|---|---|---|"]
     for name in sorted({i for o in OUTPUTS for i in o.inputs}):
-        L.append(f"| `{name}` | `{sha256_file(shared / name)}` |")
+        where = "this folder" if name in LOCAL_INPUTS else "shared data"
+        L.append(f"| `{name}` | {where} | `{sha256_file(input_path(shared, name))}` |")
     L.append("")
     write_bytes(outdir / "README.md", "\n".join(L))
 
@@ -1068,6 +1762,12 @@ def main(argv: list[str] | None = None) -> int:
         default=HERE,
         help="folder to write into (default: this folder, data_samples/)",
     )
+    parser.add_argument(
+        "--indicators-md",
+        type=Path,
+        default=None,
+        help="also regenerate the sample-coverage table in this methodology/indicators.md",
+    )
     args = parser.parse_args(argv)
     shared = args.shared.resolve()
     require(shared.is_dir(), f"shared data folder {shared} not found")
@@ -1081,14 +1781,20 @@ def main(argv: list[str] | None = None) -> int:
     derive_unhcr_unrwa(shared, outdir)
     derive_unhcr_solutions(shared, outdir)
     derive_unhcr_asylum_applications(shared, outdir)
+    derive_unhcr_demographics(shared, outdir)
     derive_wdi(shared, outdir)
     derive_income_groups(shared, outdir)
+    derive_who_ghed(shared, outdir)
+    derive_unhcr_revenue(shared, outdir)
+    derive_dac_membership(shared, outdir)
     # step 7: cross-file checks (unique keys across files; codes known or explicitly listed)
     check_global_keys()
     codes = check_codes(outdir)
     # step 8: sources.json and README.md (README is generated, so it is always true)
     sources_sha = write_sources(outdir)
     write_readme(outdir, shared, sources_sha, codes)
+    if args.indicators_md is not None:
+        update_indicators_md(args.indicators_md.resolve())
     total = sum(o.size for o in OUTPUTS)
     print(f"total {total:,} bytes in {len(OUTPUTS)} data files (+ sources.json, README.md)")
     return 0
