@@ -18,6 +18,14 @@ from ._version import __version__
 from .compare import Comparison, compare
 from .data import Dataset, Source
 from .estimators.base import Estimator, EstimatorBase
+from .estimators.distribution_keys import (
+    EuRelocation2015,
+    Grech2017,
+    LinearKey,
+    MinmaxKey,
+    ReferenceKey5050,
+)
+from .estimators.fair_share import FairShareFunding, FairShareResettlement
 from .estimators.relative_burden import (
     HostingConcentration,
     OneInN,
@@ -25,6 +33,12 @@ from .estimators.relative_burden import (
     RefugeesPer1000Km2,
     RefugeesPerGdpPppPerCapita,
     RelativeEffort,
+)
+from .estimators.unit_cost import (
+    EducationInclusionCost,
+    HealthInclusionCost,
+    SubsistenceCost,
+    UnitCost,
 )
 from .io import load_sample, read_observations, sample_path
 from .registry import available as available_estimators
@@ -51,6 +65,17 @@ __all__ = [
     "RefugeesPer1000Km2",
     "RefugeesPerGdpPppPerCapita",
     "RelativeEffort",
+    "EuRelocation2015",
+    "Grech2017",
+    "ReferenceKey5050",
+    "LinearKey",
+    "MinmaxKey",
+    "FairShareFunding",
+    "FairShareResettlement",
+    "UnitCost",
+    "EducationInclusionCost",
+    "HealthInclusionCost",
+    "SubsistenceCost",
     "load_sample",
     "read_observations",
     "sample_path",

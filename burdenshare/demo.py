@@ -1,21 +1,35 @@
-"""The demo behind ``make demo``: every built-in on the latest complete year of the embedded
-samples, compared, exported as CSV and Excel with provenance, one chart as PNG, and a short
-printed summary.
+"""The demo behind ``make demo``: every built-in estimator on the embedded real data, family by
+family, each on the years its method needs; compared, exported as CSV and Excel with
+provenance, one chart as PNG, and a short printed summary.
+
+- relative burden: the latest complete year (refugees, population, GDP (PPP) per capita and
+  income groups all observed);
+- distribution keys: the European Commission's 2015 key, Grech's key and the 50/50 reference
+  key for the 28 EU Member States of 2015, against the actual 2015 asylum applications;
+  the generic keys (linear, min-max) on the latest complete year;
+- fair shares: resettlement and UNHCR funding against GDP/GNI-proportional shares of the
+  group's own total, for the DAC members of the latest year with data;
+- inclusion costs: education and health cost of including refugees in national systems in
+  2025 (the year of UNHCR's age bands), with unit costs of the latest year available.
+  ``unit_cost`` and ``subsistence_cost`` need user-supplied unit costs or transfer values
+  (no invented defaults), so the demo lists them as not run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .compare import Comparison, compare
 from .data import Dataset
-from .export import write_comparison, write_result
+from .export import write_comparison
 from .io import load_sample
-from .registry import available, make
 
-__all__ = ["run_demo", "latest_complete_year", "demo_dataset"]
+__all__ = ["run_demo", "latest_complete_year", "demo_dataset", "FAMILIES"]
 
-#: indicators every built-in needs for the demo year
+#: indicators every relative-burden built-in needs for the demo year
 _CORE = ("refugees", "population", "gdp_ppp_per_capita_intl_current", "wb_income_group")
 #: how many earlier years of area are kept so that `refugees_per_1000_km2` can use the latest
 #: area observation at or before the demo year (WDI's area series ends before population)
@@ -45,7 +59,7 @@ def latest_complete_year(data: Dataset, indicators: tuple[str, ...] = _CORE) -> 
 
 
 def demo_dataset(data: Dataset) -> tuple[Dataset, int]:
-    """The demo's data: the latest complete year, plus earlier area observations.
+    """Return the relative-burden demo data: the latest complete year, plus earlier area.
 
     Parameters
     ----------
@@ -63,7 +77,122 @@ def demo_dataset(data: Dataset) -> tuple[Dataset, int]:
     return Dataset.concat([rest, area]), year
 
 
-def run_demo(out: Path) -> Comparison:
+@dataclass(frozen=True)
+class Family:
+    """One block of the demo: a label, how to select its data, and its estimators."""
+
+    key: str
+    title: str
+    select: Callable[[Dataset], tuple[Dataset, int]]
+    estimators: Callable[[int], dict[str, Any]]
+
+
+def _relative(data: Dataset) -> tuple[Dataset, int]:
+    return demo_dataset(data)
+
+
+def _relative_estimators(year: int) -> dict[str, Any]:
+    from .registry import make
+
+    names = ["refugees_per_1000", "refugees_per_gdp_ppp_pc", "refugees_per_1000_km2", "one_in_n",
+             "relative_effort", "hosting_concentration"]
+    return {n: make(n) for n in names}
+
+
+def _keys(data: Dataset) -> tuple[Dataset, int]:
+    return data.select(years=(2010, 2015)), 2015
+
+
+def _keys_estimators(year: int) -> dict[str, Any]:
+    from .estimators.distribution_keys import (
+        EU28_2015,
+        EuRelocation2015,
+        Grech2017,
+        ReferenceKey5050,
+    )
+
+    actual = {"actual": "asylum_applications", "actual_year": 2015}
+    return {
+        "eu_relocation_2015": EuRelocation2015(states=EU28_2015, **actual),
+        "grech_2017": Grech2017(states=EU28_2015, **actual),
+        "reference_key_50_50": ReferenceKey5050(states=EU28_2015, population_year=2014,
+                                                gdp_year=2013, key_year=2015, **actual),
+    }
+
+
+def _generic_keys(data: Dataset) -> tuple[Dataset, int]:
+    year = latest_complete_year(data, ("population", "gdp_usd_current", "unemployment_rate",
+                                       "gdp_ppp_per_capita_intl_current"))
+    return data.select(years=(year, year)), year
+
+
+def _generic_keys_estimators(year: int) -> dict[str, Any]:
+    from .estimators.distribution_keys import EU27_2020, LinearKey, MinmaxKey
+
+    return {
+        "linear_key": LinearKey(states=EU27_2020, year=year, criteria=(
+            ("population", 0.4), ("gdp_usd_current", 0.4), ("unemployment_rate", 0.2)),
+            inverted=("unemployment_rate",)),
+        "minmax_key": MinmaxKey(states=EU27_2020, year=year),
+    }
+
+
+def _fair(data: Dataset) -> tuple[Dataset, int]:
+    year = latest_complete_year(data, ("dac_member", "gdp_usd_current", "gni_atlas_usd_current",
+                                       "resettlement_arrivals", "unhcr_revenue_earmarked_usd_current"))
+    return data.select(years=(year, year)), year
+
+
+def _fair_estimators(year: int) -> dict[str, Any]:
+    from .estimators.fair_share import FairShareFunding, FairShareResettlement
+
+    return {
+        "fair_share_resettlement": FairShareResettlement(year=year),
+        "fair_share_funding": FairShareFunding(actual="unhcr_revenue", year=year),
+    }
+
+
+_PEOPLE_2025 = ("refugees", "refugees_aged_5_11", "refugees_aged_12_17", "refugees_with_age")
+_COST_INPUTS = ("gdp_per_capita_usd_current", "wb_income_group", "gross_enrolment_ratio_primary",
+                "gross_enrolment_ratio_secondary", "gov_expenditure_per_student_primary_pct_gdp_pc",
+                "gov_expenditure_per_student_secondary_pct_gdp_pc",
+                "gov_health_expenditure_per_capita_usd_current")
+
+
+def _costs(data: Dataset) -> tuple[Dataset, int]:
+    # the people of the year of UNHCR's age bands, with the cost inputs of every earlier year
+    # (per-student expenditure ends in 2018, health expenditure in 2022: the estimators use the
+    # latest available year and report it)
+    year = latest_complete_year(data, ("refugees_aged_5_11",))
+    people = data.select(years=(year, year), indicators=_PEOPLE_2025)
+    inputs = data.select(years=(1995, year), indicators=_COST_INPUTS)
+    return Dataset.concat([people, inputs]), year
+
+
+def _costs_estimators(year: int) -> dict[str, Any]:
+    from .estimators.unit_cost import EducationInclusionCost, HealthInclusionCost
+
+    return {"education_inclusion_cost": EducationInclusionCost(),
+            "health_inclusion_cost": HealthInclusionCost()}
+
+
+#: the demo's blocks, in order
+FAMILIES = (
+    Family("relative_burden", "Relative burden", _relative, _relative_estimators),
+    Family("eu_keys_2015", "Distribution keys (EU 2015)", _keys, _keys_estimators),
+    Family("generic_keys", "Generic keys", _generic_keys, _generic_keys_estimators),
+    Family("fair_shares", "Fair shares", _fair, _fair_estimators),
+    Family("inclusion_costs", "Cost of inclusion", _costs, _costs_estimators),
+)
+
+#: built-ins the demo does not run, and why
+NOT_RUN = {
+    "unit_cost": "needs user-supplied users and unit costs per sector (no invented defaults)",
+    "subsistence_cost": "needs a user-supplied transfer value or poverty line with its source",
+}
+
+
+def run_demo(out: Path) -> dict[str, Comparison]:
     """Run the demo and write its outputs into ``out``.
 
     Parameters
@@ -73,51 +202,72 @@ def run_demo(out: Path) -> Comparison:
 
     Returns
     -------
-    Comparison
+    dict of str to Comparison
+        One comparison per family.
     """
     out.mkdir(parents=True, exist_ok=True)
-    data, year = demo_dataset(load_sample())
-    names = [n for n, info in available().items() if info.builtin]
-    comp = compare({n: make(n) for n in names}, data)
-    written = write_comparison(comp, out / f"comparison_{year}.csv")
-    written += write_comparison(comp, out / f"comparison_{year}.xlsx")
-    written += write_result(comp.results["refugees_per_1000"], out / f"refugees_per_1000_{year}.csv")
+    data = load_sample()
+    print(f"burdenshare demo on the embedded real data ({len(data):,} observations, "
+          f"fingerprint {data.fingerprint[:12]}).")
+    written: list[Path] = []
+    comps: dict[str, Comparison] = {}
+    for fam in FAMILIES:
+        sub, year = fam.select(data)
+        comp = compare(fam.estimators(year), sub, on_error="record")
+        comps[fam.key] = comp
+        written += write_comparison(comp, out / f"{fam.key}.csv")
+        written += write_comparison(comp, out / f"{fam.key}.xlsx")
+        _print_family(fam, year, comp)
+    print("\nNot run: " + "; ".join(f"{k} ({v})" for k, v in NOT_RUN.items()))
     chart_note = ""
+    rel = comps["relative_burden"]
+    year = int(rel.results["refugees_per_1000"].estimates["year"].max())
     try:
         from .charts import ranking_chart, save_chart
 
         png = out / f"refugees_per_1000_{year}.png"
-        save_chart(ranking_chart(comp.results["refugees_per_1000"], year=year,
+        save_chart(ranking_chart(rel.results["refugees_per_1000"], year=year,
                                  title=f"Refugees per 1,000 inhabitants, top 20 hosts | {year}"),
                    str(png))
         written.append(png)
     except ImportError as err:  # charts extra not installed
         chart_note = f" (chart skipped: {err}; install burdenshare[charts])"
-    _print_summary(comp, year, data, written, chart_note)
-    return comp
-
-
-def _print_summary(comp: Comparison, year: int, data: Dataset, written: list[Path],
-                   chart_note: str) -> None:
-    from .countries import country_name
-
-    print(f"burdenshare demo: {len(comp.results)} built-in estimators on {year}, the latest year "
-          f"with refugees, population, GDP (PPP) per capita and income groups in the embedded "
-          f"samples (data fingerprint {data.fingerprint[:12]}).")
-    print(comp.summary().to_string(index=False))
-    per1000 = comp.results["refugees_per_1000"].estimates
-    top = per1000.nlargest(5, "estimate")
-    print(f"\nHighest refugees per 1,000 inhabitants, {year}:")
-    for r in top.itertuples(index=False):
-        print(f"  {country_name(r.iso3):<28} {r.estimate:8.1f}")
-    conc = comp.results["hosting_concentration"].estimates
-    lmic = conc[conc["quantity"] == "share_hosted_low_and_middle_income"]
-    if len(lmic):
-        print(f"\nShare of refugees hosted in low- and middle-income countries, {year}: "
-              f"{100 * float(lmic['estimate'].iloc[0]):.0f}%")
-    agree = comp.agreement()
-    print("\nRank agreement between the per-country indices (Spearman):")
-    print(agree.round(2).to_string())
     print("\nWritten:" + chart_note)
     for p in written:
         print(f"  {p}")
+    return comps
+
+
+def _print_family(fam: Family, year: int, comp: Comparison) -> None:
+    from .countries import country_name
+
+    print(f"\n== {fam.title}, {year} ==")
+    print(comp.summary()[["method", "quantity", "unit", "estimates", "excluded",
+                          "uncertainty_method"]].to_string(index=False))
+    if fam.key == "relative_burden":
+        per1000 = comp.results["refugees_per_1000"].estimates
+        print("Highest refugees per 1,000 inhabitants:")
+        for r in per1000.nlargest(5, "estimate").itertuples(index=False):
+            print(f"  {country_name(r.iso3):<28} {r.estimate:8.1f}")
+        conc = comp.results["hosting_concentration"].estimates
+        lmic = conc[conc["quantity"] == "share_hosted_low_and_middle_income"]
+        if len(lmic):
+            print("Share hosted in low- and middle-income countries: "
+                  f"{100 * float(lmic['estimate'].iloc[0]):.0f}%")
+        print("Rank agreement between the per-country indices (Spearman):")
+        print(comp.agreement().round(2).to_string())
+    elif fam.key == "eu_keys_2015":
+        keys = comp.wide("key_share").droplevel("year")
+        actual = comp.wide("actual_share").droplevel("year").iloc[:, 0]
+        top = keys.assign(actual_2015=actual).sort_values("actual_2015", ascending=False).head(5)
+        print("Key shares vs actual share of 2015 asylum applications (top 5 by actual):")
+        print((100 * top).round(2).to_string())
+    elif fam.key == "inclusion_costs":
+        for label_, r in comp.results.items():
+            e = r.estimates
+            tot = e[e["iso3"].isna() & (e["quantity"] == r.main_quantity) & (e["year"] == year)]
+            if len(tot):
+                row = tot.iloc[0]
+                print(f"{label_}: {row['estimate'] / 1e9:,.2f} bn ({row['unit']}; {row['term']})")
+    for k, msg in comp.failures.items():
+        print(f"FAILED {k}: {msg}")

@@ -14,6 +14,17 @@ BUILTINS: Mapping[str, str] = MappingProxyType(
         "one_in_n": "burdenshare.estimators.relative_burden:OneInN",
         "relative_effort": "burdenshare.estimators.relative_burden:RelativeEffort",
         "hosting_concentration": "burdenshare.estimators.relative_burden:HostingConcentration",
+        "eu_relocation_2015": "burdenshare.estimators.distribution_keys:EuRelocation2015",
+        "grech_2017": "burdenshare.estimators.distribution_keys:Grech2017",
+        "reference_key_50_50": "burdenshare.estimators.distribution_keys:ReferenceKey5050",
+        "linear_key": "burdenshare.estimators.distribution_keys:LinearKey",
+        "minmax_key": "burdenshare.estimators.distribution_keys:MinmaxKey",
+        "fair_share_funding": "burdenshare.estimators.fair_share:FairShareFunding",
+        "fair_share_resettlement": "burdenshare.estimators.fair_share:FairShareResettlement",
+        "unit_cost": "burdenshare.estimators.unit_cost:UnitCost",
+        "education_inclusion_cost": "burdenshare.estimators.unit_cost:EducationInclusionCost",
+        "health_inclusion_cost": "burdenshare.estimators.unit_cost:HealthInclusionCost",
+        "subsistence_cost": "burdenshare.estimators.unit_cost:SubsistenceCost",
     }
 )
 

@@ -14,11 +14,11 @@ __all__ = ["largest_remainder"]
 
 
 def largest_remainder(shares: Sequence[float], total: int, labels: Sequence[str]) -> np.ndarray:
-    """Allocate ``total`` whole units in proportion to ``shares`` (Hamilton's method).
+    r"""Allocate ``total`` whole units in proportion to ``shares`` (Hamilton's method).
 
-    Each party first gets :math:`\\lfloor s_i T \\rfloor` units; the :math:`T - \\sum_i \\lfloor
-    s_i T \\rfloor` units left over go, one each, to the parties with the largest fractional
-    remainders :math:`s_i T - \\lfloor s_i T \\rfloor`. Ties are broken by the larger share, then
+    Each party first gets :math:`\lfloor s_i T \rfloor` units; the :math:`T - \sum_i \lfloor
+    s_i T \rfloor` units left over go, one each, to the parties with the largest fractional
+    remainders :math:`s_i T - \lfloor s_i T \rfloor`. Ties are broken by the larger share, then
     by label in alphabetical order, so the result never depends on input order.
 
     Parameters

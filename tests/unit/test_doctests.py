@@ -8,6 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["burdenshare.countries", "burdenshare.estimators.relative_burden", "burdenshare.data",
+           "burdenshare.estimators.unit_cost", "burdenshare.estimators.allocation",
+           "burdenshare.estimators.distribution_keys", "burdenshare.estimators.fair_share",
            "burdenshare.compare", "burdenshare.io", "burdenshare.testing"]
 
 
