@@ -172,6 +172,28 @@ _ITEMS = (
               "Voluntary un-earmarked revenue UNHCR recognised from a government in the year "
               "(UN System Chief Executives Board financial statistics; accrual revenue).", "money",
               non_negative=False),
+    Indicator("idrc_usd_million_current", "USD million current",
+              "In-donor refugee costs reported as ODA by a DAC member (DAC1 'refugees in donor "
+              "countries'; net flows to 2017, grant equivalents from 2018; first 12 months of "
+              "stay), current US dollars, millions.", "money", non_negative=False),
+    Indicator("oda_usd_million_current", "USD million current",
+              "Total ODA of a donor, official definition (net disbursements to 2017, grant "
+              "equivalent from 2018), current US dollars, millions.", "money", non_negative=False),
+    Indicator("gni_usd_million_current", "USD million current",
+              "Gross national income as reported to the OECD DAC, current US dollars, millions.",
+              "money"),
+    Indicator("oda_gni_pct_published", "percent of GNI",
+              "ODA as a percentage of GNI as published by the OECD (rounded to 2 decimals at "
+              "source; official definition).", "rate", non_negative=False),
+    Indicator("oda_usd_million_constant_2025", "USD million constant 2025",
+              "Total ODA, official definition, constant 2025 US dollars (OECD deflators), "
+              "millions.", "money", non_negative=False),
+    Indicator("refugee_funding_received_usd_current", "USD current",
+              "Refugee-specific international funding received by a host country in the year "
+              "(user-supplied, with its source).", "money"),
+    Indicator("host_cost_usd_current", "USD current",
+              "Estimated cost to a host country of hosting refugees in the year (user-supplied "
+              "cost table, or the output of a host-cost estimator).", "money"),
     Indicator("contribution_usd_current", "USD current",
               "A State's contribution to the requirement under study (e.g. an appeal), "
               "user-supplied with its source.", "money"),
