@@ -16,8 +16,15 @@ from ._errors import (
 )
 from ._version import __version__
 from .compare import Comparison, compare
+from .composite import ResponsibilityBalance, SupportGap
 from .data import Dataset, Source
 from .estimators.base import Estimator, EstimatorBase
+from .estimators.contributions import (
+    PledgeFulfilment,
+    ResettlementEffort,
+    UnhcrFundingShare,
+)
+from .estimators.contributions_dac import InDonorRefugeeCosts, OdaGniCommitment
 from .estimators.distribution_keys import (
     EuRelocation2015,
     Grech2017,
@@ -72,6 +79,13 @@ __all__ = [
     "MinmaxKey",
     "FairShareFunding",
     "FairShareResettlement",
+    "UnhcrFundingShare",
+    "ResettlementEffort",
+    "PledgeFulfilment",
+    "SupportGap",
+    "ResponsibilityBalance",
+    "InDonorRefugeeCosts",
+    "OdaGniCommitment",
     "UnitCost",
     "EducationInclusionCost",
     "HealthInclusionCost",

@@ -9,6 +9,8 @@ provenance, one chart as PNG, and a short printed summary.
   the generic keys (linear, min-max) on the latest complete year;
 - fair shares: resettlement and UNHCR funding against GDP/GNI-proportional shares of the
   group's own total, for the DAC members of the latest year with data;
+- contributions: in-donor refugee costs, ODA/GNI against 0.7 %, funding to UNHCR, resettlement,
+  the host-cost/support gap and the responsibility balance, in the latest year with DAC data;
 - inclusion costs: education and health cost of including refugees in national systems in
   2025 (the year of UNHCR's age bands), with unit costs of the latest year available.
   ``unit_cost`` and ``subsistence_cost`` need user-supplied unit costs or transfer values
@@ -152,6 +154,29 @@ def _fair_estimators(year: int) -> dict[str, Any]:
     }
 
 
+def _contributions(data: Dataset) -> tuple[Dataset, int]:
+    year = latest_complete_year(data, ("idrc_usd_million_current", "oda_usd_million_current",
+                                       "unhcr_revenue_earmarked_usd_current",
+                                       "gov_health_expenditure_per_capita_usd_current",
+                                       "oda_received_usd_current"))
+    return data.select(years=(year, year)), year
+
+
+def _contributions_estimators(year: int) -> dict[str, Any]:
+    from .composite import ResponsibilityBalance, SupportGap
+    from .estimators.contributions import ResettlementEffort, UnhcrFundingShare
+    from .estimators.contributions_dac import InDonorRefugeeCosts, OdaGniCommitment
+
+    return {
+        "in_donor_refugee_costs": InDonorRefugeeCosts(),
+        "oda_gni_commitment": OdaGniCommitment(),
+        "unhcr_funding_share": UnhcrFundingShare(),
+        "resettlement_effort": ResettlementEffort(year=year),
+        "support_gap": SupportGap(cost="estimator"),
+        "responsibility_balance": ResponsibilityBalance(),
+    }
+
+
 _PEOPLE_2025 = ("refugees", "refugees_aged_5_11", "refugees_aged_12_17", "refugees_with_age")
 _COST_INPUTS = ("gdp_per_capita_usd_current", "wb_income_group", "gross_enrolment_ratio_primary",
                 "gross_enrolment_ratio_secondary", "gov_expenditure_per_student_primary_pct_gdp_pc",
@@ -182,11 +207,15 @@ FAMILIES = (
     Family("eu_keys_2015", "Distribution keys (EU 2015)", _keys, _keys_estimators),
     Family("generic_keys", "Generic keys", _generic_keys, _generic_keys_estimators),
     Family("fair_shares", "Fair shares", _fair, _fair_estimators),
+    Family("contributions", "Contributions against commitments", _contributions,
+           _contributions_estimators),
     Family("inclusion_costs", "Cost of inclusion", _costs, _costs_estimators),
 )
 
 #: built-ins the demo does not run, and why
 NOT_RUN = {
+    "pledge_fulfilment": "needs your pledge file in the documented format (the shipped template "
+    "data_samples/pledges_template.csv is empty by design: no pledges are invented)",
     "unit_cost": "needs user-supplied users and unit costs per sector (no invented defaults)",
     "subsistence_cost": "needs a user-supplied transfer value or poverty line with its source",
 }

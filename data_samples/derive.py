@@ -106,13 +106,24 @@ UNITS = {
     "unhcr_revenue_unearmarked_usd_current": "USD current",
     "wb_income_group": "code",
     "dac_member": "code",
+    "idrc_usd_million_current": "USD million current",
+    "oda_usd_million_current": "USD million current",
+    "gni_usd_million_current": "USD million current",
+    "oda_gni_pct_published": "percent of GNI",
+    "oda_usd_million_constant_2025": "USD million constant 2025",
 }
-#: Indicators whose values may legitimately be negative: net ODA received, and UNHCR revenue
-#: (accounting adjustments). Cross-checked against ``non_negative`` in indicators.py.
+#: Indicators whose values may legitimately be negative: net ODA received, UNHCR revenue
+#: (accounting adjustments), and the DAC donor series (net flows and in-donor refugee costs can
+#: be negative after repayments or corrections). Cross-checked against ``non_negative`` in
+#: indicators.py. (No DAC value in this vintage is negative; the check only allows it.)
 MAY_BE_NEGATIVE = {
     "oda_received_usd_current",
     "unhcr_revenue_earmarked_usd_current",
     "unhcr_revenue_unearmarked_usd_current",
+    "idrc_usd_million_current",
+    "oda_usd_million_current",
+    "oda_gni_pct_published",
+    "oda_usd_million_constant_2025",
 }
 
 #: Source ids (keys of sources.json).
@@ -123,12 +134,16 @@ SRC_INCOME = "wb_income_history_gapminder_v8"
 SRC_WHO = "who_ghed_gapminder_2025_12_08"
 SRC_CEB = "un_ceb_unhcr_revenue_2026_02_05"
 SRC_DAC = "oecd_dac_membership_transcribed"
+SRC_DAC_IDRC = "oecd_dac1_idrc_oda_gni_one_2024_01_10"
+SRC_DAC_ODAGNI = "oecd_dac_oda_gni_one_2026_04_09"
 
 UNHCR_COMMIT = "0c16a6d0c2f37d8578f9b9e3d1e4459efe850398"
 WDI_COMMIT = "4ebec5a2273f531ba238a34dbe440394dc5a6c4b"
 FASTTRACK_COMMIT = "10e24e0e54b7c228642260f3b93d3d94131e23a5"
 SYSTEMA_GLOBALIS_COMMIT = "c63631abeb62af6db3910f68be7c2b443beca50b"
 UNFCK_COMMIT = "052fc73dce2d369a2b8c08a0d9ebe121c4a22095"
+ONE_TRACKER_COMMIT = "742bcfc4df7f87297f6c2d808dd18906664c5da6"
+ONE_DASHBOARD_COMMIT = "14a9ba6b2ce265e1c969ea674c9f309c51a7db94"
 
 #: Input files that live in this folder (hand transcriptions), not in the shared data.
 LOCAL_INPUTS = {"dac_membership_transcribed.csv"}
@@ -264,6 +279,46 @@ SOURCES = {
         "year. No observation = not a member. The European Union, a DAC member that is not a "
         "country, is not included.",
     },
+    SRC_DAC_IDRC: {
+        "id": SRC_DAC_IDRC,
+        "title": "OECD DAC1 table: in-donor refugee costs ('refugees in donor countries'), total "
+        "ODA (official definition) and GNI by DAC member, 2010-2022 (processed by the ONE "
+        "Campaign)",
+        "publisher": "OECD Development Assistance Committee (DAC1 table), processed by the ONE "
+        "Campaign with its oda_data package",
+        "url": "https://github.com/ONEcampaign/ukraine_oda_tracker",
+        "licence": "OECD Terms and Conditions (free reuse with attribution) for the data; the ONE "
+        "repository's code is MIT-licensed",
+        "retrieved": "2025-04-18",
+        "vintage": f"ONEcampaign/ukraine_oda_tracker commit {ONE_TRACKER_COMMIT} (2025-04-18), "
+        "raw_data/total_idrc_current.csv, total_oda_current.csv and gni.csv (last changed "
+        "2024-01-10); 30 DAC member countries x 2010-2022 (Estonia, a member from 2023, absent)",
+        "derivation": "oecd_dac.csv.gz copies the shared "
+        "oecd_dac_idrc_oda_gni_by_donor_2010_2022.csv (donor_iso3 added by name matching in the "
+        "shared data): in_donor_refugee_costs_usd_million_current -> idrc_usd_million_current, "
+        "total_oda_usd_million_current -> oda_usd_million_current, gni_usd_million_current -> "
+        "gni_usd_million_current, US$ million current, values copied exactly; an empty cell "
+        "(no in-donor refugee costs reported) gives no observation. Basis: ODA and IDRC are net "
+        "flows to 2017 and grant equivalents from 2018 (ONE indicator idrc_ge_linked).",
+    },
+    SRC_DAC_ODAGNI: {
+        "id": SRC_DAC_ODAGNI,
+        "title": "OECD DAC: ODA (official definition, constant 2025 US$) and ODA/GNI (%) by DAC "
+        "member, 2000-2025 (processed by the ONE Campaign)",
+        "publisher": "OECD Development Assistance Committee, processed by the ONE Campaign",
+        "url": "https://github.com/ONEcampaign/oda-dashboard",
+        "licence": "OECD Terms and Conditions (free reuse with attribution) for the data; the ONE "
+        "repository's code is MIT-licensed",
+        "retrieved": "2026-07-31",
+        "vintage": f"ONEcampaign/oda-dashboard commit {ONE_DASHBOARD_COMMIT} (2026-07-31), "
+        "topic_page/oda_gni_ts.csv (last changed 2026-04-09); 2025 = OECD preliminary data",
+        "derivation": "oecd_dac.csv.gz copies the country-donor rows (donor_iso3 non-empty) of "
+        "the shared oecd_dac_oda_gni_by_donor_2000_2025.csv: oda_gni_pct -> "
+        "oda_gni_pct_published (percent of GNI, rounded to 2 decimals at source), "
+        "oda_usd_million_constant_2025 -> oda_usd_million_constant_2025, values copied exactly; "
+        "an empty cell gives no observation. The 'DAC countries' and 'EU Institutions' rows "
+        "(not countries) are written unchanged to oecd_dac_aggregates.csv.",
+    },
 }
 
 #: Attribution text per source, printed in README.md.
@@ -291,6 +346,12 @@ ATTRIBUTION = {
     "Governments of Lithuania and Slovenia for their accession years; Finland's accession year "
     "from a third-party page (see dac_membership_transcribed.csv). Transcribed and expanded to "
     "years by burdenshare.",
+    SRC_DAC_IDRC: "Source: OECD, DAC1 table (in-donor refugee costs, total ODA and GNI by donor, "
+    "2010-2022), OECD Terms and Conditions; as processed by the ONE Campaign "
+    "(ONEcampaign/ukraine_oda_tracker, raw data of 2024-01-10). Reshaped by burdenshare.",
+    SRC_DAC_ODAGNI: "Source: OECD, ODA and ODA/GNI by DAC member, 2000-2025 (2025 preliminary), "
+    "OECD Terms and Conditions; as processed by the ONE Campaign (ONEcampaign/oda-dashboard, "
+    "topic_page/oda_gni_ts.csv of 2026-04-09). Reshaped by burdenshare.",
 }
 
 #: WDI indicator code -> burdenshare indicator name.
@@ -444,6 +505,13 @@ EXPECTED_ROWS = {
         "unhcr_revenue_unearmarked_usd_current": 535,
     },
     "dac_membership.csv.gz": {"dac_member": 1344},
+    "oecd_dac.csv.gz": {
+        "idrc_usd_million_current": 343,
+        "oda_usd_million_current": 390,
+        "gni_usd_million_current": 390,
+        "oda_gni_pct_published": 830,
+        "oda_usd_million_constant_2025": 839,
+    },
 }
 
 
@@ -1471,6 +1539,146 @@ def derive_dac_membership(shared: Path, outdir: Path) -> None:
     OUTPUTS.append(copy_out)
 
 
+#: DAC in-donor refugee cost file: source column -> indicator.
+DAC_IDRC_MAP = {
+    "in_donor_refugee_costs_usd_million_current": "idrc_usd_million_current",
+    "total_oda_usd_million_current": "oda_usd_million_current",
+    "gni_usd_million_current": "gni_usd_million_current",
+}
+#: DAC ODA/GNI file: source column -> indicator.
+DAC_ODAGNI_MAP = {
+    "oda_gni_pct": "oda_gni_pct_published",
+    "oda_usd_million_constant_2025": "oda_usd_million_constant_2025",
+}
+#: The non-country rows of the ODA/GNI file (kept in oecd_dac_aggregates.csv).
+DAC_AGGREGATE_NAMES = ["DAC countries", "EU Institutions"]
+#: Sums over the donors of the 2010-2022 file printed in shared/data/QUALITY.md section 4:
+#: year -> (IDRC in US$ bn, IDRC as % of the same donors' ODA), both as printed.
+DAC_QUALITY_IDRC = {
+    2010: ("3.45", "2.7"), 2015: ("12.12", "9.2"), 2016: ("15.96", "11.0"),
+    2020: ("8.75", "5.4"), 2022: ("30.87", "14.7"),
+}
+
+
+def derive_oecd_dac(shared: Path, outdir: Path) -> None:
+    idrc = "oecd_dac_idrc_oda_gni_by_donor_2010_2022.csv"
+    odagni = "oecd_dac_oda_gni_by_donor_2000_2025.csv"
+    out = Output("oecd_dac.csv.gz", "observations", [SRC_DAC_IDRC, SRC_DAC_ODAGNI], [idrc, odagni])
+    ref_out = Output("oecd_dac_aggregates.csv", "reference", [SRC_DAC_ODAGNI], [odagni])
+    # 1. the 2010-2022 file: IDRC, ODA and GNI by donor
+    a = read_csv(shared, idrc, dtype=str)
+    cols_a = ["year", "donor_iso3", "donor_name", *DAC_IDRC_MAP]
+    require(list(a.columns) == cols_a, f"{idrc}: columns {list(a.columns)}")
+    require(a[["year", "donor_iso3", "donor_name"]].notna().all().all(), f"{idrc}: empty key cell")
+    require(bool(a["donor_iso3"].str.fullmatch(r"[A-Z]{3}").all()), f"{idrc}: bad donor_iso3")
+    require(not a.duplicated(["year", "donor_iso3"]).any(), f"{idrc}: duplicate donor-year")
+    require(int(a.groupby("donor_iso3")["donor_name"].nunique().max()) == 1,
+            f"{idrc}: an iso3 has several donor names")
+    a = a.rename(columns={"donor_iso3": "iso3"})
+    a["year"] = a["year"].astype("int64")
+    frames = []
+    for col, ind in DAC_IDRC_MAP.items():
+        part = a[a[col].notna()]
+        values, _ = parse_exact(part[col], idrc)
+        frames.append(observations(part["iso3"], part["year"], ind, values, SRC_DAC_IDRC))
+    empty = a[a["in_donor_refugee_costs_usd_million_current"].isna()]
+    require(bool(a["total_oda_usd_million_current"].notna().all()
+                 & a["gni_usd_million_current"].notna().all()), f"{idrc}: empty ODA or GNI cell")
+    out.step(
+        f"Read `{idrc}` as text ({len(a)} rows = {a['iso3'].nunique()} donors x "
+        f"{a['year'].min()}-{a['year'].max()}); checked: fixed columns, (year, donor) unique, one "
+        "name per iso3. Mapped " + ", ".join(f"`{c}`→`{i}`" for c, i in DAC_IDRC_MAP.items())
+        + " (US$ million, current). Values parsed as float64 and checked numerically identical "
+        f"to the source text. {len(empty)} empty in-donor refugee cost cells give no observation "
+        "(the donor reported none as ODA, or nothing: the source does not say which; never read "
+        "as zero): "
+        + "; ".join(f"{c} " + ",".join(str(y) for y in g["year"])
+                    for c, g in empty.groupby("iso3"))
+        + ". Basis: net flows to 2017, grant equivalents from 2018 (OECD headline ODA); "
+        "in-donor refugee costs cover the first 12 months of stay."
+    )
+    # 2. QUALITY.md section 4: sums over all donors of the file reproduced
+    lines = []
+    for year, (bn, pct) in DAC_QUALITY_IDRC.items():
+        sub = a[a["year"] == year]
+        i = sum(Decimal(x) for x in sub["in_donor_refugee_costs_usd_million_current"].dropna())
+        o = sum(Decimal(x) for x in sub["total_oda_usd_million_current"])
+        got_bn = str((i / 1000).quantize(Decimal("0.01")))
+        got_pct = str((100 * i / o).quantize(Decimal("0.1")))
+        require((got_bn, got_pct) == (bn, pct),
+                f"{idrc}: {year} IDRC sum {got_bn} bn ({got_pct} %) != QUALITY.md {bn} bn ({pct} %)")
+        lines.append(f"{year}: {bn} bn, {pct} % of ODA")
+    out.step("Checked against shared/data/QUALITY.md section 4 (sums over the donors of the file, "
+             "exact decimal arithmetic; the share divides by the ODA of all donors of the file, "
+             "including those reporting no in-donor refugee costs): " + "; ".join(lines) + ".")
+    # 3. the 2000-2025 file: country rows -> observations, aggregates -> reference table
+    b = read_csv(shared, odagni, dtype=str)
+    cols_b = ["year", "donor_iso3", "donor_name", "oda_usd_million_constant_2025", "oda_gni_pct"]
+    require(list(b.columns) == cols_b, f"{odagni}: columns {list(b.columns)}")
+    require(b[["year", "donor_name", "oda_usd_million_constant_2025"]].notna().all().all(),
+            f"{odagni}: empty cell in year, donor_name or ODA")
+    require(not b.duplicated(["year", "donor_name"]).any(), f"{odagni}: duplicate donor-year")
+    is_c = b["donor_iso3"].notna()
+    c, agg = b[is_c].rename(columns={"donor_iso3": "iso3"}), b[~is_c]
+    require(sorted(set(agg["donor_name"])) == DAC_AGGREGATE_NAMES,
+            f"{odagni}: rows without iso3 are {sorted(set(agg['donor_name']))}")
+    require(bool(c["iso3"].str.fullmatch(r"[A-Z]{3}").all()), f"{odagni}: bad donor_iso3")
+    require(not c.duplicated(["year", "iso3"]).any(), f"{odagni}: duplicate iso3-year")
+    c = c.assign(year=c["year"].astype("int64"))
+    for col, ind in DAC_ODAGNI_MAP.items():
+        part = c[c[col].notna()]
+        values, _ = parse_exact(part[col], odagni)
+        frames.append(observations(part["iso3"], part["year"], ind, values, SRC_DAC_ODAGNI))
+    miss = c[c["oda_gni_pct"].isna()]
+    out.step(
+        f"Read `{odagni}` as text ({len(b)} rows); the {len(c)} rows with a `donor_iso3` "
+        f"({c['iso3'].nunique()} countries, including OECD members that report to the DAC "
+        "without being members, and years before accession) give observations: "
+        + ", ".join(f"`{k}`→`{v}`" for k, v in DAC_ODAGNI_MAP.items())
+        + ", values checked numerically identical to the source text. ODA/GNI is rounded to 2 "
+        f"decimals at source. {len(miss)} empty ODA/GNI cells give no observation: "
+        + ", ".join(f"{r.iso3} {r.year}" for r in miss.itertuples()) + "."
+    )
+    # 4. aggregates unchanged into the reference table, with checks
+    text = agg.to_csv(index=False, lineterminator="\n", columns=list(b.columns))
+    back = pd.read_csv(io.StringIO(text), dtype=str, **READ)
+    require(back.equals(agg.reset_index(drop=True)), f"{ref_out.name}: changed on re-read")
+    require(len(b) == len(c) + len(agg), f"{odagni}: rows lost")
+    tot = agg[agg["donor_name"] == "DAC countries"].assign(year=lambda d: d["year"].astype(int))
+    tot = tot.set_index("year")["oda_usd_million_constant_2025"].astype(float)
+    members = next(o.frame for o in OUTPUTS if o.name == "dac_membership.csv.gz")
+    mem = c.merge(members[["iso3", "year"]], on=["iso3", "year"])
+    msum = mem.groupby("year")["oda_usd_million_constant_2025"].apply(
+        lambda s: float(sum(Decimal(x) for x in s)))
+    gap = (tot - msum) / tot
+    require(bool((gap >= 0).all() and (gap <= 0.025).all()),
+            f"{odagni}: DAC total differs from the members' sum by more than 2.5 %: {gap.to_dict()}")
+    ref_out.step(
+        f"The {len(agg)} rows of `{odagni}` without `donor_iso3` (" + ", ".join(
+            f"'{n}'" for n in DAC_AGGREGATE_NAMES) + "; not countries, so not observations), "
+        "unchanged: same columns, values as text (ODA/GNI empty for EU Institutions). Source "
+        f"rows = {len(b)} = {len(c)} country rows in `oecd_dac.csv.gz` + {len(agg)} here."
+    )
+    ref_out.step(
+        "Checked: the 'DAC countries' constant-2025 ODA is at least the sum over the countries "
+        "that are DAC members in the year (by `dac_membership.csv.gz`) and exceeds it by at most "
+        f"2.5 % (observed {100 * gap.min():.2f}-{100 * gap.max():.2f} %, largest "
+        f"{int(gap.idxmax())}); the remainder is ODA the OECD counts in the DAC total but this "
+        "file does not attribute to a member country (not explained by the source)."
+    )
+    # 5. checks and write
+    obs = pd.concat(frames, ignore_index=True)
+    recomputed = {**{i: int(a[col].notna().sum()) for col, i in DAC_IDRC_MAP.items()},
+                  **{i: int(c[col].notna().sum()) for col, i in DAC_ODAGNI_MAP.items()}}
+    check_row_counts(out, obs, recomputed)
+    require(not (obs["value"] < 0).any(), "oecd_dac: a negative value (not expected in this vintage)")
+    out.step("Checked: rows per indicator = non-empty source cells; no duplicate keys; values "
+             "finite; no negative value in this vintage.")
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+    write_reference(ref_out, text, outdir, len(agg))
+
+
 def copy_country_codes(shared: Path, outdir: Path) -> None:
     name = "country_codes_iso_unhcr.csv"
     out = Output("country_codes.csv", "reference", [], [name])
@@ -1787,6 +1995,7 @@ def main(argv: list[str] | None = None) -> int:
     derive_who_ghed(shared, outdir)
     derive_unhcr_revenue(shared, outdir)
     derive_dac_membership(shared, outdir)
+    derive_oecd_dac(shared, outdir)
     # step 7: cross-file checks (unique keys across files; codes known or explicitly listed)
     check_global_keys()
     codes = check_codes(outdir)

@@ -87,8 +87,9 @@ def test_derive_script_reproduces_the_committed_samples(tmp_path: Path) -> None:
 
     subprocess.run([sys.executable, str(ROOT / "data_samples" / "derive.py"), "--shared", str(SHARED),
                     "--out", str(tmp_path)], check=True, capture_output=True)
+    hand_made = {"pledges_template.csv"}  # an empty input template, not derived data
     for ours in sorted((ROOT / "data_samples").iterdir()):
-        if ours.suffix not in (".gz", ".csv", ".json"):
+        if ours.suffix not in (".gz", ".csv", ".json") or ours.name in hand_made:
             continue
         fresh = tmp_path / ours.name
         assert fresh.exists(), ours.name

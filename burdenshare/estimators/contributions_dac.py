@@ -1,0 +1,413 @@
+"""Contributions measured with OECD DAC data: in-donor refugee costs and ODA/GNI against 0.7 %.
+
+Formulas, sources, assumptions and validation are in ``methodology/in_donor_refugee_costs.md``
+and ``methodology/oda_gni_commitment.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..countries import is_country
+from ..data import Dataset
+from ..results import Computation
+from .base import EstimatorBase, Ledger
+from .tables import country_year_table
+
+__all__ = ["InDonorRefugeeCosts", "OdaGniCommitment", "UN_ODA_TARGET_PCT", "basis"]
+
+#: The UN target for ODA, percent of GNI (UN General Assembly resolution 2626 (XXV), 1970).
+UN_ODA_TARGET_PCT = 0.7
+#: First year in which the OECD's headline ODA (and in-donor refugee costs) is measured in grant
+#: equivalents instead of net flows.
+GRANT_EQUIVALENT_FROM = 2018
+
+IDRC = "idrc_usd_million_current"
+ODA = "oda_usd_million_current"
+GNI = "gni_usd_million_current"
+APPS = "asylum_applications"
+PUBLISHED = "oda_gni_pct_published"
+MEMBER = "dac_member"
+
+_TWELVE = "in-donor refugee costs count only the first 12 months of stay"
+_BASIS_ASSUMPTION = (
+    "ODA and in-donor refugee costs are the OECD's headline measure: net disbursements (flows) "
+    f"to {GRANT_EQUIVALENT_FROM - 1}, grant equivalents from {GRANT_EQUIVALENT_FROM}; the basis "
+    "of each row is named in its term, so series crossing 2017/2018 are not strictly comparable "
+    "(for in-donor refugee costs, which are grants, the two measures are nearly equal; for total "
+    "ODA of donors lending much they differ).")
+_TWELVE_ASSUMPTION = (
+    "DAC reporting rules (clarified by the DAC High Level Meeting of 30-31 October 2017): only "
+    "costs of asylum-seekers and refugees during their first 12 months in the donor country count "
+    "as ODA; costs beyond 12 months, and integration costs, are outside ODA, so in-donor refugee "
+    "costs are not a donor's total spending on refugees. Members' cost methods still differ.")
+
+
+def basis(year: int) -> str:
+    """The ODA measurement basis of a year: ``"net flows"`` (to 2017) or ``"grant equivalent"``."""
+    return "net flows" if int(year) < GRANT_EQUIVALENT_FROM else "grant equivalent"
+
+
+def _term(year: int, group: str | None = None) -> str:
+    head = f"{group}; " if group else ""
+    return f"{head}{basis(year)} basis; 12-month rule"
+
+
+def _row(quantity: str, iso3: object, year: int, term: str, estimate: float,
+         unit: str) -> dict[str, object]:
+    return {"quantity": quantity, "iso3": iso3, "year": int(year), "term": term,
+            "estimate": float(estimate), "std_error": np.nan, "ci_lower": np.nan,
+            "ci_upper": np.nan, "ci_level": np.nan, "unit": unit}
+
+
+def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    cols = ["quantity", "iso3", "year", "term", "estimate", "std_error", "ci_lower", "ci_upper",
+            "ci_level", "unit"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _sources_field() -> tuple[tuple[str, str], ...]:
+    return field(default=(), metadata={
+        "doc": "indicator:source pairs choosing the source of an indicator given by several; "
+               "never chosen implicitly"})
+
+
+def _members_field() -> bool:
+    return field(default=False, metadata={
+        "doc": "keep only donors that are DAC members in the year (needs dac_member); others are "
+               "excluded as not_in_group. Default: every donor in the data (the DAC files list "
+               "members, some reporting before accession)"})
+
+
+def _settle_optional(ledger: Ledger, indicator: str, need: str | None = None) -> None:
+    """Settle an optional per-country input before the table is built.
+
+    A missing value of an optional input is excluded as ``missing_value`` without removing the
+    country-year (it only removes what needs that input); with ``need``, a country-year without a
+    non-missing ``need`` observation has no use for the input (``missing_counterpart``).
+    """
+    act = ledger.active()
+    rows = act[(act["indicator"] == indicator) & is_country(act["iso3"]).to_numpy()]
+    nan = rows["value"].isna().to_numpy()
+    ledger.exclude(rows["_row"].to_numpy()[nan], "missing_value",
+                   "the value is missing in the input")
+    if need is None:
+        return
+    rows = rows[~nan]
+    have = act[(act["indicator"] == need) & act["value"].notna()]
+    keys = set(zip(have["iso3"], have["year"].astype(int)))
+    lack = np.array([(c, int(y)) not in keys for c, y in zip(rows["iso3"], rows["year"])],
+                    dtype=bool)
+    ledger.exclude(rows["_row"].to_numpy()[lack], "missing_counterpart",
+                   [f"no {need} observation for {c} {y}, so no {indicator} is needed"
+                    for c, y in zip(rows["iso3"].to_numpy()[lack], rows["year"].to_numpy()[lack])])
+
+
+def _members_only(ledger: Ledger) -> str:
+    """Exclude donor rows of country-years that are not DAC members; return the group name."""
+    act = ledger.active()
+    mem = act[act["indicator"] == MEMBER]
+    nan = mem["value"].isna().to_numpy()
+    ledger.exclude(mem["_row"].to_numpy()[nan], "missing_value", "the value is missing in the input")
+    mem = mem[~nan & (mem["value"] == 1).to_numpy()]
+    keys = set(zip(mem["iso3"], mem["year"].astype(int)))
+    act = ledger.active()
+    other = act[(act["indicator"] != MEMBER) & is_country(act["iso3"]).to_numpy()]
+    out = np.array([(c, int(y)) not in keys for c, y in zip(other["iso3"], other["year"])],
+                   dtype=bool)
+    ledger.exclude(other["_row"].to_numpy()[out], "not_in_group",
+                   [f"{c} is not a DAC member in {y} (no dac_member = 1)"
+                    for c, y in zip(other["iso3"].to_numpy()[out], other["year"].to_numpy()[out])])
+    return "DAC members with data"
+
+
+# --------------------------------------------------------------------------- in-donor costs
+@dataclass(frozen=True, kw_only=True)
+class InDonorRefugeeCosts(EstimatorBase):
+    r"""In-donor refugee costs (IDRC) reported as ODA: amount, share of ODA and GNI, per application.
+
+    For donor :math:`d` and year :math:`t`, with :math:`C` the in-donor refugee costs, :math:`O`
+    total ODA and :math:`Y` GNI (all US$ million, current) and :math:`A` asylum applications
+    lodged in the donor country (UNHCR, persons):
+
+    .. math::
+
+        s^{ODA}_{d,t} = 100\, C_{d,t} / O_{d,t}, \qquad
+        s^{GNI}_{d,t} = 100\, C_{d,t} / Y_{d,t}, \qquad
+        c^{A}_{d,t} = 10^6\, C_{d,t} / A_{d,t}
+
+    The group rows (empty ``iso3``, ``term`` naming the group) sum over every donor :math:`G_t`
+    of the year with ODA and GNI, including donors that report no in-donor refugee costs (as the
+    OECD's totals do): :math:`C_{G,t} = \sum_{d} C_{d,t}`,
+    :math:`s^{ODA}_{G,t} = 100\, C_{G,t} / \sum_{d \in G_t} O_{d,t}` (never the mean of donors'
+    shares, and never over the ODA of reporting donors only). See
+    ``methodology/in_donor_refugee_costs.md``.
+
+    Parameters
+    ----------
+    per_application : bool
+        Also report the cost per asylum application (needs ``asylum_applications``, persons).
+    members_only : bool
+        Keep only donors that are DAC members in the year (needs ``dac_member``).
+    sources : tuple of (indicator, source) pairs
+    """
+
+    name: ClassVar[str] = "in_donor_refugee_costs"
+    version: ClassVar[str] = "1.0"
+    quantity: ClassVar[str] = "idrc_usd_million"
+    unit: ClassVar[str] = "USD million current"
+    requires: ClassVar[frozenset[str]] = frozenset({IDRC, ODA, GNI})
+    reference: ClassVar[str] = "methodology/in_donor_refugee_costs.md"
+    summary: ClassVar[str] = ("OECD DAC in-donor refugee costs: amount, share of ODA and GNI, "
+                              "cost per asylum application")
+
+    per_application: bool = field(default=True, metadata={
+        "doc": "also report US$ per asylum application lodged in the donor country (UNHCR, "
+               "persons)"})
+    members_only: bool = _members_field()
+    sources: tuple[tuple[str, str], ...] = _sources_field()
+
+    def inputs(self) -> frozenset[str]:
+        """Return the indicators used with these parameters."""
+        extra = ([APPS] if self.per_application else []) + ([MEMBER] if self.members_only else [])
+        return frozenset([IDRC, ODA, GNI, *extra])
+
+    def optional_inputs(self) -> frozenset[str]:
+        """Asylum applications may be absent (then no cost per application is reported)."""
+        return frozenset([APPS]) if self.per_application else frozenset()
+
+    def _compute(self, data: Dataset) -> Computation:
+        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
+        group = "DAC donors with data"
+        if self.members_only:
+            group = _members_only(ledger)
+        _settle_optional(ledger, IDRC)
+        if self.per_application:
+            _settle_optional(ledger, APPS, need=IDRC)
+        also = [IDRC, *([APPS] if self.per_application else [])]
+        all_of = [GNI, *([MEMBER] if self.members_only else [])]
+        table = country_year_table(ledger, any_of=[ODA], also=also, all_of=all_of,
+                                   positive=[ODA, GNI])
+        rows: list[dict[str, object]] = []
+        zero_apps: list[str] = []
+        for r in table.itertuples(index=False):
+            c = getattr(r, IDRC)
+            if pd.isna(c):
+                continue
+            term = _term(r.year)
+            o, y = getattr(r, ODA), getattr(r, GNI)
+            rows.append(_row("idrc_usd_million", r.iso3, r.year, term, c, self.unit))
+            rows.append(_row("idrc_share_of_oda_pct", r.iso3, r.year, term, 100 * c / o,
+                             "percent of the donor's total ODA"))
+            rows.append(_row("idrc_share_of_gni_pct", r.iso3, r.year, term, 100 * c / y,
+                             "percent of the donor's GNI"))
+            if self.per_application:
+                a = getattr(r, APPS)
+                if pd.isna(a):
+                    continue
+                if a > 0:
+                    rows.append(_row("idrc_usd_per_asylum_application", r.iso3, r.year, term,
+                                     1e6 * c / a, "USD current per asylum application (persons)"))
+                else:
+                    zero_apps.append(f"{r.iso3} {r.year}")
+        groups: dict[int, int] = {}
+        reporting: dict[int, int] = {}
+        for year, sub in table.groupby("year", sort=True):
+            term = _term(year, group)
+            cg = float(sub[IDRC].fillna(0.0).sum())
+            og, yg = float(sub[ODA].sum()), float(sub[GNI].sum())
+            groups[int(year)] = len(sub)
+            reporting[int(year)] = int(sub[IDRC].notna().sum())
+            rows.append(_row("idrc_usd_million", None, year, term, cg, self.unit))
+            rows.append(_row("idrc_share_of_oda_pct", None, year, term, 100 * cg / og,
+                             "percent of the group's total ODA"))
+            rows.append(_row("idrc_share_of_gni_pct", None, year, term, 100 * cg / yg,
+                             "percent of the group's GNI"))
+            rows.append(_row("donors_in_group", None, year, term, float(len(sub)), "donors"))
+        excluded = ledger.excluded_frame()
+        assumptions = [
+            f"Group rows ('{group}') sum over every donor of the year with ODA and GNI "
+            "observations; a donor without an in-donor refugee cost observation counts in the "
+            "group's ODA and GNI with no in-donor refugee costs (as in the OECD's totals), but "
+            "gets no row of its own (a missing amount is never written as zero).",
+            _BASIS_ASSUMPTION,
+            _TWELVE_ASSUMPTION,
+        ]
+        if self.per_application:
+            assumptions.append(
+                "Cost per application = in-donor refugee costs / asylum applications lodged in "
+                "the donor country in the same year (UNHCR, persons; applications counted in "
+                "cases are never used). It is a ratio of two flows, not a unit cost: costs cover "
+                "people who arrived in the previous 12 months, resettled refugees and "
+                "applications of earlier years, depending on the donor's method.")
+            if APPS not in data.indicators:
+                assumptions.append("The data contain no asylum_applications observations, so no "
+                                   "cost per application is reported.")
+        if not self.members_only:
+            assumptions.append(
+                "The group is every donor in the data (the DAC files list the 30 members of "
+                "2022 back to 2010, including years before some joined); select the data, or "
+                "set members_only, to define another group.")
+        return Computation(
+            estimates=_frame(rows),
+            excluded=excluded,
+            assumptions=tuple(assumptions),
+            diagnostics={
+                "used": ledger.n_used,
+                "excluded": len(excluded),
+                "basis": {int(y): basis(y) for y in sorted(table["year"].unique())},
+                "donors_in_group": groups,
+                "donors_reporting_idrc": reporting,
+                "zero_asylum_applications": zero_apps,
+                "sources_used": ", ".join(f"{k}={v}" for k, v in
+                                          sorted(ledger.chosen_source.items())),
+            },
+        )
+
+
+# --------------------------------------------------------------------------- ODA/GNI vs 0.7 %
+@dataclass(frozen=True, kw_only=True)
+class OdaGniCommitment(EstimatorBase):
+    r"""ODA as a share of GNI against the UN target of 0.7 %, with and without in-donor costs.
+
+    For donor :math:`d`, year :math:`t`, ODA :math:`O`, GNI :math:`Y` and in-donor refugee costs
+    :math:`C` (US$ million, current):
+
+    .. math::
+
+        r_{d,t} = 100\, O_{d,t} / Y_{d,t}, \qquad
+        g_{d,t} = 0.7 - r_{d,t}\ \text{(pp)}, \qquad
+        G_{d,t} = g_{d,t}\, Y_{d,t} / 100\ \text{(US\$ million)}
+
+    and the same with :math:`O - C` in place of :math:`O` (``oda_excl_idrc_gni_pct``,
+    ``gap_excl_idrc_to_0_7_pct_points``, ``gap_excl_idrc_to_0_7_usd_million``) where :math:`C`
+    is observed. A negative gap means the donor exceeds 0.7 %. Group rows (empty ``iso3``) use
+    :math:`\sum O / \sum Y` over the donors of the year. With ``compare_published`` the recomputed
+    ratio is compared with the OECD's published ratio (rounded to 2 decimals):
+    ``oda_gni_pct_minus_published`` :math:`= r_{d,t} - p_{d,t}`. See
+    ``methodology/oda_gni_commitment.md``.
+
+    Parameters
+    ----------
+    compare_published : bool
+        Also use ``oda_gni_pct_published`` (where present) and report the difference.
+    members_only : bool
+        Keep only donors that are DAC members in the year (needs ``dac_member``).
+    sources : tuple of (indicator, source) pairs
+    """
+
+    name: ClassVar[str] = "oda_gni_commitment"
+    version: ClassVar[str] = "1.0"
+    quantity: ClassVar[str] = "oda_gni_pct"
+    unit: ClassVar[str] = "percent of GNI"
+    requires: ClassVar[frozenset[str]] = frozenset({ODA, GNI})
+    reference: ClassVar[str] = "methodology/oda_gni_commitment.md"
+    summary: ClassVar[str] = ("ODA/GNI against the UN 0.7 % target: gap in pp and US$, with and "
+                              "without in-donor refugee costs")
+
+    compare_published: bool = field(default=True, metadata={
+        "doc": "compare the recomputed ratio with the OECD's published, rounded ODA/GNI "
+               "(oda_gni_pct_published) where present"})
+    members_only: bool = _members_field()
+    sources: tuple[tuple[str, str], ...] = _sources_field()
+
+    def inputs(self) -> frozenset[str]:
+        """Return the indicators used with these parameters."""
+        extra = ([PUBLISHED] if self.compare_published else []) + (
+            [MEMBER] if self.members_only else [])
+        return frozenset([ODA, GNI, IDRC, *extra])
+
+    def optional_inputs(self) -> frozenset[str]:
+        """In-donor refugee costs and the published ratio may be absent."""
+        return frozenset([IDRC, *([PUBLISHED] if self.compare_published else [])])
+
+    def _compute(self, data: Dataset) -> Computation:
+        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
+        group = "DAC donors with data"
+        if self.members_only:
+            group = _members_only(ledger)
+        _settle_optional(ledger, IDRC)
+        also = [IDRC]
+        if self.compare_published:
+            _settle_optional(ledger, PUBLISHED, need=ODA)
+            also.append(PUBLISHED)
+        all_of = [GNI, *([MEMBER] if self.members_only else [])]
+        table = country_year_table(ledger, any_of=[ODA], also=also, all_of=all_of,
+                                   positive=[GNI])
+        t = UN_ODA_TARGET_PCT
+        pct, pp, usd = "percent of GNI", "percentage points of GNI", "USD million current"
+        rows: list[dict[str, object]] = []
+        beyond: list[str] = []
+        for r in table.itertuples(index=False):
+            term = _term(r.year)
+            o, y = getattr(r, ODA), getattr(r, GNI)
+            ratio = 100 * o / y
+            rows += [_row("oda_gni_pct", r.iso3, r.year, term, ratio, pct),
+                     _row("gap_to_0_7_pct_points", r.iso3, r.year, term, t - ratio, pp),
+                     _row("gap_to_0_7_usd_million", r.iso3, r.year, term,
+                          (t - ratio) * y / 100, usd)]
+            c = getattr(r, IDRC)
+            if not pd.isna(c):
+                rx = 100 * (o - c) / y
+                rows += [_row("oda_excl_idrc_gni_pct", r.iso3, r.year, term, rx, pct),
+                         _row("gap_excl_idrc_to_0_7_pct_points", r.iso3, r.year, term, t - rx, pp),
+                         _row("gap_excl_idrc_to_0_7_usd_million", r.iso3, r.year, term,
+                              (t - rx) * y / 100, usd)]
+            if self.compare_published:
+                p = getattr(r, PUBLISHED)
+                if not pd.isna(p):
+                    rows.append(_row("oda_gni_pct_minus_published", r.iso3, r.year, term,
+                                     ratio - p, pp))
+                    if abs(ratio - p) > 0.005 + 1e-9:
+                        beyond.append(f"{r.iso3} {r.year}: {ratio:.4f} vs {p:.2f}")
+        for year, sub in table.groupby("year", sort=True):
+            term = _term(year, group)
+            og, yg = float(sub[ODA].sum()), float(sub[GNI].sum())
+            ratio = 100 * og / yg
+            rows += [_row("oda_gni_pct", None, year, term, ratio, pct),
+                     _row("gap_to_0_7_pct_points", None, year, term, t - ratio, pp),
+                     _row("gap_to_0_7_usd_million", None, year, term, (t - ratio) * yg / 100, usd),
+                     _row("donors_in_group", None, year, term, float(len(sub)), "donors")]
+            cg = float(sub[IDRC].fillna(0.0).sum())
+            rx = 100 * (og - cg) / yg
+            rows += [_row("oda_excl_idrc_gni_pct", None, year, term, rx, pct),
+                     _row("gap_excl_idrc_to_0_7_pct_points", None, year, term, t - rx, pp),
+                     _row("gap_excl_idrc_to_0_7_usd_million", None, year, term,
+                          (t - rx) * yg / 100, usd)]
+        excluded = ledger.excluded_frame()
+        assumptions = [
+            "Target: 0.7 % of GNI (UN General Assembly resolution 2626 (XXV), 1970); gap = 0.7 - "
+            "ODA/GNI, negative when the donor exceeds the target; in US$ = gap x GNI / 100.",
+            "ODA/GNI is recomputed from ODA and GNI (US$ million, current) of the same source; "
+            "the OECD's published ratio is rounded to 2 decimals and only compared.",
+            "Excluding in-donor refugee costs: (ODA - in-donor refugee costs) / GNI, only where "
+            "the donor has an in-donor refugee cost observation; for the group rows, donors "
+            "without one count with none (as in the OECD's totals).",
+            f"Group rows ('{group}'): total ODA / total GNI of the donors of the year, not the "
+            "mean of donors' ratios.",
+            _BASIS_ASSUMPTION,
+            _TWELVE_ASSUMPTION,
+        ]
+        if IDRC not in data.indicators:
+            assumptions.append("The data contain no in-donor refugee cost observations; the "
+                               "group's 'excluding in-donor costs' rows equal the others.")
+        return Computation(
+            estimates=_frame(rows),
+            excluded=excluded,
+            assumptions=tuple(assumptions),
+            diagnostics={
+                "used": ledger.n_used,
+                "excluded": len(excluded),
+                "basis": {int(y): basis(y) for y in sorted(table["year"].unique())},
+                "donors_in_group": table.groupby("year").size().astype(int).to_dict(),
+                "published_compared": int(table[PUBLISHED].notna().sum())
+                if self.compare_published else 0,
+                "published_beyond_rounding": beyond,
+                "sources_used": ", ".join(f"{k}={v}" for k, v in
+                                          sorted(ledger.chosen_source.items())),
+            },
+        )
