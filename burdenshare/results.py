@@ -66,6 +66,9 @@ class Computation:
         Counts and facts about the run (must include ``used``: observations used).
     uncertainty_method : str
         One of ``analytic, cluster_robust, bootstrap, scenario_range, none``.
+    external_inputs : tuple of Mapping
+        Files read besides the ``Dataset`` (e.g. a pledge file): each a mapping with at least
+        ``path``, ``sha256`` and ``description``; copied into the provenance.
     """
 
     estimates: pd.DataFrame
@@ -73,6 +76,7 @@ class Computation:
     assumptions: tuple[str, ...] = ()
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
     uncertainty_method: UncertaintyMethod = "none"
+    external_inputs: tuple[Mapping[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Provenance:
     python_version: str
     reference: str
     created_utc: str = field(compare=False)
+    external_inputs: tuple[Mapping[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -103,6 +108,7 @@ class Provenance:
         d["sources"] = [dict(s) for s in self.sources]
         d["dependencies"] = dict(self.dependencies)
         d["data_lineage"] = list(self.data_lineage)
+        d["external_inputs"] = [dict(x) for x in self.external_inputs]
         return d
 
     def to_json(self) -> str:

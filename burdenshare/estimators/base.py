@@ -473,6 +473,7 @@ def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
         python_version=platform.python_version(),
         reference=str(getattr(est, "reference", "")),
         created_utc=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        external_inputs=tuple(types.MappingProxyType(dict(x)) for x in comp.external_inputs),
     )
     return Result(
         estimates=estimates,

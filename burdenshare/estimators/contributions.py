@@ -493,4 +493,7 @@ class PledgeFulfilment(EstimatorBase):
             diagnostics={"used": 0, "excluded": 0, "pledge_file": self.pledge_file,
                          "pledge_file_sha256": sha, "pledge_rows": int(len(p)),
                          "as_of_dates": sorted(set(p["as_of"]))},
+            external_inputs=({"path": str(self.pledge_file), "sha256": sha,
+                              "description": f"pledge file ({len(p)} rows, as of "
+                                             f"{', '.join(sorted(set(p['as_of'])))})"},),
         )

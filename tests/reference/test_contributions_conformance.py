@@ -44,14 +44,13 @@ def test_support_gap_user_tables() -> None:
     check_estimator(SupportGap(), synthetic_dataset(rows))
 
 
-def test_pledge_fulfilment_partial_kit(tmp_path: Path) -> None:
-    """pledge_fulfilment reads no observation: missing_stays_missing (needs a used observation)
-    and provenance_complete (needs a Dataset source; the pledge file is recorded by path in the
-    parameters and by sha256 in diagnostics instead) cannot apply; all others must pass."""
+def test_pledge_fulfilment_passes_the_whole_kit(tmp_path: Path) -> None:
+    """pledge_fulfilment reads no observation but a pledge file: the file (path, sha256) is in
+    the provenance as an external input, and the kit accepts it in place of Dataset sources."""
     from tests.reference.test_contributions_hand import FUND, _pledge, _write
 
     f = _write(tmp_path / "p.csv", [_pledge("1", "Fulfilled", 10, 10), _pledge("2", "")])
-    from burdenshare.testing import CHECKS
-
-    checks = [c for c in CHECKS if c not in ("missing_stays_missing", "provenance_complete")]
-    check_estimator(PledgeFulfilment(pledge_file=str(f)), synthetic_dataset(FUND), checks=checks)
+    est = PledgeFulfilment(pledge_file=str(f))
+    check_estimator(est, synthetic_dataset(FUND))
+    (ext,) = est.estimate(synthetic_dataset(FUND)).provenance.external_inputs
+    assert ext["path"] == str(f) and len(ext["sha256"]) == 64
