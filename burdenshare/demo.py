@@ -13,8 +13,9 @@ provenance, one chart as PNG, and a short printed summary.
   the host-cost/support gap and the responsibility balance, in the latest year with DAC data;
 - inclusion costs: education and health cost of including refugees in national systems in
   2025 (the year of UNHCR's age bands), with unit costs of the latest year available.
-  ``unit_cost`` and ``subsistence_cost`` need user-supplied unit costs or transfer values
-  (no invented defaults), so the demo lists them as not run.
+  ``unit_cost`` runs with its default sector table (health, WHO GHED); ``subsistence_cost`` needs
+  a user-supplied transfer value and ``pledge_fulfilment`` a pledge file (no invented defaults),
+  so the demo lists them as not run.
 """
 
 from __future__ import annotations
@@ -195,10 +196,11 @@ def _costs(data: Dataset) -> tuple[Dataset, int]:
 
 
 def _costs_estimators(year: int) -> dict[str, Any]:
-    from .estimators.unit_cost import EducationInclusionCost, HealthInclusionCost
+    from .estimators.unit_cost import EducationInclusionCost, HealthInclusionCost, UnitCost
 
     return {"education_inclusion_cost": EducationInclusionCost(),
-            "health_inclusion_cost": HealthInclusionCost()}
+            "health_inclusion_cost": HealthInclusionCost(),
+            "unit_cost": UnitCost()}
 
 
 #: the demo's blocks, in order
@@ -216,7 +218,6 @@ FAMILIES = (
 NOT_RUN = {
     "pledge_fulfilment": "needs your pledge file in the documented format (the shipped template "
     "data_samples/pledges_template.csv is empty by design: no pledges are invented)",
-    "unit_cost": "needs user-supplied users and unit costs per sector (no invented defaults)",
     "subsistence_cost": "needs a user-supplied transfer value or poverty line with its source",
 }
 
