@@ -27,12 +27,12 @@ from .estimators.contributions import (
     ResettlementEffort,
     UnhcrFundingShare,
     _frame,
-    _row,
     _sources_field,
 )
 from .estimators.relative_burden import RefugeesPer1000
 from .estimators.tables import country_year_table
 from .results import Computation
+from .results import estimate_row as _row
 
 __all__ = ["SupportGap", "ResponsibilityBalance"]
 

@@ -15,9 +15,32 @@ import pandas as pd
 
 from .schemas import ESTIMATE_COLUMNS, EXCLUSION_COLUMNS
 
-__all__ = ["Computation", "Provenance", "Result", "empty_estimates", "empty_exclusions"]
+__all__ = ["Computation", "Provenance", "Result", "empty_estimates", "empty_exclusions",
+           "estimate_row"]
 
 UncertaintyMethod = Literal["analytic", "cluster_robust", "bootstrap", "scenario_range", "none"]
+
+
+def estimate_row(quantity: str, iso3: Any, year: Any, term: Any, estimate: Any, unit: str,
+                 ci_lower: Any = np.nan, ci_upper: Any = np.nan) -> dict[str, Any]:
+    """Return one row of an estimates frame as a dict (no standard error, no confidence level).
+
+    ``estimate=None`` becomes NaN. Estimators collect these rows and build the frame once.
+
+    Parameters
+    ----------
+    quantity, iso3, year, term, estimate, unit
+        The row's values (``iso3``/``year``/``term`` may be None).
+    ci_lower, ci_upper : float, optional
+        Interval bounds (e.g. a scenario range).
+
+    Returns
+    -------
+    dict
+    """
+    return {"quantity": quantity, "iso3": iso3, "year": year, "term": term,
+            "estimate": np.nan if estimate is None else float(estimate), "std_error": np.nan,
+            "ci_lower": ci_lower, "ci_upper": ci_upper, "ci_level": np.nan, "unit": unit}
 
 
 def empty_estimates() -> pd.DataFrame:

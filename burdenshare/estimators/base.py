@@ -23,6 +23,7 @@ import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
 from .._version import __version__
+from ..countries import entity_type, is_country
 from ..data import Dataset
 from ..results import (
     Computation,
@@ -544,6 +545,33 @@ class Ledger:
         free = self._status[rows] == ""
         self._status[rows[free]] = reason
         self._detail[rows[free]] = det[free]
+
+    def exclude_non_countries(self, rows: Any = None) -> None:
+        """Exclude active rows whose code is not a country (``aggregate_entity``).
+
+        Regions, income groups, "Unknown" and "Stateless" are never ranked or summed with
+        countries. ``rows`` restricts the step to some ``_row`` ids (default: all active rows).
+        """
+        f = self.active()
+        if rows is not None:
+            f = f[f["_row"].isin(np.asarray(rows, dtype=int))]
+        nonc = ~is_country(f["iso3"]).to_numpy()
+        if nonc.any():
+            codes = f["iso3"].to_numpy()[nonc]
+            self.exclude(f["_row"].to_numpy()[nonc], "aggregate_entity",
+                         [f"{c} is not a country ({entity_type(c)})" for c in codes])
+
+    def exclude_missing_values(self) -> pd.DataFrame:
+        """Exclude active rows whose value is missing (``missing_value``) and return them.
+
+        Missing values stay missing: the returned rows let an estimator also set aside the
+        country-years they belong to.
+        """
+        f = self.active()
+        sub = f[f["value"].isna().to_numpy()]
+        if len(sub):
+            self.exclude(sub["_row"].to_numpy(), "missing_value", "the value is missing in the input")
+        return sub
 
     def use(self, rows: Any) -> None:
         """Mark rows as used."""

@@ -28,6 +28,7 @@ import pandas as pd
 from .._errors import EstimatorError, ParameterError
 from ..data import Dataset
 from ..results import Computation
+from ..results import estimate_row as _row
 from .base import EstimatorBase, Ledger
 from .fair_share import FairShareResettlement
 from .tables import country_year_table
@@ -46,13 +47,6 @@ NON_GOVERNMENT_FILE = "unhcr_revenue_non_government.csv"
 CEB_SOURCE = "un_ceb_unhcr_revenue_2026_02_05"
 _NOT_REFUGEE_SPECIFIC = ("total net ODA received (WDI DT.ODA.ODAT.CD) is NOT refugee-specific: it "
                          "covers all development assistance to the country")
-
-
-def _row(quantity: str, iso3: object, year: object, term: object, estimate: Any,
-         unit: str) -> dict[str, object]:
-    return {"quantity": quantity, "iso3": iso3, "year": year, "term": term,
-            "estimate": float(estimate) if estimate is not None else np.nan, "std_error": np.nan,
-            "ci_lower": np.nan, "ci_upper": np.nan, "ci_level": np.nan, "unit": unit}
 
 
 _COLUMNS = list(_row("x", None, 0, None, 0.0, ""))

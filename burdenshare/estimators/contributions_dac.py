@@ -15,6 +15,7 @@ import pandas as pd
 from ..countries import is_country
 from ..data import Dataset
 from ..results import Computation
+from ..results import estimate_row as _row
 from .base import EstimatorBase, Ledger
 from .tables import country_year_table
 
@@ -55,13 +56,6 @@ def basis(year: int) -> str:
 def _term(year: int, group: str | None = None) -> str:
     head = f"{group}; " if group else ""
     return f"{head}{basis(year)} basis; 12-month rule"
-
-
-def _row(quantity: str, iso3: object, year: int, term: str, estimate: float,
-         unit: str) -> dict[str, object]:
-    return {"quantity": quantity, "iso3": iso3, "year": int(year), "term": term,
-            "estimate": float(estimate), "std_error": np.nan, "ci_lower": np.nan,
-            "ci_upper": np.nan, "ci_level": np.nan, "unit": unit}
 
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
-from ..countries import entity_type, is_country
+from ..countries import is_country
 from ..data import Dataset
 from ..indicators import VOCABULARY
-from ..results import Computation
+from ..results import Computation, estimate_row
 from .allocation import largest_remainder
 from .base import EstimatorBase, Ledger
-from .relative_burden import _gini_lorenz
+from .inequality import gini_lorenz
 
 __all__ = [
     "EuRelocation2015",
@@ -95,9 +95,7 @@ def _years_label(years: Iterable[int]) -> str:
 
 def _row(quantity: str, iso3: object, year: int, estimate: float, unit: str,
          term: object = None) -> dict[str, object]:
-    return {"quantity": quantity, "iso3": iso3, "year": year, "term": term,
-            "estimate": float(estimate), "std_error": np.nan, "ci_lower": np.nan,
-            "ci_upper": np.nan, "ci_level": np.nan, "unit": unit}
+    return estimate_row(quantity, iso3, year, term, estimate, unit)
 
 
 def _rows(quantity: str, states: Sequence[str], year: int, values: Iterable[float], unit: str,
@@ -200,9 +198,7 @@ def _scope(ledger: Ledger, group: tuple[str, ...] | None, group_label: str,
     rows = f["_row"].to_numpy()
     codes = f["iso3"].to_numpy()
     if group is None:
-        out = ~is_country(f["iso3"]).to_numpy()
-        ledger.exclude(rows[out], "aggregate_entity",
-                       [f"{c} is not a country ({entity_type(c)})" for c in codes[out]])
+        ledger.exclude_non_countries()
     else:
         out = ~np.isin(codes, np.array(group, dtype=object))
         ledger.exclude(rows[out], "not_in_group",
@@ -459,7 +455,7 @@ class _KeyBase(EstimatorBase):
         share = values / total
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(key > 0, share / key, np.nan)
-        gini, _lorenz = _gini_lorenz(np.array(states, dtype=object), values, key)
+        gini, _lorenz = gini_lorenz(np.array(states, dtype=object), values, key)
         rows = (_rows("actual_share", states, t, share, _SHARE)
                 + _rows("gap", states, t, share - key, _GAP)
                 + _rows("ratio", states, t, ratio, _RATIO)

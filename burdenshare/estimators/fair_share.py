@@ -24,6 +24,7 @@ from ..countries import entity_type, is_country
 from ..data import Dataset
 from ..indicators import VOCABULARY
 from ..results import Computation
+from ..results import estimate_row as _row
 from .allocation import largest_remainder
 from .base import EstimatorBase, Ledger
 
@@ -44,13 +45,6 @@ _CAPACITY_LABEL = {
     "gni_atlas_usd_current": "gross national income (World Bank Atlas method, current USD)",
     "gdp_usd_current": "gross domestic product (current USD)",
 }
-
-
-def _row(quantity: str, iso3: object, year: int, term: object, estimate: float,
-         unit: str) -> dict[str, object]:
-    return {"quantity": quantity, "iso3": iso3, "year": year, "term": term,
-            "estimate": float(estimate), "std_error": np.nan, "ci_lower": np.nan,
-            "ci_upper": np.nan, "ci_level": np.nan, "unit": unit}
 
 
 def _codes(codes: Sequence[str]) -> str:
@@ -206,20 +200,11 @@ class _FairShare(EstimatorBase):
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
         cap = self.capacity
         # 1. codes that are not countries never enter a group
-        f = ledger.active()
-        nonc = ~is_country(f["iso3"]).to_numpy()
-        if nonc.any():
-            ledger.exclude(f["_row"].to_numpy()[nonc], "aggregate_entity",
-                           [f"{c} is not a country ({entity_type(c)})"
-                            for c in f["iso3"].to_numpy()[nonc]])
+        ledger.exclude_non_countries()
         # 2. missing values stay missing; a missing actual component makes the actual missing
-        f = ledger.active()
-        nan = f["value"].isna().to_numpy()
-        bad = f[nan & f["indicator"].isin(parts).to_numpy()]
+        missing = ledger.exclude_missing_values()
+        bad = missing[missing["indicator"].isin(parts).to_numpy()]
         poisoned = {(str(c), int(y)) for c, y in zip(bad["iso3"], bad["year"])}
-        if nan.any():
-            ledger.exclude(f["_row"].to_numpy()[nan], "missing_value",
-                           "the value is missing in the input")
         f = ledger.active()
         # 3. the years studied and their groups
         years = self._years(f, parts, poisoned)

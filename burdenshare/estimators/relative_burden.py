@@ -17,7 +17,9 @@ from ..countries import static_attribute
 from ..data import Dataset
 from ..indicators import INCOME_GROUPS
 from ..results import Computation
+from ..results import estimate_row as _row
 from .base import EstimatorBase, Ledger
+from .inequality import gini_lorenz
 from .tables import country_year_table
 
 __all__ = [
@@ -79,12 +81,6 @@ def _absent_note(optional: frozenset[str], data: Dataset) -> list[str]:
     if not absent:
         return []
     return [f"The data contain no {', '.join(absent)} observations at all; they count as none."]
-
-
-def _row(quantity: str, iso3: object, year: object, term: object, estimate: object, unit: str,
-         lo: object = np.nan, hi: object = np.nan) -> dict[str, object]:
-    return {"quantity": quantity, "iso3": iso3, "year": year, "term": term, "estimate": estimate,
-            "std_error": np.nan, "ci_lower": lo, "ci_upper": hi, "ci_level": np.nan, "unit": unit}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -674,7 +670,7 @@ class HostingConcentration(EstimatorBase):
                 inside = np.isfinite(cap) & (cap > 0)
                 if (~inside).any():
                     outside_gini[int(year)] = sorted(sub["iso3"].to_numpy()[~inside].tolist())
-                gini, lorenz = _gini_lorenz(sub["iso3"].to_numpy()[inside],
+                gini, lorenz = gini_lorenz(sub["iso3"].to_numpy()[inside],
                                             sub["_hosted"].to_numpy()[inside], cap[inside])
                 rows.append(_row("gini", None, year, f"hosted against {self.capacity}", gini,
                                  "index (0-1)"))
@@ -718,19 +714,3 @@ class HostingConcentration(EstimatorBase):
                          "outside_gini": outside_gini,
                          "unclassified_years": unclassified_years},
         )
-
-
-def _gini_lorenz(iso3: np.ndarray, burden: np.ndarray,
-                 capacity: np.ndarray) -> tuple[float, list[tuple[str, float, float]]]:
-    """Gini of burden against capacity and the Lorenz points (sorted by burden/capacity)."""
-    tb, tc = burden.sum(), capacity.sum()
-    if tb <= 0 or tc <= 0:
-        return float("nan"), []
-    ratio = burden / capacity
-    order = np.lexsort((iso3, ratio))  # ties broken by code, so the result is deterministic
-    x = np.cumsum(capacity[order]) / tc
-    y = np.cumsum(burden[order]) / tb
-    xp = np.concatenate([[0.0], x])
-    yp = np.concatenate([[0.0], y])
-    gini = 1.0 - float(np.sum((xp[1:] - xp[:-1]) * (yp[1:] + yp[:-1])))
-    return gini, [(str(c), float(a), float(b)) for c, a, b in zip(iso3[order], x, y)]

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..countries import entity_type, is_country
 from .base import Ledger
 
 __all__ = ["country_year_table"]
@@ -63,23 +62,13 @@ def country_year_table(
         Columns ``iso3, year`` plus one column per indicator (NaN where absent) and
         ``<carried>_year``; only country-years with a complete set of inputs.
     """
-    f = ledger.active()
     # 1. codes that are not countries are never ranked or summed with countries
-    nonc = ~is_country(f["iso3"]).to_numpy()
-    if nonc.any():
-        codes = f["iso3"].to_numpy()[nonc]
-        ledger.exclude(f["_row"].to_numpy()[nonc], "aggregate_entity",
-                       [f"{c} is not a country ({entity_type(c)})" for c in codes])
-    # 2. missing values stay missing
-    f = ledger.active()
-    nan = f["value"].isna().to_numpy()
+    ledger.exclude_non_countries()
+    # 2. missing values stay missing (and set aside their country-year)
     poisoned: dict[tuple[str, int], str] = {}
-    if nan.any():
-        sub = f[nan]
-        ledger.exclude(sub["_row"].to_numpy(), "missing_value", "the value is missing in the input")
-        for r in sub.itertuples(index=False):
-            if r.indicator not in carried:
-                poisoned.setdefault((r.iso3, int(r.year)), r.indicator)
+    for r in ledger.exclude_missing_values().itertuples(index=False):
+        if r.indicator not in carried:
+            poisoned.setdefault((r.iso3, int(r.year)), r.indicator)
     f = ledger.active()
     plain = f[~f["indicator"].isin(list(carried))]
     cols = list(dict.fromkeys([*any_of, *also, *all_of]))

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
-from ..countries import entity_type, is_country
 from ..data import Dataset
 from ..indicators import INCOME_GROUPS, VOCABULARY
 from ..results import Computation, Result
@@ -78,23 +77,13 @@ class _Inputs:
 
     def __init__(self, ledger: Ledger, users: Sequence[str]) -> None:
         self.ledger = ledger
-        f = ledger.active()
-        nonc = ~is_country(f["iso3"]).to_numpy()
-        if nonc.any():
-            codes = f["iso3"].to_numpy()[nonc]
-            ledger.exclude(f["_row"].to_numpy()[nonc], "aggregate_entity",
-                           [f"{c} is not a country ({entity_type(c)})" for c in codes])
-        f = ledger.active()
-        nan = f["value"].isna().to_numpy()
+        ledger.exclude_non_countries()
+        sub = ledger.exclude_missing_values()
         self.poison: dict[tuple[str, int], str] = {}
-        if nan.any():
-            sub = f[nan]
-            for code, yr, ind in zip(sub["iso3"].to_numpy(), sub["year"].to_numpy(),
-                                     sub["indicator"].to_numpy()):
-                if ind in users:
-                    self.poison.setdefault((str(code), int(yr)), str(ind))
-            ledger.exclude(sub["_row"].to_numpy(), "missing_value",
-                           "the value is missing in the input")
+        for code, yr, ind in zip(sub["iso3"].to_numpy(), sub["year"].to_numpy(),
+                                 sub["indicator"].to_numpy()):
+            if ind in users:
+                self.poison.setdefault((str(code), int(yr)), str(ind))
         self.clean = ledger.active()
         self.users_names = tuple(users)
         u = self.clean[self.clean["indicator"].isin(list(users))]
