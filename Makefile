@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 DEMO_OUT ?= demo_output
 
-.PHONY: demo test install lint bench samples clean
+.PHONY: demo test install lint bench samples clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,18 @@ lint: install
 	$(BIN)/ruff check burdenshare tests benchmarks data_samples
 	$(BIN)/lint-imports
 
-test: install lint
+# the browser tests drive Debian's chromium (Playwright never downloads a browser here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "installing Debian's chromium for the browser tests (apt-get)"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install lint chromium
 	$(BIN)/python -m pytest -p no:cacheprovider -q
 
-bench: install
-	$(BIN)/python benchmarks/bench_import.py
-	$(BIN)/python benchmarks/bench_compare.py
+bench: install chromium
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 # re-derive data_samples/ from ../shared/data (not needed for demo or test)
 samples: install

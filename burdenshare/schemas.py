@@ -52,6 +52,12 @@ EXCLUSION_REASONS: Mapping[str, str] = MappingProxyType(
         "told to use that one",
         "unclassified": "the country has no group classification for that year",
         "not_in_group": "the country is not a member of the group the method covers",
+        "singleton_fixed_effect": "the unit or period has a single observation, so its fixed effect "
+        "absorbs it and it identifies nothing",
+        "outside_window": "the observation lies outside the estimation, event or pre-treatment window "
+        "the design uses",
+        "insufficient_data": "the unit has too few complete periods for the design (e.g. a synthetic-"
+        "control donor with gaps)",
     }
 )
 

@@ -1,0 +1,1 @@
+"""JupyterLab front end: thin ipywidgets shells over compare(), charts and export."""

@@ -1,0 +1,1 @@
+"""Decision grids (\"multiverse\"): run every defensible specification, attribute the spread."""
