@@ -1,0 +1,385 @@
+"""What every format shares: metadata (provenance) dicts, source notes, cleaning for JSON, and
+the report table (the view that Markdown, LaTeX and HTML print).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from .._errors import ExportError
+from .._version import __version__
+from ..compare import Comparison
+from ..countries import country_name
+from ..results import Provenance, Result
+
+#: How a missing value is written in CSV files (an empty field; pandas and R read it as NA).
+MISSING_TOKEN = ""
+#: How a missing value is printed in report tables (Markdown, LaTeX, HTML).
+REPORT_MISSING = "n/a"
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    r"""Prefix a text cell that a spreadsheet would run as a formula with an apostrophe.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is neutralised
+    (OWASP "CSV injection"); numbers, including negative numbers, are returned unchanged.
+
+    Parameters
+    ----------
+    value : object
+
+    Returns
+    -------
+    object
+
+    Examples
+    --------
+    >>> neutralise_formula('=HYPERLINK("http://x")')
+    '\'=HYPERLINK("http://x")'
+    >>> neutralise_formula(-2.5)
+    -2.5
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def clean(obj: Any) -> Any:
+    """Return ``obj`` made JSON-serialisable (NaN/inf/NA -> None, numpy scalars -> Python)."""
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    if isinstance(obj, Mapping):
+        return {str(k): clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [clean(v) for v in obj]
+    if obj is pd.NA or obj is None:
+        return None
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        try:
+            return clean(obj.item())
+        except (ValueError, AttributeError):
+            return str(obj)
+    return obj
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts."""
+    return [clean(r) for r in df.astype(object).where(df.notna(), None).to_dict("records")]
+
+
+def to_json(obj: Any, indent: int | None = 1) -> str:
+    """JSON text of ``obj`` after :func:`clean` (keys sorted for stable diffs)."""
+    return json.dumps(clean(obj), indent=indent, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def meta_result(res: Result) -> dict[str, Any]:
+    """Everything a file needs to say where a result came from."""
+    return {
+        "written_by": f"burdenshare {__version__}",
+        "missing_value_token_csv": MISSING_TOKEN,
+        "uncertainty_method": res.uncertainty_method,
+        "provenance": res.provenance.to_dict(),
+        "assumptions": list(res.assumptions),
+        "diagnostics": clean(dict(res.diagnostics)),
+    }
+
+
+def meta_comparison(comp: Comparison) -> dict[str, Any]:
+    """Provenance of a comparison: the data fingerprint, failures and every method's meta."""
+    return {
+        "written_by": f"burdenshare {__version__}",
+        "missing_value_token_csv": MISSING_TOKEN,
+        "data_fingerprint": comp.data_fingerprint,
+        "failures": dict(comp.failures),
+        "methods": {label: meta_result(r) for label, r in comp.results.items()},
+    }
+
+
+def provenances(obj: Result | Comparison) -> list[Provenance]:
+    """The provenance(s) behind a result or comparison."""
+    if isinstance(obj, Comparison):
+        return [r.provenance for r in obj.results.values()]
+    return [obj.provenance]
+
+
+def sources(obj: Result | Comparison) -> list[dict[str, str]]:
+    """Distinct data sources (full records), in first-seen order."""
+    seen: dict[str, dict[str, str]] = {}
+    for p in provenances(obj):
+        for s in p.sources:
+            seen.setdefault(str(s.get("id", "")), dict(s))
+    return list(seen.values())
+
+
+def source_notes(obj: Result | Comparison) -> list[str]:
+    """One "Source: …" line per data source with its licence, then the provenance line."""
+    lines = []
+    for s in sources(obj):
+        bits = [b for b in (s.get("licence", ""), f"vintage {s['vintage']}" if s.get("vintage")
+                            else "", f"retrieved {s['retrieved']}" if s.get("retrieved") else "",
+                            s.get("url", "")) if b]
+        lines.append(f"Source: {s.get('publisher', '')}, {s.get('title', s.get('id', ''))}"
+                     + (f" ({'; '.join(bits)})" if bits else "") + ".")
+    if not lines:
+        lines.append("Source: not recorded.")
+    provs = provenances(obj)
+    est = ", ".join(f"{p.estimator} v{p.estimator_version}" for p in provs)
+    fps = ", ".join(sorted({p.data_fingerprint[:12] for p in provs}))
+    lines.append(f"Computed with burdenshare {__version__}: {est}; data fingerprint {fps}.")
+    return lines
+
+
+# ----------------------------------------------------------------------- report table
+@dataclass(frozen=True)
+class ReportTable:
+    """The table that Markdown, LaTeX and HTML print: display columns plus their metadata.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Text columns (``Country``, ``ISO3``, maybe ``Term``) then numeric columns.
+    numeric : tuple of str
+        The numeric columns, in order.
+    decimals : Mapping[str, int]
+        Decimals printed per numeric column.
+    title, subtitle : str
+        ``"What | period"`` and the unit line.
+    notes : tuple of str
+        Notes under the table (exclusions, intervals, ordering, rounding).
+    sources : tuple of str
+        Source lines (with licences) and the provenance line.
+    meta : Mapping
+        The full provenance (as in the JSON sidecars) plus ``table`` (what was selected).
+    """
+
+    frame: pd.DataFrame
+    numeric: tuple[str, ...]
+    decimals: Mapping[str, int]
+    title: str
+    subtitle: str
+    notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+def auto_decimals(values: Any) -> int:
+    """Decimals that show the column's median magnitude to three significant digits (0-6)."""
+    v = pd.to_numeric(pd.Series(values), errors="coerce").abs()
+    v = v[v > 0]
+    if v.empty:
+        return 0
+    return int(min(6, max(0, 2 - math.floor(math.log10(float(v.median()))))))
+
+
+def _rounding(dec: Mapping[str, int]) -> str:
+    """The rounding note, e.g. "Rounded for display: Estimate to 1 decimal."."""
+    return "Rounded for display: " + ", ".join(
+        f"{c} to {d} decimal{'' if d == 1 else 's'}" for c, d in dec.items()) + "."
+
+
+def _name(code: Any) -> str:
+    try:
+        return country_name(str(code))
+    except Exception:  # an unknown code is printed as it is, never dropped
+        return str(code)
+
+
+def _label(quantity: str) -> str:
+    from ..charts._style import label
+
+    return label(quantity)
+
+
+def _latest(years: pd.Series, year: int | None, what: str) -> int:
+    avail = sorted({int(y) for y in years.dropna()})
+    if not avail:
+        raise ExportError(f"{what}: nothing to tabulate (no rows with a year)")
+    if year is None:
+        return avail[-1]
+    if int(year) not in avail:
+        raise ExportError(f"{what}: year {year} has no rows; years available: "
+                          f"{', '.join(map(str, avail[-12:]))}")
+    return int(year)
+
+
+def result_table(res: Result, *, quantity: str | None = None, year: int | None = None,
+                 top: int | None = None, decimals: int | None = None,
+                 title: str | None = None) -> ReportTable:
+    """The report table of one result: every row of one quantity in one year.
+
+    Countries come first, heaviest burden first (``higher_means_more_burden``), then group
+    rows (no ISO3; named by their term). Interval columns appear when the result has any.
+
+    Parameters
+    ----------
+    res : Result
+    quantity : str, optional
+        Default: the main quantity.
+    year : int, optional
+        Default: the latest year of that quantity.
+    top : int, optional
+        Keep only the first ``top`` countries (group rows are always kept).
+    decimals : int, optional
+        Decimals for every number; default per column (three significant digits of the
+        column's median).
+    title : str, optional
+
+    Returns
+    -------
+    ReportTable
+
+    Raises
+    ------
+    ExportError
+        Unknown quantity or year.
+    """
+    q = quantity or res.main_quantity
+    est = res.estimates
+    sub = est[est["quantity"] == q]
+    if sub.empty:
+        raise ExportError(f"the result has no quantity {q!r}; quantities: "
+                          f"{sorted(set(est['quantity']))}")
+    y = _latest(sub["year"], year, "result table")
+    sub = sub[sub["year"] == y]
+    higher = bool(res.diagnostics.get("higher_means_more_burden", True))
+    countries = sub[sub["iso3"].notna()].sort_values(
+        ["estimate", "iso3"], ascending=[not higher, True], na_position="last", kind="stable")
+    if top is not None:
+        countries = countries.head(int(top))
+    groups = sub[sub["iso3"].isna()]
+    rows = pd.concat([countries, groups])
+    frame = pd.DataFrame({
+        "Country": [_name(c) if isinstance(c, str) else (t if isinstance(t, str) else "")
+                    for c, t in zip(rows["iso3"], rows["term"])],
+        "ISO3": [c if isinstance(c, str) else "" for c in rows["iso3"]],
+    })
+    if rows.loc[rows["iso3"].notna(), "term"].notna().any():
+        frame["Term"] = [t if isinstance(t, str) else "" for t in rows["term"]]
+    frame["Estimate"] = rows["estimate"].to_numpy()
+    numeric = ["Estimate"]
+    if rows["ci_lower"].notna().any() or rows["ci_upper"].notna().any():
+        frame["Lower"] = rows["ci_lower"].to_numpy()
+        frame["Upper"] = rows["ci_upper"].to_numpy()
+        numeric += ["Lower", "Upper"]
+    dec = {c: (decimals if decimals is not None else auto_decimals(frame["Estimate"]))
+           for c in numeric}
+    unit = ", ".join(sorted(set(rows["unit"].dropna().astype(str)))) or "no unit recorded"
+    notes = [f"Countries ordered by burden ({'highest' if higher else 'lowest'} value first)"
+             + ("; group rows last" if len(groups) else "") + f"; {REPORT_MISSING} = no estimate."]
+    if "Lower" in frame:
+        kind = {"scenario_range": "range over scenarios (not a confidence interval)"}.get(
+            res.uncertainty_method, f"interval ({res.uncertainty_method})")
+        notes.append(f"Lower/Upper: {kind}.")
+    if len(res.excluded):
+        notes.append(f"{len(res.excluded):,} input observations were excluded, each with a "
+                     "reason (see the excluded table in the CSV/XLSX export).")
+    notes.append(_rounding(dec))
+    meta = {**meta_result(res), "table": {"quantity": q, "year": y, "top": top,
+                                           "decimals": dec, "missing_text": REPORT_MISSING}}
+    return ReportTable(frame=frame.reset_index(drop=True), numeric=tuple(numeric), decimals=dec,
+                       title=title or f"{_label(q)} | {y}", subtitle=f"Unit: {unit}",
+                       notes=tuple(notes), sources=tuple(source_notes(res)), meta=meta)
+
+
+def comparison_table(comp: Comparison, *, quantity: str | None = None, year: int | None = None,
+                     top: int | None = None, countries: Sequence[str] | None = None,
+                     decimals: int | None = None, title: str | None = None) -> ReportTable:
+    """The report table of a comparison: countries x methods for one year.
+
+    Each method shows its main quantity (header ``method (unit)``) or, with ``quantity``,
+    that quantity (:meth:`Comparison.wide`; units must agree). Countries are ordered by mean
+    burden rank over the methods (:meth:`Comparison.ranks`), as in the charts.
+
+    Parameters
+    ----------
+    comp : Comparison
+    quantity : str, optional
+    year : int, optional
+        Default: the latest year with estimates.
+    top : int, optional
+        Keep the first ``top`` countries.
+    countries : sequence of str, optional
+        ISO3 codes to keep.
+    decimals : int, optional
+    title : str, optional
+
+    Returns
+    -------
+    ReportTable
+    """
+    if not comp.results:
+        raise ExportError("the comparison has no results to tabulate")
+    long = comp.long
+    main = comp.main_quantities()
+    want_q = long["quantity"] == (quantity if quantity else long["method"].map(main))
+    sub = long[want_q & long["iso3"].notna() & long["term"].isna()]
+    if sub.empty:
+        what = f"quantity {quantity!r}" if quantity else "country estimates"
+        raise ExportError(f"no method reports {what}")
+    if quantity:
+        units = sub.groupby("method")["unit"].first()
+        if units.nunique() > 1:
+            raise ExportError(f"methods report {quantity!r} in different units: "
+                              + "; ".join(f"{m}: {u}" for m, u in units.items()))
+    y = _latest(sub["year"], year, "comparison table")
+    sub = sub[sub["year"] == y]
+    wide = sub.pivot_table(index="iso3", columns="method", values="estimate", aggfunc="first")
+    methods = [m for m in comp.results if m in wide.columns]
+    ranks = comp.ranks(quantity)
+    order = (cast(pd.DataFrame, ranks.xs(y, level="year")).mean(axis=1).rename("r").reset_index()
+             .sort_values(["r", "iso3"]) if not ranks.empty and y in
+             ranks.index.get_level_values("year") else pd.DataFrame({"iso3": sorted(wide.index)}))
+    codes = [c for c in order["iso3"] if c in wide.index]
+    codes += [c for c in sorted(wide.index) if c not in set(codes)]
+    if countries is not None:
+        keep = {str(c) for c in countries}
+        codes = [c for c in codes if c in keep]
+    if top is not None:
+        codes = codes[: int(top)]
+    units = sub.groupby("method")["unit"].first()
+    cols = {m: f"{m} ({units[m]})" for m in methods}
+    frame = pd.DataFrame({"Country": [_name(c) for c in codes], "ISO3": codes})
+    for m in methods:
+        frame[cols[m]] = wide.loc[codes, m].to_numpy() if codes else []
+    numeric = tuple(cols[m] for m in methods)
+    dec = {c: (decimals if decimals is not None else auto_decimals(frame[c])) for c in numeric}
+    what = _label(quantity) if quantity else "Burden by method"
+    notes = [
+        "Each column is one method's " + (f"{quantity!r}" if quantity else "main quantity")
+        + ", in the unit in its header; countries ordered by mean burden rank over the "
+        f"methods; {REPORT_MISSING} = no estimate.",
+        _rounding(dec),
+    ]
+    missing_methods = [m for m in comp.results if m not in methods]
+    if missing_methods:
+        notes.append("Not in the table (no country estimates of "
+                     + (repr(quantity) if quantity else "the main quantity") + f" in {y}): "
+                     + ", ".join(missing_methods) + ".")
+    if comp.failures:
+        notes.append("Methods that failed: " + "; ".join(f"{k}: {v}" for k, v in comp.failures.items()))
+    n_exc = len(comp.excluded)
+    if n_exc:
+        notes.append(f"{n_exc:,} input observations were excluded across the methods, each with "
+                     "a reason (see the excluded table in the CSV/XLSX export).")
+    meta = {**meta_comparison(comp), "table": {"quantity": quantity, "year": y, "top": top,
+                                                "countries": list(countries) if countries else None,
+                                                "decimals": dec, "missing_text": REPORT_MISSING}}
+    return ReportTable(frame=frame, numeric=numeric, decimals=dec,
+                       title=title or f"{what} | {y}",
+                       subtitle="Unit: " + ("; ".join(f"{m}: {units[m]}" for m in methods)),
+                       notes=tuple(notes), sources=tuple(source_notes(comp)), meta=meta)
+
+
+def fmt_number(value: Any, decimals: int) -> str:
+    """``1,234.5`` style text (comma thousands, point decimal); missing -> ``n/a``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return REPORT_MISSING
+    return f"{float(value):,.{decimals}f}"
