@@ -12,7 +12,8 @@ MODULES = ["burdenshare.countries", "burdenshare.estimators.relative_burden", "b
            "burdenshare.estimators.distribution_keys", "burdenshare.estimators.fair_share",
            "burdenshare.estimators.contributions", "burdenshare.estimators.contributions_dac",
            "burdenshare.composite",
-           "burdenshare.compare", "burdenshare.io", "burdenshare.testing"]
+           "burdenshare.compare", "burdenshare.io", "burdenshare.testing",
+           "burdenshare.export._common", "burdenshare.export._text"]
 
 
 @pytest.mark.parametrize("name", MODULES)
