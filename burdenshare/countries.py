@@ -21,6 +21,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ._resources import samples_dir
@@ -137,8 +138,12 @@ def is_country(codes: Iterable[str]) -> pd.Series:
     -------
     pandas.Series of bool
     """
-    s = pd.Series(list(codes), dtype=object)
-    return s.isin(_countries())
+    s = codes if isinstance(codes, pd.Series) else pd.Series(list(codes), dtype=object)
+    # look each distinct code up once: a panel repeats a few hundred codes many times
+    inverse, uniques = pd.factorize(s, use_na_sentinel=False)
+    known = _countries()
+    hit = np.fromiter((u in known for u in uniques), dtype=bool, count=len(uniques))
+    return pd.Series(hit[inverse] if len(s) else np.zeros(0, dtype=bool), index=s.index, dtype=bool)
 
 
 def _raise_unknown(unknown: list[str], scheme: str) -> None:

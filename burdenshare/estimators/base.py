@@ -505,15 +505,18 @@ class Ledger:
                  sources: Mapping[str, str | None] | None = None, *, owner: str = "") -> None:
         inds = sorted(set(indicators))
         obs = data.observations
-        self.frame = obs[obs["indicator"].isin(inds)].reset_index(drop=True)
+        keep = obs["indicator"].isin(inds).to_numpy()
+        # copy-on-write: no copy is made when every observation is needed (large panels)
+        self.frame = (obs if keep.all() else obs[keep]).reset_index(drop=True)
         self.frame["_row"] = np.arange(len(self.frame))
         n = len(self.frame)
         self._status = np.full(n, "", dtype=object)
         self._detail = np.full(n, "", dtype=object)
         self.chosen_source: dict[str, str | None] = {}
+        ind_col, src_col = self.frame["indicator"], self.frame["source"]
         for ind in inds:
-            rows = self.frame[self.frame["indicator"] == ind]
-            srcs = sorted(set(rows["source"]))
+            is_ind = (ind_col == ind).to_numpy()
+            srcs = sorted(str(x) for x in src_col[is_ind].unique())  # unique() is vectorised
             want = (sources or {}).get(ind)
             if want is None and len(srcs) > 1:
                 raise EstimatorError(
@@ -526,7 +529,7 @@ class Ledger:
                     f"{', '.join(srcs) or 'none'})")
             self.chosen_source[ind] = want or (srcs[0] if srcs else None)
             if want is not None:
-                other = rows["_row"][rows["source"] != want].to_numpy()
+                other = np.flatnonzero(is_ind & (src_col != want).to_numpy())
                 self.exclude(other, "other_source", f"sources chose {want!r} for {ind}")
 
     def active(self) -> pd.DataFrame:
