@@ -16,6 +16,8 @@ The code table is ``data_samples/country_codes.csv`` (a copy of the shared
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -224,6 +226,15 @@ def from_iso3(codes: Iterable[str], scheme: Literal["unhcr", "iso2"] = "unhcr") 
     return [mapping[c] for c in codes]
 
 
+@functools.lru_cache(maxsize=1)
+def _display_names() -> dict[str, str]:
+    t = country_table()
+    names: dict[str, str] = {}
+    for c, u, n in zip(t["iso3"], t["name_unhcr"], t["name_cldr"], strict=True):
+        names.setdefault(str(c), str(u if isinstance(u, str) and u else n))  # first row wins
+    return names
+
+
 def country_name(code: str) -> str:
     """Return a display name for an ``iso3`` code (UNHCR spelling where available).
 
@@ -235,11 +246,9 @@ def country_name(code: str) -> str:
     -------
     str
     """
-    t = country_table()
-    row = t[t["iso3"] == code]
-    if len(row):
-        name = row["name_unhcr"].iloc[0] or row["name_cldr"].iloc[0]
-        return str(name)
+    name = _display_names().get(code)
+    if name is not None:
+        return name
     if code in _aggregates():
         return _aggregates()[code]
     if code == UNKNOWN:

@@ -92,6 +92,17 @@ def test_committed_notebook_is_clean(path: Path) -> None:
         f"{path.name}: kernelspec is {nb.metadata.get('kernelspec')!r}, expected {KERNEL!r}")
 
 
+def test_every_notebook_is_collected() -> None:
+    """Every notebook in notebooks/ is executed (new ones are picked up by the glob)."""
+    names = {p.name for p in NOTEBOOKS}
+    assert {"00_quickstart.ipynb", "01_compare_methods.ipynb",
+            "02_contributions_vs_commitments.ipynb",
+            "03_write_your_own_estimator.ipynb"} <= names, sorted(names)
+    on_disk = {p.name for p in (ROOT / "notebooks").rglob("*.ipynb")
+               if ".ipynb_checkpoints" not in p.parts}
+    assert on_disk == names, f"notebooks in subfolders are not executed: {on_disk - names}"
+
+
 def test_kernel_is_this_environment(tmp_path: Path) -> None:
     """The python3 kernel runs this virtual environment and imports this checkout."""
     import burdenshare
