@@ -25,6 +25,7 @@ from .estimators.contributions import (
     UnhcrFundingShare,
 )
 from .estimators.contributions_dac import InDonorRefugeeCosts, OdaGniCommitment
+from .estimators.did import DiD, EventStudy, StaggeredDiD, event_study_frame
 from .estimators.distribution_keys import (
     EuRelocation2015,
     Grech2017,
@@ -33,6 +34,8 @@ from .estimators.distribution_keys import (
     ReferenceKey5050,
 )
 from .estimators.fair_share import FairShareFunding, FairShareResettlement
+from .estimators.iv import IV2SLS
+from .estimators.panel import PanelFE
 from .estimators.relative_burden import (
     HostingConcentration,
     OneInN,
@@ -41,6 +44,7 @@ from .estimators.relative_burden import (
     RefugeesPerGdpPppPerCapita,
     RelativeEffort,
 )
+from .estimators.synth import SyntheticControl
 from .estimators.unit_cost import (
     EducationInclusionCost,
     HealthInclusionCost,
@@ -90,6 +94,13 @@ __all__ = [
     "EducationInclusionCost",
     "HealthInclusionCost",
     "SubsistenceCost",
+    "PanelFE",
+    "IV2SLS",
+    "DiD",
+    "EventStudy",
+    "StaggeredDiD",
+    "SyntheticControl",
+    "event_study_frame",
     "load_sample",
     "read_observations",
     "sample_path",

@@ -17,7 +17,6 @@ The code table is ``data_samples/country_codes.csv`` (a copy of the shared
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType

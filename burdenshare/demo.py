@@ -15,7 +15,9 @@ provenance, one chart as PNG, and a short printed summary.
   2025 (the year of UNHCR's age bands), with unit costs of the latest year available.
   ``unit_cost`` runs with its default sector table (health, WHO GHED); ``subsistence_cost`` needs
   a user-supplied transfer value and ``pledge_fulfilment`` a pledge file (no invented defaults),
-  so the demo lists them as not run.
+  so the demo lists them as not run;
+- host impact (illustrative): the econometric designs on the whole country-year panel,
+  unemployment against refugees per 1,000 inhabitants.
 """
 
 from __future__ import annotations
@@ -203,6 +205,26 @@ def _costs_estimators(year: int) -> dict[str, Any]:
             "unit_cost": UnitCost()}
 
 
+_PANEL_INDICATORS = ("refugees", "population", "unemployment_rate", "refugees_by_origin",
+                     "refugees_from_origin")
+
+
+def _host_impact(data: Dataset) -> tuple[Dataset, int]:
+    # the whole country-year panel: the designs need many years
+    sub = data.select(indicators=[i for i in _PANEL_INDICATORS if i in data.indicators])
+    return sub, int(sub.observations["year"].max())
+
+
+def _host_impact_estimators(year: int) -> dict[str, Any]:
+    from .estimators.did import DiD, EventStudy, StaggeredDiD
+    from .estimators.iv import IV2SLS
+    from .estimators.panel import PanelFE
+    from .estimators.synth import SyntheticControl
+
+    return {"panel_fe": PanelFE(), "iv_2sls": IV2SLS(), "did": DiD(), "event_study": EventStudy(),
+            "staggered_did": StaggeredDiD(), "synthetic_control": SyntheticControl()}
+
+
 #: the demo's blocks, in order
 FAMILIES = (
     Family("relative_burden", "Relative burden", _relative, _relative_estimators),
@@ -212,6 +234,8 @@ FAMILIES = (
     Family("contributions", "Contributions against commitments", _contributions,
            _contributions_estimators),
     Family("inclusion_costs", "Cost of inclusion", _costs, _costs_estimators),
+    Family("host_impact", "Host impact on unemployment (illustrative country panel)", _host_impact,
+           _host_impact_estimators),
 )
 
 #: built-ins the demo does not run, and why
@@ -299,5 +323,26 @@ def _print_family(fam: Family, year: int, comp: Comparison) -> None:
             if len(tot):
                 row = tot.iloc[0]
                 print(f"{label_}: {row['estimate'] / 1e9:,.2f} bn ({row['unit']}; {row['term']})")
+    elif fam.key == "host_impact":
+        print("Effect on the unemployment rate (percentage points); read methodology/"
+              "host_impact_panels.md before any causal reading:")
+        for label_, r in comp.results.items():
+            e = r.estimates
+            main = e[e["quantity"] == r.main_quantity]
+            if label_ == "synthetic_control":
+                att = e[e["quantity"] == "att_post"]
+                p = r.diagnostics.get("placebo_p_value")
+                if len(att):
+                    print(f"  {label_:<18} mean post-treatment gap {att['estimate'].iloc[0]:+.3f}"
+                          f" (placebo p = {float(p):.3f})" if p is not None else "")
+                continue
+            if label_ in ("event_study", "staggered_did"):
+                main = main[main["term"].astype(str).isin(["overall", "e=0"])] if len(main) else main
+            for row in main.head(1).itertuples(index=False):
+                extra = ""
+                if label_ == "iv_2sls" and "first_stage_f" in r.diagnostics:
+                    extra = f", first-stage F {float(r.diagnostics['first_stage_f']):.2f}"
+                print(f"  {label_:<18} {row.term}: {row.estimate:+.4f} (SE {row.std_error:.4f}, "
+                      f"{r.uncertainty_method}{extra})")
     for k, msg in comp.failures.items():
         print(f"FAILED {k}: {msg}")

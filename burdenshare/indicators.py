@@ -123,6 +123,10 @@ _ITEMS = (
         "refugees_by_origin", _PERSONS,
         "Refugees under UNHCR's mandate by country of asylum (`iso3`) and origin "
         "(`counterpart_iso3`); end-year stock.", "stock", dyadic=True),
+    Indicator(
+        "refugees_from_origin", _PERSONS,
+        "Refugees under UNHCR's mandate originating from country `iso3` (the country of "
+        "ORIGIN), summed over all countries of asylum; end-year stock.", "stock"),
     # --- capacity (World Bank WDI) -----------------------------------------------------------
     Indicator("population", _PERSONS,
               "Total population, mid-year, de facto definition (WDI SP.POP.TOTL).", "count"),
@@ -146,6 +150,10 @@ _ITEMS = (
     Indicator("unemployment_rate", "percent of labour force",
               "Unemployment, total, % of labour force, modelled ILO estimate "
               "(WDI SL.UEM.TOTL.ZS).", "rate"),
+    Indicator("gov_expense_pct_gdp", "percent of GDP",
+              "General government expense, % of GDP (WDI GC.XPN.TOTL.GD.ZS: decrease in net "
+              "worth from transactions; cash-basis or accrual as reported by the IMF GFS).",
+              "rate"),
     Indicator("gov_expenditure_per_student_primary_pct_gdp_pc", "percent of GDP per capita",
               "Government expenditure per student, primary (% of GDP per capita) "
               "(WDI SE.XPD.PRIM.PC.ZS; the series ends in 2018).", "rate"),

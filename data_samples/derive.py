@@ -93,6 +93,9 @@ UNITS = {
     "gni_atlas_usd_current": "USD current",
     "gni_per_capita_atlas_usd_current": "USD current per person",
     "unemployment_rate": "percent of labour force",
+    "gov_expense_pct_gdp": "percent of GDP",
+    "refugees_by_origin": "persons",
+    "refugees_from_origin": "persons",
     "oda_received_usd_current": "USD current",
     "gov_expenditure_per_student_primary_pct_gdp_pc": "percent of GDP per capita",
     "gov_expenditure_per_student_secondary_pct_gdp_pc": "percent of GDP per capita",
@@ -112,6 +115,17 @@ UNITS = {
     "oda_gni_pct_published": "percent of GNI",
     "oda_usd_million_constant_2025": "USD million constant 2025",
 }
+#: Dyadic indicators (written with counterpart_iso3 = country of origin).
+DYADIC = {"refugees_by_origin"}
+
+#: Base years of the origin x asylum refugee stocks kept in unhcr_origin.csv.gz (the shares of a
+#: shift-share instrument are taken in a base year; three decades give a choice of base year
+#: while keeping the sample small).
+ORIGIN_BASE_YEARS = (1990, 2000, 2010)
+
+#: UNHCR origin groups without a code burdenshare accepts, left out of unhcr_origin.csv.gz.
+ORIGIN_GROUPS_LEFT_OUT = {"TIB": "UNHCR origin group 'Tibetan'"}
+
 #: Indicators whose values may legitimately be negative: net ODA received, UNHCR revenue
 #: (accounting adjustments), and the DAC donor series (net flows and in-donor refugee costs can
 #: be negative after repayments or corrections). Cross-checked against ``non_negative`` in
@@ -170,7 +184,11 @@ SOURCES = {
         "(app_type N); unhcr_demographics.csv.gz sums the age bands of the `REF` rows of the "
         "shared unhcr_demographics_2025.csv.gz (2025 only) by country of asylum into "
         "refugees_aged_5_11, refugees_aged_12_17 and refugees_with_age (all bands f_0_4..f_60 "
-        "and m_0_4..m_60; refugees with unknown age are not in any band).",
+        "and m_0_4..m_60; refugees with unknown age are not in any band); "
+        "unhcr_origin.csv.gz keeps the non-empty refugee cells of the shared "
+        "unhcr_population_origin_asylum_year.csv.gz in the base years 1990, 2000 and 2010 as "
+        "refugees_by_origin (iso3 = asylum, counterpart_iso3 = origin) and reshapes the refugee "
+        "column of unhcr_population_by_origin_year.csv as refugees_from_origin (iso3 = origin).",
     },
     SRC_UNRWA: {
         "id": SRC_UNRWA,
@@ -196,7 +214,7 @@ SOURCES = {
         "retrieved": "2026-07-01",
         "vintage": "WDI via datasets/world-development-indicators commit "
         f"{WDI_COMMIT} (2026-07-01)",
-        "derivation": "wdi.csv.gz keeps the economy rows (is_aggregate == False) of fourteen "
+        "derivation": "wdi.csv.gz keeps the economy rows (is_aggregate == False) of fifteen "
         "indicator codes of the shared wdi_country_year_long.csv.gz, renames the codes to "
         "burdenshare indicator names and copies the values exactly; the aggregate codes and "
         "names go to wb_aggregates.csv.",
@@ -365,6 +383,7 @@ WDI_MAP = {
     "NY.GNP.ATLS.CD": "gni_atlas_usd_current",
     "NY.GNP.PCAP.CD": "gni_per_capita_atlas_usd_current",
     "SL.UEM.TOTL.ZS": "unemployment_rate",
+    "GC.XPN.TOTL.GD.ZS": "gov_expense_pct_gdp",
     "DT.ODA.ODAT.CD": "oda_received_usd_current",
     "SE.XPD.PRIM.PC.ZS": "gov_expenditure_per_student_primary_pct_gdp_pc",
     "SE.XPD.SECO.PC.ZS": "gov_expenditure_per_student_secondary_pct_gdp_pc",
@@ -487,6 +506,7 @@ EXPECTED_ROWS = {
         "gni_atlas_usd_current": 10617,
         "gni_per_capita_atlas_usd_current": 10617,
         "unemployment_rate": 6531,
+        "gov_expense_pct_gdp": 4452,
         "oda_received_usd_current": 8907,
         "gov_expenditure_per_student_primary_pct_gdp_pc": 1602,
         "gov_expenditure_per_student_secondary_pct_gdp_pc": 1442,
@@ -505,6 +525,7 @@ EXPECTED_ROWS = {
         "unhcr_revenue_unearmarked_usd_current": 535,
     },
     "dac_membership.csv.gz": {"dac_member": 1344},
+    "unhcr_origin.csv.gz": {"refugees_by_origin": 7799, "refugees_from_origin": 7611},
     "oecd_dac.csv.gz": {
         "idrc_usd_million_current": 343,
         "oda_usd_million_current": 390,
@@ -583,8 +604,9 @@ def check_vocabulary() -> None:
             f"unit of {name!r}: derive.py says {unit!r}, indicators.py says {vocab[name].unit!r}",
         )
         require(
-            not vocab[name].dyadic,
-            f"{name!r} is dyadic in indicators.py; derive.py writes it without counterpart",
+            vocab[name].dyadic == (name in DYADIC),
+            f"{name!r}: dyadic in indicators.py is {vocab[name].dyadic}, derive.py's DYADIC "
+            "disagrees (dyadic indicators are written with a counterpart, others without)",
         )
     require(
         dict(module.INCOME_GROUPS) == {v: k for k, v in INCOME_CODES.items()},
@@ -607,9 +629,11 @@ def format_value(v: float) -> str:
     return repr(float(v))
 
 
-def observations(iso3, year, indicator: str, value, source: str) -> pd.DataFrame:
-    """Assemble an observation frame in the fixed column order (counterpart empty)."""
+def observations(iso3, year, indicator: str, value, source: str,
+                 counterpart=None) -> pd.DataFrame:
+    """Assemble an observation frame in the fixed column order (counterpart empty unless given)."""
     n = len(iso3)
+    cp = [""] * n if counterpart is None else np.asarray(counterpart, dtype=object)
     return pd.DataFrame(
         {
             "iso3": pd.Series(np.asarray(iso3, dtype=object), dtype="str"),
@@ -618,7 +642,7 @@ def observations(iso3, year, indicator: str, value, source: str) -> pd.DataFrame
             "value": pd.Series(np.asarray(value, dtype="float64"), dtype="float64"),
             "unit": pd.Series([UNITS[indicator]] * n, dtype="str"),
             "source": pd.Series([source] * n, dtype="str"),
-            "counterpart_iso3": pd.Series([""] * n, dtype="str"),
+            "counterpart_iso3": pd.Series(cp, dtype="str"),
         }
     )
 
@@ -636,7 +660,11 @@ def validate_observations(df: pd.DataFrame, name: str) -> None:
         (df["unit"] == df["indicator"].map(UNITS)).all(), f"{name}: unit differs from vocabulary"
     )
     require(df["source"].isin(list(SOURCES)).all(), f"{name}: unknown source id")
-    require((df["counterpart_iso3"] == "").all(), f"{name}: counterpart_iso3 must be empty")
+    dyadic = df["indicator"].isin(DYADIC).to_numpy()
+    require((df["counterpart_iso3"][~dyadic] == "").all(),
+            f"{name}: counterpart_iso3 must be empty for non-dyadic indicators")
+    require(bool(df["counterpart_iso3"][dyadic].str.fullmatch(r"[A-Z]{3}").all()),
+            f"{name}: dyadic rows need a three-letter counterpart_iso3")
     values = df["value"].to_numpy(dtype="float64")
     # no missing values are written at all (empty source cells produce no row), and all finite
     require(bool(np.isfinite(values).all()), f"{name}: non-finite or missing value")
@@ -694,8 +722,8 @@ def write_bytes(path: Path, text: str) -> bytes:
 def write_observations(out: Output, df: pd.DataFrame, outdir: Path) -> None:
     """Validate, sort, write, re-read and compare one observation file."""
     validate_observations(df, out.name)
-    # sort rows by iso3, year, indicator, source (a total order: the key is unique)
-    df = df.sort_values(SORT, kind="mergesort").reset_index(drop=True)
+    # sort rows by iso3, year, indicator, source (plus counterpart: the key is unique)
+    df = df.sort_values([*SORT, "counterpart_iso3"], kind="mergesort").reset_index(drop=True)
     out.step(
         "Rows sorted by iso3, year, indicator, source; columns in the fixed order "
         "`" + ",".join(COLUMNS) + "`; values written as Python `repr(float)` (full precision, "
@@ -724,7 +752,8 @@ def write_observations(out: Output, df: pd.DataFrame, outdir: Path) -> None:
         bool((back["year"].to_numpy() == df["year"].to_numpy()).all()), f"{out.name}: year changed"
     )
     require(
-        bool(back["counterpart_iso3"].isna().all()), f"{out.name}: counterpart not empty on re-read"
+        bool((back["counterpart_iso3"].fillna("").to_numpy() == df["counterpart_iso3"].to_numpy())
+             .all()), f"{out.name}: counterpart changed on re-read"
     )
     out.frame, out.rows = df, len(df)
     out.sha256, out.sha256_csv, out.size = sha256_file(path), sha256_bytes(raw), path.stat().st_size
@@ -824,6 +853,72 @@ def derive_unhcr_population(shared: Path, outdir: Path) -> None:
     out.step(
         "Checked: rows per indicator = non-empty source cells; all values whole numbers, none "
         "between 1 and 4; no duplicate keys; all values finite and non-negative."
+    )
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+
+
+def derive_unhcr_origin(shared: Path, outdir: Path) -> None:
+    dyad_name = "unhcr_population_origin_asylum_year.csv.gz"
+    orig_name = "unhcr_population_by_origin_year.csv"
+    out = Output("unhcr_origin.csv.gz", "observations", [SRC_UNHCR], [dyad_name, orig_name])
+    # 1. origin x asylum stocks in the base years (the shares of a shift-share instrument)
+    dy = read_csv(shared, dyad_name)
+    out.step(
+        f"Read `{dyad_name}` with `keep_default_na=False, na_values=['']` ({len(dy)} rows; one "
+        "row per origin (`coo_iso`), country of asylum (`coa_iso`) and year)."
+    )
+    require(not dy.duplicated(["coo_iso", "coa_iso", "year"]).any(),
+            f"{dyad_name}: duplicate (coo_iso, coa_iso, year)")
+    base = dy[dy["year"].isin(ORIGIN_BASE_YEARS) & dy["refugees"].notna()]
+    # origin groups without any code burdenshare accepts (TIB "Tibetan") cannot be loaded
+    n_grp = {c: int((base["coo_iso"] == c).sum()) for c in ORIGIN_GROUPS_LEFT_OUT}
+    base = base[~base["coo_iso"].isin(list(ORIGIN_GROUPS_LEFT_OUT))]
+    out.step(
+        "Left out origin groups that have no ISO, World Bank or burdenshare code: "
+        + "; ".join(f"`{c}` ({why}): {n_grp[c]} base-year rows" for c, why in
+                    ORIGIN_GROUPS_LEFT_OUT.items())
+        + ". They are not countries, so a shift-share instrument over countries of origin would "
+        "not use them either."
+    )
+    dyad = observations(base["coa_iso"], base["year"], "refugees_by_origin", base["refugees"],
+                        SRC_UNHCR, counterpart=base["coo_iso"])
+    out.step(
+        "Kept the base years " + ", ".join(map(str, ORIGIN_BASE_YEARS)) + " only (the sample "
+        "stays small; a shift-share instrument needs origin shares in one base year) and the "
+        "non-empty `refugees` cells; each becomes `refugees_by_origin` with iso3 = `coa_iso` "
+        "(country of asylum) and counterpart_iso3 = `coo_iso` (origin). Zeros (pairs with "
+        "asylum-seekers or others but no refugees) are real zeros and kept."
+    )
+    # 2. refugees by origin summed over asylum countries, all years (the shifts)
+    org = read_csv(shared, orig_name)
+    require(not org.duplicated(["iso3", "year"]).any(), f"{orig_name}: duplicate (iso3, year)")
+    n_org_grp = int(org["iso3"].isin(list(ORIGIN_GROUPS_LEFT_OUT)).sum())
+    org = org[org["refugees"].notna() & ~org["iso3"].isin(list(ORIGIN_GROUPS_LEFT_OUT))]
+    tot = observations(org["iso3"], org["year"], "refugees_from_origin", org["refugees"], SRC_UNHCR)
+    out.step(
+        f"Read `{orig_name}` (one row per country of origin and year, already summed over "
+        "countries of asylum in the shared data); each non-empty `refugees` cell becomes "
+        "`refugees_from_origin` with iso3 = the country of ORIGIN; all years kept, except the "
+        f"{n_org_grp} rows of the origin groups left out above."
+    )
+    # 3. the two tables agree: base-year dyads summed over asylum = origin totals
+    sums = base.groupby(["coo_iso", "year"])["refugees"].sum()
+    totals = org.set_index(["iso3", "year"])["refugees"]
+    common = sums.index.intersection(totals.index)
+    diff = (sums[common] - totals[common]).abs()
+    require(len(common) > 0 and bool((diff == 0).all()),
+            f"{dyad_name} summed over asylum != {orig_name} in base years ({int((diff > 0).sum())})")
+    out.step(
+        f"Checked: in every base year the dyadic stocks summed over countries of asylum equal "
+        f"`{orig_name}` exactly, for all {len(common)} origin-years present in both."
+    )
+    obs = pd.concat([dyad, tot], ignore_index=True)
+    check_row_counts(out, obs, {"refugees_by_origin": len(base), "refugees_from_origin": len(org)})
+    check_unhcr_counts(obs, out.name)
+    out.step(
+        "Checked: rows per indicator = non-empty source cells; whole numbers, none between 1 and "
+        "4; no duplicate keys; values finite and non-negative."
     )
     write_observations(out, obs, outdir)
     OUTPUTS.append(out)
@@ -1718,7 +1813,8 @@ def check_codes(outdir: Path) -> dict[str, list[str]]:
     for out in OUTPUTS:
         if out.frame is None:
             continue
-        for code in sorted(set(out.frame["iso3"]) - in_table):
+        codes = set(out.frame["iso3"]) | (set(out.frame["counterpart_iso3"]) - {""})
+        for code in sorted(codes - in_table):
             found.setdefault(code, []).append(out.name)
     unexpected = sorted(set(found) - set(CODES_NOT_IN_CODE_TABLE))
     require(
@@ -1987,6 +2083,7 @@ def main(argv: list[str] | None = None) -> int:
     copy_country_codes(shared, outdir)
     derive_unhcr_population(shared, outdir)
     derive_unhcr_unrwa(shared, outdir)
+    derive_unhcr_origin(shared, outdir)
     derive_unhcr_solutions(shared, outdir)
     derive_unhcr_asylum_applications(shared, outdir)
     derive_unhcr_demographics(shared, outdir)

@@ -32,6 +32,12 @@ BUILTINS: Mapping[str, str] = MappingProxyType(
         "education_inclusion_cost": "burdenshare.estimators.unit_cost:EducationInclusionCost",
         "health_inclusion_cost": "burdenshare.estimators.unit_cost:HealthInclusionCost",
         "subsistence_cost": "burdenshare.estimators.unit_cost:SubsistenceCost",
+        "did": "burdenshare.estimators.did:DiD",
+        "event_study": "burdenshare.estimators.did:EventStudy",
+        "staggered_did": "burdenshare.estimators.did:StaggeredDiD",
+        "synthetic_control": "burdenshare.estimators.synth:SyntheticControl",
+        "panel_fe": "burdenshare.estimators.panel:PanelFE",
+        "iv_2sls": "burdenshare.estimators.iv:IV2SLS",
     }
 )
 

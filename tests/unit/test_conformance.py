@@ -50,6 +50,12 @@ COVERED_ELSEWHERE = {
     "education_inclusion_cost": "tests/reference/test_unit_cost_conformance.py",
     "health_inclusion_cost": "tests/reference/test_unit_cost_conformance.py",
     "subsistence_cost": "tests/reference/test_unit_cost_conformance.py",
+    "panel_fe": "tests/reference/test_panel_conformance.py",
+    "iv_2sls": "tests/reference/test_panel_conformance.py",
+    "did": "tests/reference/test_did_conformance.py",
+    "event_study": "tests/reference/test_did_conformance.py",
+    "staggered_did": "tests/reference/test_did_conformance.py",
+    "synthetic_control": "tests/reference/test_did_conformance.py",
 }
 
 

@@ -1,0 +1,172 @@
+"""Overhead of burdenshare's ``panel_fe`` wrapper over the raw libraries, on a 1,000,000-row panel.
+
+A synthetic two-way panel (named synthetic; generated here, never shipped) of 200 real country
+codes x 5,000 periods = 1,000,000 country-periods, with outcome, refugees and population
+observations (3,000,000 long observations), so that the wrapper derives ``refugees_per_1000``
+itself. (burdenshare's ``Dataset`` keys observations by country code and year, so a million rows
+need many periods; the periods are plain integers 1..5000 and the dataset is built with the
+``Dataset`` constructor directly, skipping the read-time validation of ``Dataset.from_frame``,
+which is not part of estimation.)
+
+Timed, in the same process (median of ``--runs`` runs after one warm-up):
+
+* raw ``pyfixest.feols("y ~ x | e + t", vcov={"CRV1": "e"}, ...)`` on a ready wide frame, with
+  the same options the wrapper uses (the fastest raw call: the baseline);
+* raw ``linearmodels.PanelOLS(...).fit(cov_type="clustered", cluster_entity=True, ...)``;
+* ``PanelFE(engine="pyfixest").estimate(dataset)`` and ``PanelFE(engine="linearmodels")``: the
+  whole wrapper, i.e. parameter checks, the ledger of all 3,000,000 input observations, the
+  country-year grid and derived regressor, singleton removal, the fit, the tidy rows, the
+  exclusion frame and the provenance; and its stages separately.
+
+Printed: seconds and the ratio to raw pyfixest (and to raw PanelOLS). Nothing is asserted.
+
+Run: ``.venv/bin/python benchmarks/bench_econometrics_panel.py [--runs N] [--periods T]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import burdenshare as bs
+from burdenshare.countries import is_country, known_codes
+from burdenshare.data import Dataset, Source
+from burdenshare.estimators import _panel_frame as pfm
+from burdenshare.estimators.base import Ledger
+from burdenshare.estimators.panel import PanelFE
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """Median seconds of ``runs`` calls after one warm-up call, and the last value."""
+    value = fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), value
+
+
+def synthetic_panel(n_units: int, n_periods: int, seed: int = 0) -> tuple[Dataset, pd.DataFrame]:
+    """A synthetic balanced panel as a Dataset (long) and as a ready wide frame."""
+    rng = np.random.default_rng(seed)
+    codes = sorted(c for c in known_codes() if bool(is_country([c]).iloc[0]))[:n_units]
+    iso3 = np.repeat(np.array(codes, dtype=object), n_periods)
+    year = np.tile(np.arange(1, n_periods + 1, dtype=np.int64), n_units)
+    n = len(iso3)
+    pop = rng.uniform(1e6, 5e7, n)
+    ref = np.round(rng.uniform(0, 0.05, n) * pop)
+    x = 1000 * ref / pop
+    e = np.repeat(rng.normal(size=n_units), n_periods)
+    t = np.tile(rng.normal(size=n_periods), n_units)
+    y = 0.05 * x + e + t + rng.normal(size=n)
+    long = pd.DataFrame({
+        "iso3": np.concatenate([iso3] * 3),
+        "year": np.concatenate([year] * 3),
+        "indicator": np.repeat(["unemployment_rate", "refugees", "population"], n),
+        "value": np.concatenate([y, ref, pop]),
+        "unit": np.repeat(["percent of labour force", "persons", "persons"], n),
+        "source": "synthetic_bench",
+        "counterpart_iso3": pd.Series([None] * (3 * n), dtype="str"),
+    })
+    for c in ("iso3", "indicator", "unit", "source"):
+        long[c] = long[c].astype("str")
+    src = Source(id="synthetic_bench", title="synthetic benchmark panel", publisher="burdenshare",
+                 url="", licence="CC0", retrieved="", vintage="synthetic", derivation="generated")
+    data = Dataset(observations=long, sources={"synthetic_bench": src},
+                   fingerprint="synthetic-benchmark")
+    wide = pd.DataFrame({"y": y, "x": x, "e": pd.factorize(iso3)[0], "t": year})
+    return data, wide
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--periods", type=int, default=5000)
+    parser.add_argument("--skip-linearmodels", action="store_true",
+                        help="skip the (slow) linearmodels timings")
+    args = parser.parse_args()
+    import linearmodels
+    import pyfixest as pf
+    from linearmodels import PanelOLS
+
+    data, wide = synthetic_panel(args.units, args.periods)
+    n = len(wide)
+    print(f"synthetic panel: {args.units} units x {args.periods} periods = {n:,} rows "
+          f"({len(data.observations):,} long observations); runs={args.runs}; "
+          f"pyfixest {pf.__version__}, linearmodels {linearmodels.__version__}, burdenshare "
+          f"{bs.__version__}")
+
+    def raw_pyfixest() -> Any:
+        return pf.feols("y ~ x | e + t", wide, vcov={"CRV1": "e"},
+                        ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True, G_df="conventional"),
+                        fixef_rm="none", copy_data=False, store_data=False).coef()
+
+    def raw_pyfixest_defaults() -> Any:
+        return pf.feols("y ~ x | e + t", wide, vcov={"CRV1": "e"}).coef()
+
+    panel_idx = wide.set_index(["e", "t"])
+
+    def raw_panelols() -> Any:
+        return PanelOLS(panel_idx["y"], panel_idx[["x"]], entity_effects=True,
+                        time_effects=True).fit(cov_type="clustered", cluster_entity=True,
+                                               debiased=True, group_debias=True).params
+
+    t_pf, c_pf = timed(raw_pyfixest, args.runs)
+    t_pfd, _ = timed(raw_pyfixest_defaults, args.runs)
+    t_lm, c_lm = ((float("nan"), pd.Series([float("nan")])) if args.skip_linearmodels
+                  else timed(raw_panelols, 1))
+    est_pf = PanelFE(outcome="unemployment_rate", regressors=("refugees_per_1000",))
+    est_lm = est_pf.with_params(engine="linearmodels")
+    t_wpf, r_pf = timed(lambda: est_pf.estimate(data), args.runs)
+    t_wlm, r_lm = ((float("nan"), r_pf) if args.skip_linearmodels
+                   else timed(lambda: est_lm.estimate(data), 1))
+
+    # stages of the wrapper (pyfixest engine)
+    def stage_ledger() -> Ledger:
+        return pfm.PanelLedger(data, est_pf.inputs(), {}, owner="panel_fe")
+
+    def stage_base_ledger() -> Ledger:
+        return Ledger(data, est_pf.inputs(), {}, owner="panel_fe")
+
+    t_base_ledger, _ = timed(stage_base_ledger, 1)
+
+    t_ledger, _ = timed(stage_ledger, args.runs)
+
+    def stage_panel() -> pfm.PanelFrame:
+        return pfm.build_panel(stage_ledger(), est_pf._variables())
+
+    t_panel_total, _ = timed(stage_panel, args.runs)
+
+    print()
+    print(f"{'call':58s} {'seconds':>9s} {'x pyfixest':>11s} {'x PanelOLS':>11s}")
+    rows = [
+        ("raw pyfixest feols (same options as the wrapper) [baseline]", t_pf),
+        ("raw pyfixest feols (its defaults: copies data, drops singletons)", t_pfd),
+        ("raw linearmodels PanelOLS (clustered, debiased)", t_lm),
+        ("burdenshare PanelFE(engine='pyfixest').estimate(data)", t_wpf),
+        ("burdenshare PanelFE(engine='linearmodels').estimate(data)", t_wlm),
+        ("  stage: PanelLedger over 3M observations", t_ledger),
+        ("  (for reference: the generic base.Ledger over the same)", t_base_ledger),
+        ("  stage: PanelLedger + build_panel (grid, derived regressor)", t_panel_total),
+    ]
+    for label, t in rows:
+        print(f"{label:58s} {t:9.3f} {t / t_pf:11.2f} {t / t_lm:11.2f}")
+    print()
+    b_raw = float(np.asarray(c_pf)[0])
+    b_w = float(r_pf.estimates["estimate"].iloc[0])
+    b_wlm = float(r_lm.estimates["estimate"].iloc[0])
+    print(f"coefficient: raw pyfixest {b_raw:.12f}, raw PanelOLS {float(c_lm.iloc[0]):.12f}, "
+          f"wrapper/pyfixest {b_w:.12f}, wrapper/linearmodels {b_wlm:.12f} (true 0.05)")
+    print(f"wrapper overhead vs raw pyfixest: {t_wpf / t_pf:.2f}x (goal <= 1.2x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,466 @@
+"""Country-year panels for the econometric estimators, with complete accounting of every input.
+
+Private helpers shared by :mod:`burdenshare.estimators.panel` and
+:mod:`burdenshare.estimators.iv` (and open to the other econometric designs). The API is small
+and stable:
+
+- :data:`DERIVED` — variables computed from indicators (``refugees_per_1000``,
+  ``gdp_per_capita_growth``, ``log_gdp_per_capita``), each documented;
+- :func:`variable_inputs` / :func:`check_variable` — the indicators a variable needs, and a
+  parameter check that names the allowed values;
+- :func:`build_panel` — a :class:`~burdenshare.estimators.base.Ledger` → :class:`PanelFrame`
+  (one row per complete country-year, with the ledger rows each one uses);
+- :func:`drop_singletons` — the iterated removal of fixed-effect singletons (as fixest does);
+- :func:`settle` — marks the rows of the kept country-years used and excludes everything else
+  with its reason (``outside_window``, ``aggregate_entity``, ``missing_value``,
+  ``missing_counterpart``, ``non_positive_denominator``, ``singleton_fixed_effect``, …).
+
+Nothing here fills a missing value: a country-year with any missing input is left out and its
+other observations are listed as ``missing_counterpart``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import EstimatorError, ParameterError
+from ..countries import entity_type, is_country
+from ..indicators import VOCABULARY
+from .base import Ledger
+
+__all__ = [
+    "PanelLedger",
+    "Derived",
+    "DERIVED",
+    "PanelFrame",
+    "variable_inputs",
+    "variable_unit",
+    "check_variable",
+    "build_panel",
+    "drop_singletons",
+    "settle",
+]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A variable computed from indicators of the vocabulary.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name (usable as ``outcome`` or in ``regressors``).
+    inputs : tuple of (indicator, lag)
+        Indicators read, with the lag in years (0 = same year, 1 = previous year).
+    unit : str
+        Unit of the variable.
+    description : str
+        Formula in words.
+    """
+
+    name: str
+    inputs: tuple[tuple[str, int], ...]
+    unit: str
+    description: str
+
+
+#: derived variable name -> definition
+DERIVED: Mapping[str, Derived] = MappingProxyType({
+    "refugees_per_1000": Derived(
+        "refugees_per_1000", (("refugees", 0), ("population", 0)), "refugees per 1,000 inhabitants",
+        "1000 x refugees (UNHCR end-year stock) / population (WDI mid-year), same year; "
+        "population <= 0 is non_positive_denominator"),
+    "gdp_per_capita_growth": Derived(
+        "gdp_per_capita_growth", (("gdp_per_capita_usd_current", 0), ("gdp_per_capita_usd_current", 1)),
+        "log points x 100 (approx. percent per year)",
+        "100 x [ln GDP per capita (current US$) in t - ln GDP per capita in t-1]; nominal US$ growth "
+        "(includes US$ inflation and exchange-rate moves; common shocks are absorbed by time "
+        "effects, country-specific ones are not)"),
+    "log_gdp_per_capita": Derived(
+        "log_gdp_per_capita", (("gdp_per_capita_usd_current", 0),), "log of current US$ per person",
+        "ln GDP per capita (current US$)"),
+})
+
+
+def variable_inputs(name: str) -> tuple[str, ...]:
+    """Return the indicators variable ``name`` is computed from (itself if not derived).
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    tuple of str
+    """
+    if name in DERIVED:
+        return tuple(dict.fromkeys(ind for ind, _ in DERIVED[name].inputs))
+    return (name,)
+
+
+def variable_unit(name: str) -> str:
+    """Return the unit of a variable (derived or indicator).
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+    """
+    return DERIVED[name].unit if name in DERIVED else VOCABULARY[name].unit
+
+
+def _allowed() -> list[str]:
+    plain = [n for n, i in VOCABULARY.items()
+             if not i.dyadic and i.kind not in ("category",)]
+    return [*DERIVED, *sorted(plain)]
+
+
+def check_variable(param: str, name: str) -> None:
+    """Raise :class:`ParameterError` unless ``name`` is a usable panel variable.
+
+    Usable: a derived variable (:data:`DERIVED`) or a non-dyadic, non-categorical indicator of
+    the vocabulary.
+
+    Parameters
+    ----------
+    param : str
+        Parameter name, for the message.
+    name : str
+        The value given.
+    """
+    if name in DERIVED:
+        return
+    ind = VOCABULARY.get(name)
+    if ind is None or ind.dyadic or ind.kind == "category":
+        raise ParameterError(
+            f"parameter {param!r} = {name!r} is not a panel variable; allowed: derived "
+            f"{', '.join(DERIVED)} or a non-dyadic numeric indicator of the vocabulary "
+            f"(`burdenshare indicators`), e.g. {', '.join(_allowed()[3:8])}")
+
+
+class PanelLedger(Ledger):
+    """A :class:`~burdenshare.estimators.base.Ledger` built with vectorised code.
+
+    Same rows, ``_row`` ids, source choice, errors and exclusions as ``Ledger`` (tested), but
+    it finds the sources of each indicator by integer codes instead of Python sets of strings,
+    which matters for million-row panels; it also keeps the integer codes of ``iso3``
+    (``iso_codes``, ``iso_uniq``, sorted) for :func:`build_panel`.
+    """
+
+    def __init__(self, data: Any, indicators: Iterable[str],
+                 sources: Mapping[str, str | None] | None = None, *, owner: str = "") -> None:
+        inds = sorted(set(indicators))
+        obs = data.observations
+        self.frame = obs[obs["indicator"].isin(inds)].reset_index(drop=True)
+        n = len(self.frame)
+        self.frame["_row"] = np.arange(n)
+        self._status = np.full(n, "", dtype=object)
+        self._detail = np.full(n, "", dtype=object)
+        self.chosen_source: dict[str, str | None] = {}
+        ind_c, ind_u = pd.factorize(self.frame["indicator"])
+        src_c, src_u = pd.factorize(self.frame["source"])
+        self.iso_codes, self.iso_uniq = pd.factorize(self.frame["iso3"], sort=True)
+        self.arrays = (ind_c, np.asarray(ind_u, dtype=object), self.iso_codes,
+                       np.asarray(self.iso_uniq, dtype=object),
+                       self.frame["year"].to_numpy(dtype=np.int64),
+                       self.frame["value"].to_numpy(dtype=np.float64))
+        pairs = np.unique(ind_c.astype(np.int64) * max(len(src_u), 1) + src_c)
+        by_ind: dict[str, list[str]] = {i: [] for i in inds}
+        for code in pairs:
+            by_ind[str(ind_u[code // max(len(src_u), 1)])].append(
+                str(src_u[code % max(len(src_u), 1)]))
+        ind_pos = {str(v): k for k, v in enumerate(ind_u)}
+        for ind in inds:
+            srcs = sorted(by_ind[ind])
+            want = (sources or {}).get(ind)
+            if want is None and len(srcs) > 1:
+                raise EstimatorError(
+                    f"{owner}: indicator {ind!r} is given by several sources ({', '.join(srcs)}); "
+                    f"choose one with the parameter sources, e.g. sources={ind}:{srcs[0]} "
+                    f"(in Python: sources=(({ind!r}, {srcs[0]!r}),))")
+            if want is not None and want not in srcs:
+                raise EstimatorError(
+                    f"{owner}: no {ind!r} observations from source {want!r} (available: "
+                    f"{', '.join(srcs) or 'none'})")
+            self.chosen_source[ind] = want or (srcs[0] if srcs else None)
+            if want is not None:
+                w = int(np.flatnonzero(np.asarray(src_u) == want)[0])
+                other = np.flatnonzero((ind_c == ind_pos[ind]) & (src_c != w))
+                self.exclude(other, "other_source", f"sources chose {want!r} for {ind}")
+
+
+@dataclass(frozen=True)
+class PanelFrame:
+    """Complete country-years and the ledger rows each one uses.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``iso3, year`` and one float column per variable; one row per country-year with
+        every variable finite, sorted by (iso3, year).
+    rows : numpy.ndarray
+        int64 array (len(table), m): ledger ``_row`` ids used by each country-year (-1 = none).
+    pending_rows : numpy.ndarray
+        Ledger rows of incomplete country-years, to be excluded by :func:`settle`.
+    pending_reasons, pending_details : numpy.ndarray
+        Their reasons (``missing_counterpart`` or ``non_positive_denominator``) and details.
+    """
+
+    table: pd.DataFrame
+    rows: np.ndarray
+    pending_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    pending_reasons: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    pending_details: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+
+
+def _arrays(ledger: Ledger) -> tuple[np.ndarray, ...]:
+    """Indicator codes and names, iso3 codes and (sorted) names, years and values of every
+    ledger row (position = ``_row``); cached by :class:`PanelLedger`.
+    """
+    if isinstance(ledger, PanelLedger):
+        return ledger.arrays
+    fr = ledger.frame
+    ic, iu = pd.factorize(fr["indicator"])
+    sc, su = pd.factorize(fr["iso3"], sort=True)
+    return (ic, np.asarray(iu, dtype=object), sc, np.asarray(su, dtype=object),
+            fr["year"].to_numpy(dtype=np.int64), fr["value"].to_numpy(dtype=np.float64))
+
+
+def build_panel(ledger: Ledger, variables: Sequence[str], *,
+                years: tuple[int, int] | None = None,
+                indicators: Iterable[str] | None = None) -> PanelFrame:
+    """Turn the ledger's non-dyadic observations into complete country-years.
+
+    Steps (each exclusion goes into the ledger at once, or into ``pending`` for :func:`settle`):
+    observations outside ``years`` → ``outside_window``; codes that are not countries →
+    ``aggregate_entity``; missing values → ``missing_value``; then variables are computed on the
+    (iso3, year) grid; a country-year lacking any variable leaves its other observations
+    ``pending`` as ``missing_counterpart`` (or ``non_positive_denominator`` for a population
+    <= 0).
+
+    Parameters
+    ----------
+    ledger : Ledger
+        Holds the observations (one source per indicator already chosen).
+    variables : sequence of str
+        Panel variables (derived names or indicators), in column order.
+    years : (first, last), optional
+        Inclusive estimation window; a lagged input may come from ``first - 1`` only if it is
+        inside the window, i.e. the first window year of a growth variable is incomplete.
+    indicators : iterable of str, optional
+        Indicators to handle here (default: the inputs of ``variables``); others stay active.
+
+    Returns
+    -------
+    PanelFrame
+    """
+    inds = list(dict.fromkeys(indicators if indicators is not None
+                              else [i for v in variables for i in variable_inputs(v)]))
+    ic, iu, sc, su, yr_all, val_all = _arrays(ledger)
+    ind_pos = {str(v): k for k, v in enumerate(iu)}
+    rows = np.flatnonzero((ledger._status == "")
+                          & np.isin(ic, [ind_pos[i] for i in inds if i in ind_pos]))
+    if years is not None:
+        y = yr_all[rows]
+        out = (y < years[0]) | (y > years[1])
+        if out.any():
+            ledger.exclude(rows[out], "outside_window",
+                           f"outside the estimation window {years[0]}-{years[1]}")
+            rows = rows[~out]
+    ok_u = is_country(su).to_numpy() if len(su) else np.zeros(0, dtype=bool)
+    bad = ~ok_u[sc[rows]]
+    if bad.any():
+        det_u = np.array([f"{c} is not a country ({entity_type(c)})" if not ok else ""
+                          for c, ok in zip(su, ok_u)], dtype=object)
+        ledger.exclude(rows[bad], "aggregate_entity", det_u[sc[rows[bad]]])
+        rows = rows[~bad]
+    vals_all = val_all[rows]
+    miss = np.isnan(vals_all)
+    if miss.any():
+        ledger.exclude(rows[miss], "missing_value", "the value is missing in the input")
+    # grid: iso3-major dense (iso3 x year) cells; missing values stay NaN on the grid
+    iso_codes, iso_uniq = sc[rows], su
+    yr = yr_all[rows]
+    if len(rows) == 0:
+        empty = pd.DataFrame({"iso3": pd.Series([], dtype="str"), "year": pd.Series([], dtype="int64"),
+                              **{v: pd.Series([], dtype="float64") for v in variables}})
+        return PanelFrame(empty, np.empty((0, 0), dtype=np.int64))
+    y0, y1 = int(yr.min()), int(yr.max())
+    ny = y1 - y0 + 1
+    n_cells = len(iso_uniq) * ny
+    if n_cells > 200_000_000:
+        raise EstimatorError(f"panel grid too large ({len(iso_uniq)} units x {ny} periods)")
+    cell = iso_codes.astype(np.int64) * ny + (yr - y0)
+    ind_rows = ic[rows]
+    rid_all = rows.astype(np.int64)
+    val: dict[str, np.ndarray] = {}
+    rid: dict[str, np.ndarray] = {}
+    for ind in inds:
+        sel = ind_rows == ind_pos.get(ind, -1)
+        v = np.full(n_cells, np.nan)
+        r = np.full(n_cells, -1, dtype=np.int64)
+        v[cell[sel]] = vals_all[sel]
+        r[cell[sel]] = rid_all[sel]
+        val[ind], rid[ind] = v, r
+    year_idx = np.tile(np.arange(ny, dtype=np.int64), len(iso_uniq))
+
+    def lagged(a: np.ndarray, lag: int, fill: float | int) -> np.ndarray:
+        if lag == 0:
+            return a
+        out = np.full_like(a, fill)
+        out[lag:] = a[:-lag]
+        out[year_idx < lag] = fill
+        return out
+
+    cols: dict[str, np.ndarray] = {}
+    nonpos = np.zeros(n_cells, dtype=bool)
+    used_ids: list[np.ndarray] = []
+    for var in variables:
+        if var == "refugees_per_1000":
+            pop = val["population"]
+            bad = pop <= 0
+            nonpos |= bad
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cols[var] = np.where(bad, np.nan, 1000.0 * val["refugees"] / pop)
+        elif var == "gdp_per_capita_growth":
+            g = val["gdp_per_capita_usd_current"]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lg = np.where(g > 0, np.log(g), np.nan)
+            cols[var] = 100.0 * (lg - lagged(lg, 1, np.nan))
+            nonpos |= g <= 0
+        elif var == "log_gdp_per_capita":
+            g = val["gdp_per_capita_usd_current"]
+            nonpos |= g <= 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cols[var] = np.where(g > 0, np.log(g), np.nan)
+        else:
+            cols[var] = val[var]
+        spec = DERIVED[var].inputs if var in DERIVED else ((var, 0),)
+        for ind, lag in spec:
+            used_ids.append(lagged(rid[ind], lag, -1))
+    complete = np.ones(n_cells, dtype=bool)
+    for var in variables:
+        complete &= np.isfinite(cols[var])
+    ids = np.column_stack(used_ids)
+    keep_cells = np.flatnonzero(complete)
+    present = np.unique(iso_codes)  # codes of units in f (the cached list may hold more)
+    remap = np.full(len(iso_uniq), -1, dtype=np.int64)
+    remap[present] = np.arange(len(present))
+    cats = pd.Index(np.asarray(iso_uniq, dtype=object)[present], dtype="str")
+    table = pd.DataFrame({
+        "iso3": pd.Categorical.from_codes(remap[keep_cells // ny], categories=cats),
+        "year": (keep_cells % ny + y0).astype(np.int64),
+        **{v: cols[v][keep_cells] for v in variables},
+    })
+    # pending: rows of incomplete cells (their own cell), unless a complete cell uses them
+    own = np.zeros(n_cells, dtype=bool)
+    for ind in inds:
+        own |= rid[ind] >= 0
+    bad_cells = np.flatnonzero(own & ~complete)
+    p_rows, p_reason, p_detail = [], [], []
+    if len(bad_cells):
+        for c in bad_cells:
+            iso3, year = iso_uniq[c // ny], int(c % ny + y0)
+            lacking = [v for v in variables if not np.isfinite(cols[v][c])]
+            if nonpos[c]:
+                reason = "non_positive_denominator"
+                detail = (f"{', '.join(lacking)} undefined for {iso3} {year}: population or GDP "
+                          "per capita is zero or negative")
+            else:
+                reason = "missing_counterpart"
+                need = []
+                for v in lacking:
+                    spec = DERIVED[v].inputs if v in DERIVED else ((v, 0),)
+                    for ind, lag in spec:
+                        src = c - lag if year_idx[c] >= lag else -1
+                        if src < 0 or not np.isfinite(val[ind][src]):
+                            need.append(f"{ind} {year - lag}")
+                detail = (f"no complete {', '.join(lacking)} for {iso3} {year} (lacking "
+                          f"{', '.join(dict.fromkeys(need))})")
+            for ind in inds:
+                r = rid[ind][c]
+                if r >= 0:
+                    p_rows.append(r)
+                    p_reason.append(reason)
+                    p_detail.append(detail)
+    return PanelFrame(
+        table=table,
+        rows=ids[keep_cells],
+        pending_rows=np.asarray(p_rows, dtype=np.int64),
+        pending_reasons=np.asarray(p_reason, dtype=object),
+        pending_details=np.asarray(p_detail, dtype=object),
+    )
+
+
+def drop_singletons(entity: np.ndarray, time: np.ndarray, effects: str) -> np.ndarray:
+    """Return a boolean mask of observations that are fixed-effect singletons (iterated).
+
+    An entity (or period, with time effects) observed once has a fixed effect that fits its
+    only observation exactly: it identifies nothing and fixest/pyfixest drop it by default. The
+    removal is repeated until no singleton is left (dropping one can create another).
+
+    Parameters
+    ----------
+    entity, time : numpy.ndarray
+        Integer codes of the unit and period of each observation.
+    effects : {"twoway", "entity", "time"}
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for observations to drop.
+    """
+    drop = np.zeros(len(entity), dtype=bool)
+    dims = {"twoway": (entity, time), "entity": (entity,), "time": (time,)}[effects]
+    while True:
+        changed = False
+        for codes in dims:
+            keep = ~drop
+            counts = np.bincount(codes[keep], minlength=int(codes.max()) + 1 if len(codes) else 0)
+            single = keep & (counts[codes] == 1)
+            if single.any():
+                drop |= single
+                changed = True
+        if not changed:
+            return drop
+
+
+def settle(ledger: Ledger, panel: PanelFrame, keep: np.ndarray,
+           dropped: Sequence[tuple[np.ndarray, str, Sequence[str] | str]] = ()) -> None:
+    """Mark the rows of kept country-years used and exclude everything else, once, with a reason.
+
+    Parameters
+    ----------
+    ledger : Ledger
+    panel : PanelFrame
+    keep : numpy.ndarray of bool
+        For each row of ``panel.table``: used in the estimate.
+    dropped : sequence of (mask, reason, detail)
+        Country-years of ``panel.table`` left out by the estimator, with the reason and one
+        detail per masked row (or one string); the first matching entry wins.
+    """
+    ids = panel.rows[keep].ravel()
+    ledger.use(ids[ids >= 0])
+    for mask, reason, detail in dropped:
+        sub = panel.rows[mask]
+        if not sub.size:
+            continue
+        if isinstance(detail, str):
+            det = np.full(sub.shape, detail, dtype=object)
+        else:
+            det = np.repeat(np.asarray(list(detail), dtype=object)[:, None], sub.shape[1], axis=1)
+        ok = sub >= 0
+        ledger.exclude(sub[ok], reason, det[ok])
+    for reason in ("non_positive_denominator", "missing_counterpart"):
+        sel = panel.pending_reasons == reason
+        if sel.any():
+            ledger.exclude(panel.pending_rows[sel], reason, panel.pending_details[sel])

@@ -1,0 +1,617 @@
+r"""Difference-in-differences designs on a country-year panel: the canonical two-group design
+(:class:`DiD`, ``did``), a dynamic event study (:class:`EventStudy`, ``event_study``) and a
+staggered-adoption-robust estimator (:class:`StaggeredDiD`, ``staggered_did``, Sun and Abraham's
+interaction-weighted estimator).
+
+All three wrap :func:`pyfixest.feols` (two-way fixed effects, standard errors clustered by
+country). burdenshare builds the panel itself, settles every input observation (used, or
+excluded with a reason) and hands pyfixest complete data, so pyfixest never drops a row on its
+own. Formulas, assumptions and validation: ``methodology/did.md``, ``methodology/event_study.md``
+and ``methodology/staggered_did.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from .._errors import EstimatorError, ParameterError
+from ..data import Dataset
+from ..indicators import VOCABULARY
+from ..results import Computation, Result
+from ._did_common import (
+    PanelBuilder,
+    check_codes,
+    check_outcome,
+    check_years,
+    library_version,
+    onset_from_threshold,
+    outcome_field,
+    require,
+    sources_field,
+    wald_pvalue,
+    years_field,
+)
+from .base import EstimatorBase, Ledger
+
+__all__ = ["DiD", "EventStudy", "StaggeredDiD", "event_study_frame", "fit_twfe"]
+
+#: EU and EFTA members other than the default treated countries (default control group of
+#: ``did``): European hosts under the same asylum rules that received far fewer asylum-seekers
+#: per inhabitant in 2015-16 than Germany, Sweden and Austria.
+_EUROPE_CONTROLS = ("BEL", "BGR", "CHE", "CYP", "CZE", "DNK", "ESP", "EST", "FIN", "FRA", "GRC",
+                    "HRV", "HUN", "IRL", "ISL", "ITA", "LTU", "LUX", "LVA", "MLT", "NLD", "NOR",
+                    "POL", "PRT", "ROU", "SVK", "SVN")
+
+_NOT_RANDOM = ("Treatment is not randomly assigned: refugee arrivals respond to distance, conflict "
+               "next door, policy and economic conditions in the host, so the estimate is causal "
+               "only under the parallel-trends assumption stated, which a country panel can "
+               "probe (pre-trends) but never prove.")
+
+
+def fit_twfe(frame: pd.DataFrame, y: str, regressors: list[str], *, unit: str = "iso3",
+             time: str = "year", cluster: str = "iso3") -> Any:
+    """Two-way fixed-effects OLS with standard errors clustered by ``cluster`` (pyfixest).
+
+    ``frame`` must be complete (no missing values, no singleton fixed effects): burdenshare
+    settles those before calling. Raises :class:`EstimatorError` if pyfixest drops a row or a
+    regressor (collinearity), so nothing is lost silently.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    y : str
+        Outcome column.
+    regressors : list of str
+        Regressor columns.
+    unit, time, cluster : str
+        Fixed-effect and cluster columns.
+
+    Returns
+    -------
+    pyfixest Feols
+    """
+    import pyfixest as pf
+
+    fml = f"{y} ~ {' + '.join(regressors)} | {unit} + {time}"
+    fit = pf.feols(fml, data=frame, vcov={"CRV1": cluster}, fixef_rm="none")
+    if int(fit._N) != len(frame):
+        raise EstimatorError(f"internal error: pyfixest used {fit._N} of {len(frame)} rows")
+    names = list(fit._coefnames)
+    lost = [r for r in regressors if r not in names]
+    if lost:
+        raise EstimatorError(
+            f"regressor(s) {lost} are collinear with the fixed effects on this panel (e.g. every "
+            "country in a cohort is treated in the same years as all others); narrow the event "
+            "window or add never-treated countries")
+    return fit
+
+
+def _t_quantile(df: float, level: float = 0.95) -> float:
+    from scipy import stats
+
+    return float(stats.t.ppf(0.5 + level / 2, df))
+
+
+def _row(quantity: str, term: str, est: float, se: float, q: float, unit: str,
+         iso3: str | None = None, year: int | None = None) -> dict[str, Any]:
+    ok = np.isfinite(se)
+    return {"quantity": quantity, "iso3": iso3, "year": year, "term": term,
+            "estimate": float(est), "std_error": float(se) if ok else np.nan,
+            "ci_lower": float(est - q * se) if ok else np.nan,
+            "ci_upper": float(est + q * se) if ok else np.nan,
+            "ci_level": 0.95 if ok else np.nan, "unit": unit}
+
+
+def _source_pairs(sources: tuple[tuple[str, str], ...]) -> dict[str, str | None]:
+    return dict(sources)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _PanelDesign(EstimatorBase):
+    """Shared parameters and panel construction (not registered)."""
+
+    outcome: str = outcome_field()
+    log_outcome: bool = field(default=False, metadata={
+        "doc": "estimate on the natural log of the outcome (parallel trends in logs); a "
+               "non-positive value is an error"})
+    sources: tuple[tuple[str, str], ...] = sources_field()
+
+    unit: ClassVar[str] = "units of the outcome indicator"
+    _default_years: ClassVar[tuple[int, int]] = (2000, 2024)
+
+    def _validate(self) -> None:
+        check_outcome(self.outcome)
+        check_years(self.years)  # type: ignore[attr-defined]
+
+    def _outcome_unit(self) -> str:
+        base = VOCABULARY[self.outcome].unit
+        return f"log points of {base}" if self.log_outcome else base
+
+    def _panel(self, data: Dataset, extra: list[str]) -> tuple[Ledger, PanelBuilder]:
+        inds = [self.outcome, *[e for e in extra if e != self.outcome]]
+        ledger = Ledger(data, inds, _source_pairs(self.sources), owner=self.name)
+        pb = PanelBuilder(ledger, inds, self.years)  # type: ignore[attr-defined]
+        return ledger, pb
+
+    def _y(self, pb: PanelBuilder) -> np.ndarray:
+        y = pb.table[self.outcome].to_numpy(dtype=float)
+        if self.log_outcome:
+            bad = y <= 0
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                t = pb.table
+                raise EstimatorError(
+                    f"{self.name}: log_outcome=true but {self.outcome} is {y[i]!r} for "
+                    f"{t['iso3'].iat[i]} {t['year'].iat[i]} (the log needs positive values)")
+            y = np.log(y)
+        return y
+
+    def _common_diag(self, ledger: Ledger, fit: Any, frame: pd.DataFrame) -> dict[str, Any]:
+        return {
+            "used": ledger.n_used,
+            "n_obs": int(fit._N),
+            "n_clusters": int(frame["iso3"].nunique()),
+            "n_years": int(frame["year"].nunique()),
+            "first_panel_year": int(frame["year"].min()),
+            "last_panel_year": int(frame["year"].max()),
+            "vcov": "CRV1 clustered by country (pyfixest default small-sample correction)",
+            "t_df": float(fit._df_t),
+            "library": f"pyfixest {library_version('pyfixest')}",
+            "sources_used": ", ".join(f"{k}={v}" for k, v in sorted(ledger.chosen_source.items())),
+        }
+
+
+# --------------------------------------------------------------------------- did
+@dataclass(frozen=True, kw_only=True)
+class DiD(_PanelDesign):
+    r"""Canonical difference-in-differences: treated vs control countries, before vs after.
+
+    .. math:: y_{it} = \alpha_i + \lambda_t + \beta\, D_i \,\mathrm{Post}_t + \varepsilon_{it}
+
+    with country and year fixed effects; :math:`\beta` (term ``treated:post``, quantity
+    ``att``) is the average effect on the treated under parallel trends. On a balanced panel it
+    equals :math:`(\bar y_{T,post}-\bar y_{T,pre})-(\bar y_{C,post}-\bar y_{C,pre})`. Standard
+    errors are clustered by country. See ``methodology/did.md``.
+
+    Parameters
+    ----------
+    outcome : str
+        Outcome indicator (default ``unemployment_rate``).
+    treated : tuple of str
+        ISO3 codes of the treated countries.
+    treatment_year : int
+        First treated year (``Post`` = year >= treatment_year).
+    controls : tuple of str
+        Control countries; empty means every other country with data.
+    first_year, last_year : int
+        Estimation window (inclusive).
+    log_outcome : bool
+        Use the log of the outcome.
+    sources : tuple of (indicator, source)
+
+    Examples
+    --------
+    >>> import burdenshare as bs
+    >>> res = bs.DiD().estimate(bs.load_sample())          # doctest: +SKIP
+    >>> res.estimates[["term", "estimate", "std_error"]]   # doctest: +SKIP
+    """
+
+    name: ClassVar[str] = "did"
+    version: ClassVar[str] = "1.0"
+    quantity: ClassVar[str] = "att"
+    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate"})
+    reference: ClassVar[str] = "methodology/did.md"
+    summary: ClassVar[str] = ("Difference-in-differences (two-way fixed effects, clustered by "
+                              "country) of an outcome on hosting a refugee inflow")
+
+    treated: tuple[str, ...] = field(default=("DEU", "SWE", "AUT"), metadata={
+        "doc": "ISO3 codes of the treated countries"})
+    treatment_year: int = field(default=2016, metadata={
+        "doc": "first treated year (post = year >= treatment_year)", "ge": 1900, "le": 2100})
+    controls: tuple[str, ...] = field(default=_EUROPE_CONTROLS, metadata={
+        "doc": "control countries (empty: every other country with data)"})
+    first_year: int = years_field((2010, 2019))[0]
+    last_year: int = years_field((2010, 2019))[1]
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """The estimation window (first_year, last_year)."""
+        return (self.first_year, self.last_year)
+
+    def _validate(self) -> None:
+        super()._validate()
+        if not self.treated:
+            raise ParameterError("parameter 'treated' must name at least one country")
+        check_codes("treated", self.treated)
+        check_codes("controls", self.controls)
+        both = sorted(set(self.treated) & set(self.controls))
+        if both:
+            raise ParameterError(f"parameters 'treated' and 'controls' share {both}")
+        if not self.years[0] < self.treatment_year <= self.years[1]:
+            raise ParameterError(
+                f"parameter 'treatment_year' = {self.treatment_year} must lie after the first "
+                f"and at most 'last_year' (window {self.years[0]}-{self.years[1]})")
+
+    def inputs(self) -> frozenset[str]:
+        """The outcome indicator."""
+        return frozenset({self.outcome})
+
+    def _compute(self, data: Dataset) -> Computation:
+        ledger, pb = self._panel(data, [])
+        t = pb.table
+        group = set(self.treated) | set(self.controls)
+        if self.controls:
+            pb.drop_units(set(t["iso3"].unique()) - group, "not_in_group",
+                          "neither a treated nor a control country of this design")
+        t = pb.table
+        # treated countries need observations both before and after the treatment year
+        span = t[t["iso3"].isin(self.treated)].groupby("iso3")["year"].agg(["min", "max"])
+        bad = {}
+        for c, lo, hi in zip(span.index, span["min"], span["max"]):
+            if not (lo < self.treatment_year <= hi):
+                bad[c] = (f"{c} has no complete observation "
+                          f"{'before' if lo >= self.treatment_year else 'from'} "
+                          f"{self.treatment_year} in the window")
+        pb.drop_units(bad, "insufficient_data", bad)
+        pb.drop_singletons()
+        t = pb.table
+        have = set(t["iso3"].unique())
+        require(bool(have & set(self.treated)),
+                f"did: none of the treated countries {list(self.treated)} has complete "
+                f"{self.outcome} data before and after {self.treatment_year} within "
+                f"{self.years[0]}-{self.years[1]} in these data")
+        require(bool(have - set(self.treated)),
+                "did: no control country has complete data in the window")
+        pre = t["year"] < self.treatment_year
+        require(bool(pre.any()) and bool((~pre).any()),
+                f"did: the data have no complete years before or from {self.treatment_year}")
+        pb.use_all()
+        frame = pd.DataFrame({"iso3": t["iso3"].to_numpy(), "year": t["year"].to_numpy(),
+                              "y": self._y(pb)})
+        frame["treated_post"] = (frame["iso3"].isin(self.treated)
+                                 & (frame["year"] >= self.treatment_year)).astype(float)
+        fit = fit_twfe(frame, "y", ["treated_post"])
+        q = _t_quantile(fit._df_t)
+        est, se = float(fit._beta_hat[0]), float(np.sqrt(fit._vcov[0, 0]))
+        unit = self._outcome_unit()
+        rows = [_row(self.quantity, "treated:post", est, se, q, unit)]
+        excluded = ledger.excluded_frame()
+        diag = self._common_diag(ledger, fit, frame)
+        diag.update({
+            "excluded": len(excluded),
+            "treated_used": ", ".join(sorted(have & set(self.treated))),
+            "n_treated": len(have & set(self.treated)),
+            "n_controls": len(have - set(self.treated)),
+            "treatment_year": self.treatment_year,
+            "p_value": float(fit._pvalue[0]),
+            "balanced_panel": bool(frame.groupby("iso3").size().nunique() == 1
+                                   and frame.groupby("year").size().nunique() == 1),
+        })
+        assumptions = (
+            "Parallel trends: without the inflow, the treated countries' outcome would have "
+            "moved like the controls' average.",
+            "No anticipation before the treatment year and no spill-over onto control countries.",
+            _NOT_RANDOM,
+            f"Standard errors clustered by country ({diag['n_clusters']} clusters); with few "
+            "treated countries the cluster-robust interval is unreliable (see methodology).",
+        )
+        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
+                           assumptions=assumptions, diagnostics=diag,
+                           uncertainty_method="cluster_robust")
+
+
+# --------------------------------------------------------------------------- timing designs
+@dataclass(frozen=True, kw_only=True)
+class _TimingDesign(_PanelDesign):
+    """Treatment onsets per country, from a threshold rule or given explicitly (not registered)."""
+
+    onsets: tuple[tuple[str, int], ...] = field(default=(), metadata={
+        "doc": "explicit treatment onsets as iso3:year pairs; empty: use the threshold rule"})
+    threshold: float = field(default=10.0, metadata={
+        "doc": "threshold rule: a country is treated from the first year its refugees per "
+               "1,000 inhabitants (refugees / population x 1000) reaches this value",
+        "gt": 0})
+    leads: int = field(default=5, metadata={
+        "doc": "event times before onset kept (e = -leads ... -1; -1 is the reference)",
+        "ge": 2, "le": 30})
+    lags: int = field(default=5, metadata={
+        "doc": "event times from onset kept (e = 0 ... lags)", "ge": 0, "le": 30})
+    first_year: int = years_field((2000, 2024))[0]
+    last_year: int = years_field((2000, 2024))[1]
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """The estimation window (first_year, last_year)."""
+        return (self.first_year, self.last_year)
+
+    def _validate(self) -> None:
+        super()._validate()
+        check_codes("onsets", [c for c, _ in self.onsets])
+        codes = [c for c, _ in self.onsets]
+        if len(set(codes)) != len(codes):
+            raise ParameterError(f"parameter 'onsets' = {[list(o) for o in self.onsets]!r} "
+                                 "gives a country twice")
+
+    def inputs(self) -> frozenset[str]:
+        """The outcome, plus refugees and population under the threshold rule."""
+        if self.onsets:
+            return frozenset({self.outcome})
+        return frozenset({self.outcome, "refugees", "population"})
+
+    def _rule(self) -> str:
+        if self.onsets:
+            return "explicit onsets " + ", ".join(f"{c}:{y}" for c, y in self.onsets)
+        return f"first year refugees per 1,000 inhabitants >= {self.threshold:g}"
+
+    def _event_panel(self, data: Dataset) -> tuple[Ledger, PanelBuilder, pd.DataFrame]:
+        extra = [] if self.onsets else ["refugees", "population"]
+        ledger, pb = self._panel(data, extra)
+        t = pb.table
+        if self.onsets:
+            onset = pd.Series({c: y for c, y in self.onsets}, dtype="int64")
+        else:
+            onset = onset_from_threshold(t, self.threshold)
+        first = t.groupby("iso3")["year"].min()
+        # always treated: at or above the threshold (or onset) in its first panel year
+        g = t["iso3"].map(onset)
+        always = sorted(c for c, y in onset.items() if c in first.index and y <= first[c])
+        pb.drop_units(always, "insufficient_data",
+                      {c: f"{c} is treated from its first year in the panel "
+                          f"({int(onset[c])} under the rule: {self._rule()}), so it has no "
+                          "untreated period to compare" for c in always})
+        t = pb.table
+        g = t["iso3"].map(onset)
+        e = t["year"] - g
+        outside = g.notna() & ((e < -self.leads) | (e > self.lags))
+        det = np.full(len(t), "", dtype=object)
+        det[outside.to_numpy()] = ("event time " + e[outside].astype(int).astype(str)
+                                   + f" outside the event window [-{self.leads}, {self.lags}]"
+                                   ).to_numpy()
+        pb.drop(outside.to_numpy(), "outside_window", det)
+        pb.drop_singletons()
+        t = pb.table
+        g = t["iso3"].map(onset)
+        frame = pd.DataFrame({"iso3": t["iso3"].to_numpy(), "year": t["year"].to_numpy(),
+                              "cohort": g.to_numpy(dtype=float)})
+        frame["e"] = frame["year"] - frame["cohort"]
+        require(bool(frame["cohort"].notna().any()),
+                f"{self.name}: no country becomes treated within "
+                f"{self.years[0]}-{self.years[1]} under the rule ({self._rule()}) with "
+                "complete data; lower the threshold, widen first_year-last_year or give onsets")
+        require(bool(frame["cohort"].isna().any()),
+                f"{self.name}: every country is treated under the rule ({self._rule()}); "
+                "a never-treated comparison group is needed")
+        pb.use_all()
+        frame["y"] = self._y(pb)
+        return ledger, pb, frame
+
+    def _timing_diag(self, frame: pd.DataFrame) -> dict[str, Any]:
+        coh = frame.dropna(subset=["cohort"]).groupby("cohort")["iso3"].nunique()
+        return {
+            "treatment_rule": self._rule(),
+            "n_treated": int(frame.loc[frame["cohort"].notna(), "iso3"].nunique()),
+            "n_never_treated": int(frame.loc[frame["cohort"].isna(), "iso3"].nunique()),
+            "cohorts": ", ".join(f"{int(k)}: {int(v)}" for k, v in coh.items()),
+            "reference_event_time": -1,
+        }
+
+    def _timing_assumptions(self) -> tuple[str, ...]:
+        return (
+            f"Treatment onset: {self._rule()}; treatment is absorbing (a country stays treated "
+            "after its onset even if the ratio falls back). Under the threshold rule a country-"
+            "year without a refugees or population observation is excluded, never filled, so a "
+            "crossing in a year with a gap is dated to the next complete year.",
+            "Countries treated from their first panel year are excluded (no untreated period); "
+            "never-treated countries are the comparison group.",
+            f"Event times outside [-{self.leads}, {self.lags}] are excluded from the sample, not "
+            "binned.",
+            "Parallel trends between cohorts and never-treated countries, and no anticipation "
+            "before e = -1 (the reference period, normalised to 0).",
+            _NOT_RANDOM,
+        )
+
+
+def _ename(e: int) -> str:
+    return f"e_m{-e}" if e < 0 else f"e_p{e}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventStudy(_TimingDesign):
+    r"""Dynamic two-way fixed-effects event study (leads and lags around each country's onset).
+
+    .. math:: y_{it} = \alpha_i + \lambda_t + \sum_{e \ne -1} \beta_e\, 1[t - G_i = e] +
+              \varepsilon_{it}
+
+    over event times :math:`e \in [-\text{leads}, \text{lags}]`, with :math:`e=-1` the reference
+    (normalised to 0) and never-treated countries having all indicators zero. Quantity
+    ``event_time_coefficient``, terms ``e=-5`` ... ``e=5``; the leads' joint Wald test
+    (pre-trends) is in ``diagnostics["pretrend_p_value"]``. With staggered onsets and
+    heterogeneous effects these coefficients mix cohorts with non-convex weights (Sun and
+    Abraham 2021); use ``staggered_did`` for a robust estimate. See
+    ``methodology/event_study.md``.
+
+    Parameters
+    ----------
+    outcome, log_outcome, sources, first_year, last_year
+        As for :class:`DiD`.
+    onsets : tuple of (str, int)
+        Explicit onsets; empty uses the threshold rule.
+    threshold : float
+        Refugees per 1,000 inhabitants that marks the onset (default 10).
+    leads, lags : int
+        Event window.
+    """
+
+    name: ClassVar[str] = "event_study"
+    version: ClassVar[str] = "1.0"
+    quantity: ClassVar[str] = "event_time_coefficient"
+    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees",
+                                                     "population"})
+    reference: ClassVar[str] = "methodology/event_study.md"
+    summary: ClassVar[str] = ("Event study (two-way fixed effects, leads and lags, pre-trend "
+                              "test) of an outcome around refugee-hosting onsets")
+
+    def _compute(self, data: Dataset) -> Computation:
+        ledger, pb, frame = self._event_panel(data)
+        present = sorted(int(v) for v in frame["e"].dropna().unique() if v != -1)
+        ee = frame["e"].to_numpy()
+        cols = [_ename(e) for e in present]
+        frame = pd.concat([frame, pd.DataFrame({_ename(e): (ee == e).astype(float)
+                                                for e in present}, index=frame.index)], axis=1)
+        require(bool(cols), f"{self.name}: no event time other than the reference is observed")
+        fit = fit_twfe(frame, "y", cols)
+        q = _t_quantile(fit._df_t)
+        names = list(fit._coefnames)
+        beta = np.asarray(fit._beta_hat, dtype=float)
+        vcov = np.asarray(fit._vcov, dtype=float)
+        unit = self._outcome_unit()
+        rows = [_row(self.quantity, f"e={e}", beta[names.index(_ename(e))],
+                     np.sqrt(vcov[names.index(_ename(e)), names.index(_ename(e))]), q, unit)
+                for e in present]
+        rows.append({**_row(self.quantity, "e=-1", 0.0, np.nan, q, unit)})
+        lead_idx = [names.index(_ename(e)) for e in present if e <= -2]
+        stat, p, k = wald_pvalue(beta[lead_idx], vcov[np.ix_(lead_idx, lead_idx)],
+                                 int(frame["iso3"].nunique()))
+        excluded = ledger.excluded_frame()
+        diag = self._common_diag(ledger, fit, frame)
+        diag.update(self._timing_diag(frame))
+        diag.update({
+            "excluded": len(excluded),
+            "event_times": ", ".join(str(e) for e in present),
+            "pretrend_F": stat, "pretrend_df": k, "pretrend_p_value": p,
+            "pretrend_test": "joint Wald test that every lead (e <= -2) is zero, cluster-robust "
+                             "covariance, F(q, G-1) reference",
+        })
+        assumptions = (*self._timing_assumptions(),
+                       "With staggered onsets and effects that differ by cohort or over time, "
+                       "two-way fixed-effects event-time coefficients are contaminated by other "
+                       "periods' effects (Sun and Abraham 2021); compare with staggered_did.")
+        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
+                           assumptions=assumptions, diagnostics=diag,
+                           uncertainty_method="cluster_robust")
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaggeredDiD(_TimingDesign):
+    r"""Staggered-adoption-robust DiD: Sun and Abraham's (2021) interaction-weighted estimator.
+
+    A saturated two-way fixed-effects regression with one coefficient per cohort and event time,
+
+    .. math:: y_{it} = \alpha_i + \lambda_t + \sum_{g}\sum_{e \ne -1} \delta_{g,e}\,
+              1[G_i = g]\,1[t - g = e] + \varepsilon_{it},
+
+    never-treated countries as the comparison group, then averages over cohorts with their
+    sample shares: :math:`\mathrm{ATT}(e)=\sum_g \hat w_{g,e}\hat\delta_{g,e}` (quantity
+    ``att_event_time``) and the overall ATT over post-onset cells weighted by their number of
+    observations (quantity ``att``, term ``overall``). Standard errors by the delta method from
+    the cluster-robust covariance, with the shares treated as fixed. Diagnostics hold the static
+    two-way fixed-effects coefficient on the same sample for comparison. See
+    ``methodology/staggered_did.md``.
+
+    Parameters
+    ----------
+    outcome, log_outcome, sources, first_year, last_year, onsets, threshold, leads, lags
+        As for :class:`EventStudy`.
+    """
+
+    name: ClassVar[str] = "staggered_did"
+    version: ClassVar[str] = "1.0"
+    quantity: ClassVar[str] = "att"
+    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees",
+                                                     "population"})
+    reference: ClassVar[str] = "methodology/staggered_did.md"
+    summary: ClassVar[str] = ("Staggered-adoption-robust DiD (Sun-Abraham interaction-weighted) "
+                              "of an outcome on refugee-hosting onsets")
+
+    def _compute(self, data: Dataset) -> Computation:
+        ledger, pb, frame = self._event_panel(data)
+        tr = frame.dropna(subset=["cohort"])
+        cells = (tr[tr["e"] != -1].groupby(["cohort", "e"]).size().rename("n").reset_index())
+        gg, ee = frame["cohort"].to_numpy(), frame["e"].to_numpy()
+        pairs = list(zip(cells["cohort"].astype(int), cells["e"].astype(int)))
+        cols = [f"d_{g}_{_ename(e)}" for g, e in pairs]
+        frame = pd.concat([frame, pd.DataFrame(
+            {c: ((gg == g) & (ee == e)).astype(float) for c, (g, e) in zip(cols, pairs)},
+            index=frame.index)], axis=1)
+        require(bool(cols), f"{self.name}: no event time other than the reference is observed")
+        fit = fit_twfe(frame, "y", cols)
+        names = list(fit._coefnames)
+        order = [names.index(c) for c in cols]
+        beta = np.asarray(fit._beta_hat, dtype=float)[order]
+        vcov = np.asarray(fit._vcov, dtype=float)[np.ix_(order, order)]
+        q = _t_quantile(fit._df_t)
+        unit = self._outcome_unit()
+        n = cells["n"].to_numpy(dtype=float)
+        ev = cells["e"].to_numpy(dtype=int)
+        rows = []
+        for e in sorted(set(ev)):
+            w = np.where(ev == e, n, 0.0)
+            w /= w.sum()
+            rows.append(_row("att_event_time", f"e={e}", w @ beta, np.sqrt(w @ vcov @ w), q, unit))
+        post = ev >= 0
+        require(bool(post.any()), f"{self.name}: no treated observation at or after onset")
+        w = np.where(post, n, 0.0)
+        w /= w.sum()
+        rows.append(_row(self.quantity, "overall", w @ beta, np.sqrt(w @ vcov @ w), q, unit))
+        rows.append(_row("att_event_time", "e=-1", 0.0, np.nan, q, unit))
+        # the static TWFE coefficient on the same sample (for comparison, e.g. Goodman-Bacon)
+        frame["treated_post"] = (frame["e"] >= 0).astype(float)
+        static = fit_twfe(frame, "y", ["treated_post"])
+        lead = ev <= -2
+        wl = [np.where(ev == e, n, 0.0) / n[ev == e].sum() for e in sorted(set(ev[lead]))]
+        if wl:
+            R = np.vstack(wl)
+            stat, p, k = wald_pvalue(R @ beta, R @ vcov @ R.T, int(frame["iso3"].nunique()))
+        else:
+            stat, p, k = float("nan"), float("nan"), 0
+        excluded = ledger.excluded_frame()
+        diag = self._common_diag(ledger, fit, frame)
+        diag.update(self._timing_diag(frame))
+        diag.update({
+            "excluded": len(excluded),
+            "n_cohort_event_cells": len(cols),
+            "twfe_static_att": float(static._beta_hat[0]),
+            "twfe_static_std_error": float(np.sqrt(static._vcov[0, 0])),
+            "pretrend_F": stat, "pretrend_df": k, "pretrend_p_value": p,
+            "pretrend_test": "joint Wald test that every aggregated lead ATT(e), e <= -2, is zero",
+            "estimator": "Sun and Abraham (2021) interaction-weighted, never-treated controls",
+        })
+        assumptions = (*self._timing_assumptions(),
+                       "Cohort shares used to average cohort-specific effects are taken as "
+                       "fixed (their sampling variance is ignored in the standard errors).")
+        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
+                           assumptions=assumptions, diagnostics=diag,
+                           uncertainty_method="cluster_robust")
+
+
+def event_study_frame(result: Result) -> pd.DataFrame:
+    """Tidy event-time frame for charts from an ``event_study`` or ``staggered_did`` result.
+
+    Parameters
+    ----------
+    result : Result
+        From :class:`EventStudy` (quantity ``event_time_coefficient``) or
+        :class:`StaggeredDiD` (quantity ``att_event_time``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event_time, estimate, std_error, ci_lower, ci_upper, period`` (``pre``,
+        ``reference`` or ``post``), sorted by event time.
+    """
+    est = result.estimates
+    q = "event_time_coefficient" if "event_time_coefficient" in set(est["quantity"]) \
+        else "att_event_time"
+    sub = est[est["quantity"] == q].copy()
+    if sub.empty:
+        raise ValueError("the result has no event-time estimates (use event_study or "
+                         "staggered_did)")
+    sub["event_time"] = sub["term"].str.removeprefix("e=").astype(int)
+    sub["period"] = np.where(sub["event_time"] == -1, "reference",
+                             np.where(sub["event_time"] < 0, "pre", "post"))
+    return (sub[["event_time", "estimate", "std_error", "ci_lower", "ci_upper", "period"]]
+            .sort_values("event_time").reset_index(drop=True))

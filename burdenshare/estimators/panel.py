@@ -1,0 +1,366 @@
+"""Two-way fixed-effects panel regression of a host outcome on refugee presence (``panel_fe``).
+
+A thin wrapper: burdenshare builds the country-year panel itself (every observation left out is
+listed in ``excluded`` with its reason, singletons included), then calls pyfixest's ``feols`` or
+linearmodels' ``PanelOLS`` on complete data, and reports coefficients as tidy estimate rows.
+Formula, assumptions and validation are in ``methodology/panel_fe.md``; what a country panel can
+and cannot identify is in ``methodology/host_impact_panels.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._errors import EstimatorError, ParameterError
+from ..data import Dataset
+from ..results import Computation
+from . import _panel_frame as pfm
+from .base import EstimatorBase
+
+__all__ = ["PanelFE", "fit_fixed_effects"]
+
+Effects = Literal["twoway", "entity", "time"]
+Cluster = Literal["entity", "time", "twoway", "none"]
+Engine = Literal["pyfixest", "linearmodels"]
+
+#: the small-sample corrections used by both engines (so that they agree to rounding)
+SMALL_SAMPLE = ("V x (N-1)/(N-K) with K = regressors + all fixed-effect levels (pyfixest "
+                "ssc(k_adj=True, k_fixef='full'); linearmodels debiased=True); clustered: also "
+                "x G/(G-1) per clustering dimension (pyfixest G_adj=True, G_df='conventional'; "
+                "linearmodels group_debias=True); intervals use Student t with G-1 degrees of "
+                "freedom (smallest G when two-way clustered) or N-K when not clustered")
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "not installed"
+
+
+def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np.ndarray, *,
+                      effects: str = "twoway", cluster: str = "entity",
+                      engine: str = "pyfixest") -> dict[str, Any]:
+    """Fit y on x with fixed effects on complete arrays and return coefficients and inference.
+
+    Parameters
+    ----------
+    y : numpy.ndarray, shape (n,)
+    x : numpy.ndarray, shape (n, k)
+    entity, time : numpy.ndarray of int, shape (n,)
+        Codes of the unit and the period (no singletons expected).
+    effects : {"twoway", "entity", "time"}
+    cluster : {"entity", "time", "twoway", "none"}
+    engine : {"pyfixest", "linearmodels"}
+
+    Returns
+    -------
+    dict
+        ``params``, ``std_errors`` (arrays of length k), ``vcov`` (k x k), ``r2_within``,
+        ``n_obs``, ``n_clusters`` (smallest dimension; None when not clustered), ``df``
+        (degrees of freedom of the t quantiles), ``library``, ``library_version``.
+    """
+    n, k = x.shape
+    names = [f"x{j}" for j in range(k)]
+    if engine == "pyfixest":
+        import pyfixest as pf
+
+        df = pd.DataFrame(x, columns=names)
+        df["y"] = y
+        fe = {"twoway": "_e + _t", "entity": "_e", "time": "_t"}[effects]
+        if effects in ("twoway", "entity"):
+            df["_e"] = entity
+        if effects in ("twoway", "time"):
+            df["_t"] = time
+        if cluster != "none":
+            for c, col, arr in (("entity", "_e", entity), ("time", "_t", time)):
+                if cluster in (c, "twoway") and col not in df:
+                    df[col] = arr
+        vcov: Any = {"entity": {"CRV1": "_e"}, "time": {"CRV1": "_t"},
+                     "twoway": {"CRV1": "_e+_t"}, "none": "iid"}[cluster]
+        try:
+            fit = pf.feols(f"y ~ {' + '.join(names)} | {fe}", df, vcov=vcov,
+                           ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True,
+                                      G_df="conventional"),
+                           fixef_rm="none", copy_data=False, store_data=False)
+        except ValueError as err:
+            raise EstimatorError(
+                "the regressors are collinear with the fixed effects (pyfixest: "
+                f"{str(err).strip() or type(err).__name__})") from err
+        params = fit.coef().reindex(names).to_numpy(dtype=float)
+        V = np.asarray(fit._vcov, dtype=float)
+        r2w = float(fit._r2_within)
+        lib, ver = "pyfixest", _version("pyfixest")
+    else:
+        from linearmodels import PanelOLS
+
+        idx = pd.MultiIndex.from_arrays([entity, time], names=["entity", "time"])
+        dep = pd.Series(y, index=idx, name="y")
+        exog = pd.DataFrame(x, index=idx, columns=names)
+        mod = PanelOLS(dep, exog, entity_effects=effects in ("twoway", "entity"),
+                       time_effects=effects in ("twoway", "time"))
+        from linearmodels.panel.utility import AbsorbingEffectError
+
+        try:
+            if cluster == "none":
+                res = mod.fit(cov_type="unadjusted", debiased=True)
+            else:
+                res = mod.fit(cov_type="clustered", cluster_entity=cluster in ("entity", "twoway"),
+                              cluster_time=cluster in ("time", "twoway"), debiased=True,
+                              group_debias=True)
+        except AbsorbingEffectError as err:
+            raise EstimatorError(f"a regressor is absorbed by the fixed effects: {err}") from err
+        params = res.params.reindex(names).to_numpy(dtype=float)
+        V = res.cov.reindex(index=names, columns=names).to_numpy(dtype=float)
+        r2w = float(res.rsquared)
+        lib, ver = "linearmodels", _version("linearmodels")
+    if cluster == "none":
+        n_fe = (len(np.unique(entity)) if effects in ("twoway", "entity") else 0) + (
+            len(np.unique(time)) if effects in ("twoway", "time") else 0) - (
+            1 if effects == "twoway" else 0)
+        dof = n - k - n_fe
+        n_clusters = None
+    else:
+        gs = []
+        if cluster in ("entity", "twoway"):
+            gs.append(len(np.unique(entity)))
+        if cluster in ("time", "twoway"):
+            gs.append(len(np.unique(time)))
+        n_clusters = int(min(gs))
+        dof = n_clusters - 1
+    return {"params": params, "std_errors": np.sqrt(np.clip(np.diag(V), 0, None)), "vcov": V,
+            "r2_within": r2w, "n_obs": n, "n_clusters": n_clusters, "df": int(dof),
+            "library": lib, "library_version": ver}
+
+
+def _t_interval(params: np.ndarray, se: np.ndarray, dof: int,
+                level: float) -> tuple[np.ndarray, np.ndarray]:
+    q = stats.t.ppf(0.5 + level / 2, dof) if dof > 0 else np.nan
+    return params - q * se, params + q * se
+
+
+def _regressors_field() -> tuple[str, ...]:
+    return field(default=("refugees_per_1000",), metadata={
+        "doc": "regressors: derived refugees_per_1000, gdp_per_capita_growth, log_gdp_per_capita "
+               "or non-dyadic indicators of the vocabulary (comma-separated on the command line)"})
+
+
+def _sources_field() -> tuple[tuple[str, str], ...]:
+    return field(default=(), metadata={
+        "doc": "indicator:source pairs choosing the source of an indicator given by several; "
+               "never chosen implicitly"})
+
+
+def _effects_rows(coef: dict[str, Any], terms: tuple[str, ...], quantity: str, outcome: str,
+                  level: float) -> pd.DataFrame:
+    lo, hi = _t_interval(coef["params"], coef["std_errors"], coef["df"], level)
+    out_unit = pfm.variable_unit(outcome)
+    return pd.DataFrame({
+        "quantity": quantity,
+        "iso3": None,
+        "year": pd.array([pd.NA] * len(terms), dtype="Int64"),
+        "term": list(terms),
+        "estimate": coef["params"],
+        "std_error": coef["std_errors"],
+        "ci_lower": lo,
+        "ci_upper": hi,
+        "ci_level": level,
+        "unit": [f"{outcome} ({out_unit}) per one unit of {t} ({pfm.variable_unit(t)})"
+                 for t in terms],
+    })
+
+
+@dataclass(frozen=True, kw_only=True)
+class PanelFE(EstimatorBase):
+    r"""Fixed-effects panel regression of a host-country outcome on refugee presence.
+
+    .. math:: y_{it} = \beta' x_{it} + \alpha_i + \gamma_t + \varepsilon_{it}
+
+    estimated by least squares on the two-way (or one-way) demeaned data, with standard errors
+    clustered by country (default), year, both, or not at all. burdenshare builds the panel
+    itself: country-years with any missing input, non-countries, observations outside the
+    window and fixed-effect singletons are removed *before* the library is called and listed in
+    ``excluded``. See ``methodology/panel_fe.md`` and ``methodology/host_impact_panels.md``.
+
+    Parameters
+    ----------
+    outcome : str
+        Outcome variable: an indicator (e.g. ``unemployment_rate``) or a derived variable
+        (``gdp_per_capita_growth``, ``log_gdp_per_capita``).
+    regressors : tuple of str
+        Regressors; ``refugees_per_1000`` = 1000 x refugees / population (default).
+    effects : {"twoway", "entity", "time"}
+        Fixed effects: country and year (default), country only, year only.
+    cluster : {"entity", "time", "twoway", "none"}
+        Clustering of the standard errors (``none``: classical, homoskedastic).
+    engine : {"pyfixest", "linearmodels"}
+        Library that fits the model; both give identical coefficients and, with the corrections
+        burdenshare sets, identical standard errors. pyfixest is the default because it was
+        faster in ``benchmarks/bench_econometrics_panel.py``.
+    years : tuple of int
+        Inclusive estimation window (default: all years).
+    ci_level : float
+        Confidence level of the intervals (default 0.95).
+    sources : tuple of (indicator, source)
+        Choice of source where an indicator is given by several.
+
+    Examples
+    --------
+    >>> import burdenshare as bs
+    >>> from burdenshare.estimators.panel import PanelFE
+    >>> res = PanelFE(outcome="unemployment_rate").estimate(bs.load_sample())
+    >>> res.estimates["term"].tolist()
+    ['refugees_per_1000']
+    """
+
+    name: ClassVar[str] = "panel_fe"
+    version: ClassVar[str] = "1.0"
+    quantity: ClassVar[str] = "coefficient"
+    unit: ClassVar[str] = "outcome units per regressor unit"
+    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees", "population"})
+    reference: ClassVar[str] = "methodology/panel_fe.md"
+    summary: ClassVar[str] = ("Two-way fixed-effects regression of a host outcome on refugees per "
+                              "1,000 inhabitants (pyfixest / linearmodels), clustered errors")
+
+    outcome: str = field(default="unemployment_rate", metadata={
+        "doc": "outcome: an indicator (e.g. unemployment_rate) or gdp_per_capita_growth / "
+               "log_gdp_per_capita"})
+    regressors: tuple[str, ...] = _regressors_field()
+    effects: Effects = field(default="twoway", metadata={"doc": "fixed effects: twoway, entity, time"})
+    cluster: Cluster = field(default="entity", metadata={
+        "doc": "standard-error clustering: entity (country), time, twoway or none"})
+    engine: Engine = field(default="pyfixest", metadata={
+        "doc": "library that fits the model: pyfixest (default, faster) or linearmodels"})
+    years: tuple[int, ...] = field(default=(), metadata={
+        "doc": "inclusive estimation window first,last (empty: all years)"})
+    ci_level: float = field(default=0.95, metadata={"gt": 0.0, "lt": 1.0,
+                                                    "doc": "confidence level of the intervals"})
+    sources: tuple[tuple[str, str], ...] = _sources_field()
+
+    def _validate(self) -> None:
+        pfm.check_variable("outcome", self.outcome)
+        if not self.regressors:
+            raise ParameterError("parameter 'regressors' must name at least one regressor")
+        if len(set(self.regressors)) != len(self.regressors):
+            raise ParameterError(f"parameter 'regressors' = {list(self.regressors)!r} repeats a name")
+        for r in self.regressors:
+            pfm.check_variable("regressors", r)
+        if self.outcome in self.regressors:
+            raise ParameterError(f"parameter 'regressors' contains the outcome {self.outcome!r}")
+        if len(self.years) not in (0, 2):
+            raise ParameterError(f"parameter 'years' = {list(self.years)!r} must be empty or "
+                                 "first,last")
+        if self.years and self.years[0] > self.years[1]:
+            raise ParameterError(f"parameter 'years' = {list(self.years)!r}: first year after last")
+
+    def _variables(self) -> tuple[str, ...]:
+        return (self.outcome, *self.regressors)
+
+    def inputs(self) -> frozenset[str]:
+        """Return the indicators used with these parameters."""
+        return frozenset(i for v in self._variables() for i in pfm.variable_inputs(v))
+
+    def _compute(self, data: Dataset) -> Computation:
+        ledger = pfm.PanelLedger(data, self.inputs(), dict(self.sources), owner=self.name)
+        panel = pfm.build_panel(ledger, self._variables(),
+                                years=(self.years[0], self.years[1]) if self.years else None)
+        est, diag, keep, dropped = _fit_panel(self, panel, self.outcome, self.regressors)
+        pfm.settle(ledger, panel, keep, dropped)
+        excluded = ledger.excluded_frame()
+        diag = {"used": ledger.n_used, "excluded": len(excluded), **diag}
+        return Computation(
+            estimates=est,
+            excluded=excluded,
+            assumptions=_assumptions(self.outcome, self.regressors, self.effects, self.cluster),
+            diagnostics=diag,
+            uncertainty_method="analytic" if self.cluster == "none" else "cluster_robust",
+        )
+
+
+def _fit_panel(est: Any, panel: pfm.PanelFrame, outcome: str, regressors: tuple[str, ...]
+               ) -> tuple[pd.DataFrame, dict[str, Any], np.ndarray, list[Any]]:
+    """Drop singletons, check identification, fit, and return rows, diagnostics and the masks."""
+    t = panel.table
+    ent, ent_u = pd.factorize(t["iso3"], sort=True)
+    tim, tim_u = pd.factorize(t["year"], sort=True)
+    single = (pfm.drop_singletons(ent, tim, est.effects) if len(t)
+              else np.zeros(0, dtype=bool))
+    keep = ~single
+    dropped: list[Any] = []
+    if single.any():
+        details = [f"{i} {y}: its country or year has a single complete observation, so its fixed "
+                   "effect fits it exactly (removed iteratively, as fixest does)"
+                   for i, y in zip(t["iso3"].to_numpy()[single], t["year"].to_numpy()[single])]
+        dropped.append((single, "singleton_fixed_effect", details))
+    k = len(regressors)
+    sub = t[keep]
+    e2, _ = pd.factorize(sub["iso3"], sort=True)
+    t2, _ = pd.factorize(sub["year"], sort=True)
+    n_e, n_t = int(e2.max()) + 1 if len(sub) else 0, int(t2.max()) + 1 if len(sub) else 0
+    n_fe = {"twoway": n_e + n_t - 1, "entity": n_e, "time": n_t}[est.effects]
+    if len(sub) <= k + n_fe:
+        raise EstimatorError(
+            f"{est.name}: too few complete country-years ({len(sub)}) for {k} regressor(s) and "
+            f"{n_fe} fixed effects (outcome {outcome}, regressors {', '.join(regressors)}); see "
+            "excluded for what is missing")
+    ng = {"entity": n_e, "time": n_t, "twoway": min(n_e, n_t), "none": 2}[est.cluster]
+    if ng < 2:
+        raise EstimatorError(f"{est.name}: cluster={est.cluster!r} needs at least 2 clusters, "
+                             f"the complete data have {ng}")
+    y = sub[outcome].to_numpy(dtype=float)
+    x = sub[list(regressors)].to_numpy(dtype=float)
+    fit = fit_fixed_effects(y, x, e2, t2, effects=est.effects, cluster=est.cluster,
+                            engine=est.engine)
+    if not np.isfinite(fit["params"]).all():
+        bad = [r for r, p in zip(regressors, fit["params"]) if not np.isfinite(p)]
+        raise EstimatorError(
+            f"{est.name}: regressor(s) {', '.join(bad)} are collinear with the fixed effects "
+            f"({est.effects}) or each other on the complete data, so their coefficients are not "
+            "identified")
+    rows = _effects_rows(fit, regressors, est.quantity, outcome, est.ci_level)
+    diag = {
+        "n_obs": fit["n_obs"],
+        "n_entities": n_e,
+        "n_periods": n_t,
+        "n_clusters": fit["n_clusters"] if fit["n_clusters"] is not None else "not clustered",
+        "t_degrees_of_freedom": fit["df"],
+        "r2_within": round(fit["r2_within"], 12),
+        "first_year": int(sub["year"].min()),
+        "last_year": int(sub["year"].max()),
+        "singletons_removed": int(single.sum()),
+        "engine": fit["library"],
+        "library_version": f"{fit['library']} {fit['library_version']}",
+        "small_sample_correction": SMALL_SAMPLE,
+        "effects": est.effects,
+        "cluster": est.cluster,
+    }
+    return rows, diag, keep, dropped
+
+
+def _assumptions(outcome: str, regressors: tuple[str, ...], effects: str,
+                 cluster: str) -> tuple[str, ...]:
+    eff = {"twoway": "country and year fixed effects", "entity": "country fixed effects only",
+           "time": "year fixed effects only"}[effects]
+    out = [
+        f"Linear model of {outcome} on {', '.join(regressors)} with {eff}; the coefficient is a "
+        "within-country association, causal only if refugee presence is as good as random given "
+        "the fixed effects (see methodology/host_impact_panels.md).",
+        "Country-years with any missing input are left out (listed in excluded), never filled.",
+        "Fixed-effect singletons are removed iteratively before estimation (listed in excluded).",
+        ("Standard errors are classical (homoskedastic, independent errors)." if cluster == "none"
+         else f"Standard errors are cluster-robust by {cluster}; with few clusters they are "
+              "unreliable (the number of clusters is in diagnostics)."),
+    ]
+    if "refugees_per_1000" in regressors:
+        out.append("refugees_per_1000 = 1000 x UNHCR end-year refugee stock / WDI mid-year "
+                   "population of the same year (refugees under UNHCR's mandate only).")
+    if outcome == "gdp_per_capita_growth":
+        out.append("gdp_per_capita_growth is nominal US$ growth in log points x 100, from "
+                   "gdp_per_capita_usd_current of t and t-1.")
+    return tuple(out)
