@@ -39,7 +39,10 @@ test: install lint chromium
 	$(BIN)/python -m pytest -p no:cacheprovider -q
 
 bench: install chromium
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in import compare montecarlo export econometrics_panel econometrics_did app_reaction; do \
+	  echo "== benchmarks/bench_$$f.py"; $(BIN)/python benchmarks/bench_$$f.py || exit 1; done
+	@echo "== benchmarks/bench_multiverse.py --years 10 (the full default takes about 7 min)"
+	$(BIN)/python benchmarks/bench_multiverse.py --years 10
 
 # re-derive data_samples/ from ../shared/data (not needed for demo or test)
 samples: install

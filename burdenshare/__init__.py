@@ -52,6 +52,7 @@ from .estimators.unit_cost import (
     UnitCost,
 )
 from .io import load_sample, read_observations, sample_path
+from .multiverse import Choice, Constraint, Grid, Method, Multiverse, read_grid, run_multiverse
 from .registry import available as available_estimators
 from .registry import get as get_estimator
 from .results import Computation, Provenance, Result
@@ -101,6 +102,13 @@ __all__ = [
     "StaggeredDiD",
     "SyntheticControl",
     "event_study_frame",
+    "Choice",
+    "Constraint",
+    "Grid",
+    "Method",
+    "Multiverse",
+    "read_grid",
+    "run_multiverse",
     "load_sample",
     "read_observations",
     "sample_path",

@@ -40,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--countries", metavar="ISO3,...", help="keep only these codes")
         sp.add_argument("--years", metavar="A-B", help="keep only these years (A-B or A)")
         sp.add_argument("--out", required=True, metavar="FILE",
-                        help="output file: .csv, .xlsx, .parquet or .json")
+                        help="output file; the suffix picks the format: .csv .parquet .xlsx "
+                             ".json (every row) | .md .tex .html (report table: main quantity, "
+                             "latest year) | .png .svg .pdf (chart); provenance in or beside each")
 
     r = sub.add_parser("run", help="run one estimator")
     r.add_argument("name")
@@ -50,6 +52,23 @@ def _parser() -> argparse.ArgumentParser:
     common(c)
     d = sub.add_parser("demo", help="all built-ins on the latest complete year of the samples")
     d.add_argument("--out", default="demo_output", metavar="DIR")
+    mv = sub.add_parser("multiverse", help="run a decision grid (GRID.toml) and attribute the "
+                        "spread of each country's figure and rank to the choices")
+    mv.add_argument("grid", metavar="GRID.toml", help="grid file (methodology/multiverse.md)")
+    mv.add_argument("--out", required=True, metavar="FILE",
+                    help="FILE.parquet: a Parquet dataset folder, streamed; FILE.csv: CSV with "
+                         "sidecars (FILE.manifest.csv, .excluded.csv, .provenance.jsonl, "
+                         ".attribution.csv, .ranks.csv)")
+    mv.add_argument("--data", action="append", default=[], metavar="FILE",
+                    help="observation file (repeatable); default: the embedded samples")
+    mv.add_argument("--scheduler", choices=("serial", "dask"), default="serial")
+    mv.add_argument("--address", metavar="ADDR", help="Dask scheduler address (default: a "
+                    "local cluster)")
+    mv.add_argument("--workers", type=int, default=2, metavar="N",
+                    help="workers of the local Dask cluster")
+    mv.add_argument("--seed", type=int, metavar="N", help="root seed (default: the grid's)")
+    mv.add_argument("--top", type=int, default=10, metavar="K", help="top-k of the rank table")
+    mv.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
 
@@ -216,6 +235,80 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_multiverse(args: argparse.Namespace) -> int:
+    from ._errors import DataValidationError
+    from .multiverse import GridError, read_grid, run_multiverse
+
+    out = Path(args.out)
+    if out.suffix not in (".parquet", ".csv"):
+        raise _Usage(f"--out {args.out}: end it in .parquet (a streamed Parquet dataset folder) "
+                     "or .csv")
+    if args.workers < 1:
+        raise _Usage(f"--workers {args.workers}: at least 1")
+    if args.top < 1:
+        raise _Usage(f"--top {args.top}: at least 1")
+    try:
+        grid = read_grid(args.grid)
+    except GridError as err:
+        raise _Usage(str(err)) from err
+    from .data import Dataset
+    from .io import load_sample, read_observations
+
+    data = (Dataset.concat([read_observations(f) for f in args.data]) if args.data
+            else load_sample())
+    if len(data) == 0:
+        raise DataValidationError("the data contain no observations")
+    try:
+        mv = run_multiverse(grid, data, scheduler=args.scheduler, address=args.address,
+                            n_workers=args.workers, seed=args.seed,
+                            out=out if out.suffix == ".parquet" else None,
+                            progress=not args.no_progress)
+    except GridError as err:
+        raise _Usage(str(err)) from err
+    ok = mv.manifest["status"] == "ok"
+    written = [out]
+    attr = mv.attribution(on="rank") if ok.any() else None
+    ranks = mv.rank_distribution(k=args.top) if ok.any() else None
+    if out.suffix == ".parquet":
+        side = {"attribution": out / "attribution_rank.csv",
+                "ranks": out / "rank_distribution.csv"}
+    else:
+        import json
+
+        stem = str(out)
+        mv.long.to_csv(out, index=False)
+        mv.manifest.to_csv(f"{stem}.manifest.csv", index=False)
+        mv.excluded.to_csv(f"{stem}.excluded.csv", index=False)
+        mv.ruled_out.to_csv(f"{stem}.ruled_out.csv", index=False)
+        with open(f"{stem}.provenance.jsonl", "w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"grid": grid.to_dict(), "seed": mv.seed,
+                                 "data_fingerprint": mv.data_fingerprint}, default=str) + "\n")
+            for uid in mv.manifest.loc[ok, "universe_id"]:
+                fh.write(json.dumps(mv.provenance(int(uid)), sort_keys=True, default=str) + "\n")
+        written += [Path(f"{stem}.{x}") for x in ("manifest.csv", "excluded.csv", "ruled_out.csv",
+                                                  "provenance.jsonl")]
+        side = {"attribution": Path(f"{stem}.attribution.csv"), "ranks": Path(f"{stem}.ranks.csv")}
+    if attr is not None and ranks is not None:
+        attr.to_csv(side["attribution"], index=False)
+        ranks.to_csv(side["ranks"], index=False)
+        written += list(side.values())
+    print(mv.summary())
+    for r in mv.failures.itertuples(index=False):
+        print(f"  FAILED universe {r.universe_id} ({r.method}): {r.error}")
+    if attr is not None and len(attr):
+        top = mv.drivers(on="rank")
+        for r in top[top["scope"] == "overall"].itertuples(index=False):
+            print(f"  {r.family} {int(r.year) if r.year == r.year else ''}: ranks move most with "
+                  f"{r.top_choice} ({100 * r.top_share:.0f}% of the spread), then "
+                  f"{r.second_choice} ({100 * r.second_share:.0f}%)")
+    print("Written: " + ", ".join(str(p) for p in written))
+    if not ok.any():
+        print(f"burdenshare: every universe of {args.grid} failed (see the manifest)",
+              file=sys.stderr)
+        return EXIT_ESTIMATOR
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``burdenshare`` command.
 
@@ -255,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_compare(args)
         if args.command == "demo":
             return _cmd_demo(args)
+        if args.command == "multiverse":
+            return _cmd_multiverse(args)
     except (_Usage, ParameterError, RegistryError, ExportError) as err:
         if args.debug:
             raise

@@ -17,7 +17,10 @@ provenance, one chart as PNG, and a short printed summary.
   a user-supplied transfer value and ``pledge_fulfilment`` a pledge file (no invented defaults),
   so the demo lists them as not run;
 - host impact (illustrative): the econometric designs on the whole country-year panel,
-  unemployment against refugees per 1,000 inhabitants.
+  unemployment against refugees per 1,000 inhabitants;
+- report exports of the relative-burden comparison (Markdown, LaTeX, HTML, SVG chart);
+- why methods differ: a small decision grid from ``methodology/grids/latest_year.toml`` with
+  the choice that moves each family's ranks most.
 """
 
 from __future__ import annotations
@@ -286,10 +289,50 @@ def run_demo(out: Path) -> dict[str, Comparison]:
         written.append(png)
     except ImportError as err:  # charts extra not installed
         chart_note = f" (chart skipped: {err}; install burdenshare[charts])"
+    written += _report_exports(comps["relative_burden"], year, out)
+    written += _multiverse(data, out)
     print("\nWritten:" + chart_note)
     for p in written:
         print(f"  {p}")
     return comps
+
+
+def _report_exports(comp: Comparison, year: int, out: Path) -> list[Path]:
+    """Report-ready tables (Markdown, LaTeX, HTML) and a method-comparison chart (SVG)."""
+    written: list[Path] = []
+    for suffix in (".md", ".tex", ".html"):
+        written += write_comparison(comp, out / f"relative_burden_{year}{suffix}",
+                                    quantity="refugees_per_1000_inhabitants", year=year, top=20)
+    try:
+        written += write_comparison(comp, out / f"relative_burden_methods_{year}.svg", year=year,
+                                    top=15)
+    except ImportError as err:  # charts extra not installed
+        print(f"(comparison chart skipped: {err})")
+    return written
+
+
+def _multiverse(data: Dataset, out: Path) -> list[Path]:
+    """A small decision grid from the shipped example: which choice moves each figure most."""
+    from .multiverse import example_grid_path, read_grid, run_multiverse
+
+    grid = read_grid(example_grid_path()).subgrid(fix={"data.lookback": 7, "impute": "none"})
+    mv = run_multiverse(grid, data, progress=False)
+    print(f"\n== Why methods differ (decision grid) ==\n{mv.summary()}")
+    drivers = mv.drivers(on="rank")
+    overall = drivers[drivers["scope"] == "overall"]
+    if len(overall):
+        print("Which choice moves the ranks most, per family (Shapley share of rank variance):")
+        for r in overall.itertuples(index=False):
+            second = (f", then {r.second_choice} {100 * r.second_share:.0f}%"
+                      if isinstance(r.second_choice, str) else "")
+            print(f"  {r.family:<18} {r.top_choice} {100 * r.top_share:.0f}%{second}")
+    paths = [out / "multiverse_long.csv", out / "multiverse_manifest.csv",
+             out / "multiverse_attribution.csv", out / "multiverse_rank_distribution.csv"]
+    mv.long.to_csv(paths[0], index=False)
+    mv.manifest.to_csv(paths[1], index=False)
+    mv.attribution(on="rank").to_csv(paths[2], index=False)
+    mv.rank_distribution(k=10).to_csv(paths[3], index=False)
+    return paths
 
 
 def _print_family(fam: Family, year: int, comp: Comparison) -> None:

@@ -25,10 +25,12 @@ from ._builders import (
 )
 from ._save import CHART_SUFFIXES, describe, save_chart
 from ._style import FONT, NAVY, PALETTE, SEQUENTIAL_BLUE, Palette, font_directory, register_fonts
+from .multiverse import attribution_chart, specification_curve_chart
 
 __all__ = [
     "CHART_SUFFIXES", "CONTRIBUTION_PAIRS", "FONT", "NAVY", "PALETTE", "SEQUENTIAL_BLUE", "Palette",
     "comparison_chart", "comparison_ranks_chart", "contributions_chart", "describe",
     "font_directory", "lorenz_chart", "lorenz_points", "rank_agreement_chart", "ranking_chart",
-    "register_fonts", "save_chart", "time_series_chart",
+    "register_fonts", "save_chart", "time_series_chart", "attribution_chart",
+    "specification_curve_chart",
 ]
