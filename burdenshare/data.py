@@ -1,7 +1,7 @@
 """The input model: :class:`Source` records and the immutable, validated :class:`Dataset`.
 
 A dataset is one long table of observations with the columns
-``iso3, year, indicator, value, unit, source, counterpart_iso3`` (see
+``iso3, year, indicator, value, unit, source, counterpart_iso3, area`` (see
 ``methodology/indicators.md``), the :class:`Source` record of every ``source`` id it uses, and a
 content fingerprint (``methodology/provenance.md``).
 """
@@ -21,9 +21,14 @@ import pandas as pd
 from ._errors import DataValidationError
 from .countries import known_codes
 from .indicators import VOCABULARY
-from .schemas import OBSERVATION_COLUMNS, ObservationSchema, validate_lazily
+from .schemas import (
+    OBSERVATION_COLUMNS,
+    OPTIONAL_OBSERVATION_COLUMNS,
+    ObservationSchema,
+    validate_lazily,
+)
 
-__all__ = ["Source", "Dataset", "fingerprint_frame", "MISSING_TOKENS"]
+__all__ = ["Source", "Dataset", "fingerprint_frame", "has_areas", "MISSING_TOKENS"]
 
 #: Text that means "no value" in an input file's ``value`` column (UNHCR uses ``-``).
 MISSING_TOKENS = frozenset({"", "-", "NA", "N/A", "NaN", "nan", ".."})
@@ -72,27 +77,44 @@ class Source:
 
 def _canonical(df: pd.DataFrame) -> pd.DataFrame:
     """Return observations in canonical order and dtypes (a new frame)."""
+    if "area" not in df.columns:
+        df = df.assign(area=pd.Series([None] * len(df), index=df.index, dtype="str"))
     out = df.loc[:, list(OBSERVATION_COLUMNS)].copy()
     out["year"] = out["year"].astype("int64")
     out["value"] = out["value"].astype("float64")
-    for col in ("iso3", "indicator", "unit", "source", "counterpart_iso3"):
+    for col in ("iso3", "indicator", "unit", "source", "counterpart_iso3", "area"):
         out[col] = out[col].astype("str")
-    sort_key = out["counterpart_iso3"].fillna("")
     out = (
-        out.assign(_cp=sort_key)
-        .sort_values(["iso3", "_cp", "year", "indicator", "source"], kind="mergesort")
-        .drop(columns="_cp")
+        out.assign(_area=out["area"].fillna(""), _cp=out["counterpart_iso3"].fillna(""))
+        .sort_values(["iso3", "_area", "_cp", "year", "indicator", "source"], kind="mergesort")
+        .drop(columns=["_area", "_cp"])
         .reset_index(drop=True)
     )
     return out
+
+
+def has_areas(observations: pd.DataFrame) -> bool:
+    """Return True if any observation is for a sub-national area (non-missing ``area``).
+
+    Parameters
+    ----------
+    observations : pandas.DataFrame
+
+    Returns
+    -------
+    bool
+    """
+    return "area" in observations.columns and bool(observations["area"].notna().any())
 
 
 def fingerprint_frame(observations: pd.DataFrame) -> str:
     r"""Return the sha256 fingerprint of a canonical observation frame.
 
     The algorithm (also in ``methodology/provenance.md``): rows sorted by
-    ``iso3, counterpart_iso3, year, indicator, source`` (missing counterpart sorts as empty);
-    columns in the order ``iso3, year, indicator, value, unit, source, counterpart_iso3``;
+    ``iso3, area, counterpart_iso3, year, indicator, source`` (missing area and counterpart sort
+    as empty); columns in the order ``iso3, year, indicator, value, unit, source,
+    counterpart_iso3`` and, only when at least one observation has an ``area``, ``area`` last
+    (so data without areas keep the fingerprint they had before the column existed);
     ``value`` written with Python's ``repr`` of the float (shortest round-trip form), missing as
     an empty field; CSV with a header line, comma separator, minimal quoting, ``\n`` line ends,
     UTF-8; sha256 of those bytes, as 64 lowercase hex digits.
@@ -109,6 +131,10 @@ def fingerprint_frame(observations: pd.DataFrame) -> str:
     text = observations.copy()
     text["value"] = [("" if np.isnan(v) else repr(float(v))) for v in text["value"].to_numpy()]
     text["counterpart_iso3"] = text["counterpart_iso3"].fillna("")
+    if has_areas(text):
+        text["area"] = text["area"].fillna("")
+    elif "area" in text.columns:
+        text = text.drop(columns="area")
     buf = _stdio.StringIO()
     text.to_csv(buf, index=False, lineterminator="\n")
     return hashlib.sha256(buf.getvalue().encode("utf-8")).hexdigest()
@@ -167,6 +193,8 @@ def _describe(check: str, column: str) -> str:
     if check.startswith("str_matches"):
         if column in ("iso3", "counterpart_iso3"):
             return "is not a three-letter upper-case code"
+        if column == "area":
+            return "is not an area code (free text without spaces, e.g. 'TR-34' or 'TUR.34_1')"
         return "contains spaces or is empty"
     if check.startswith("isin"):
         return "is not an indicator of the vocabulary (see `burdenshare indicators`)"
@@ -192,7 +220,8 @@ class Dataset:
     Parameters
     ----------
     observations : pandas.DataFrame
-        Canonical frame: ``iso3, year, indicator, value, unit, source, counterpart_iso3``.
+        Canonical frame: ``iso3, year, indicator, value, unit, source, counterpart_iso3,
+        area`` (``area`` missing = the whole country).
     sources : Mapping[str, Source]
         Every source id used in ``observations``.
     fingerprint : str
@@ -226,7 +255,8 @@ class Dataset:
         ----------
         df : pandas.DataFrame
             Columns ``iso3, year, indicator, value, unit, source`` and optionally
-            ``counterpart_iso3``. ``value`` may hold text; missing tokens (``""``, ``"-"``,
+            ``counterpart_iso3`` and ``area`` (a sub-national unit within ``iso3``, e.g.
+            ``TR-34``; empty = the whole country). ``value`` may hold text; missing tokens (``""``, ``"-"``,
             ``"NA"``, ``".."``) become NaN and stay NaN.
         sources : mapping or iterable of Source, optional
             Records for every ``source`` id. Ids without a record are an error.
@@ -260,7 +290,7 @@ class Dataset:
 
         # 1. the set of columns
         present = list(df.columns)
-        required = [c for c in OBSERVATION_COLUMNS if c != "counterpart_iso3"]
+        required = [c for c in OBSERVATION_COLUMNS if c not in OPTIONAL_OBSERVATION_COLUMNS]
         missing_cols = [c for c in required if c not in present]
         extra = [c for c in present if c not in OBSERVATION_COLUMNS]
         for c in missing_cols:
@@ -279,6 +309,14 @@ class Dataset:
             cp = df["counterpart_iso3"].astype(object)
             df = df.assign(counterpart_iso3=cp.where(~cp.map(_missing_token).astype(bool), None)
                            .astype("str"))
+        if "area" not in present:
+            df = df.assign(area=pd.Series([None] * len(df), index=df.index, dtype="str"))
+        else:
+            ar = df["area"].astype(object)
+            empty = ar.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
+                           or (isinstance(v, str) and v == "")).astype(bool)
+            df = df.assign(area=ar.where(~empty, None).map(
+                lambda v: v if v is None or isinstance(v, str) else str(v)).astype("str"))
 
         # 2. numbers
         df = _coerce(df, fail, row_ref)
@@ -338,15 +376,17 @@ class Dataset:
                         f"({d.origin or '<DataFrame>'}); give each source a distinct id"
                     )
                 srcs[k] = s
-        frame = pd.concat([d.observations for d in datasets], ignore_index=True)
+        frame = pd.concat([_canonical(d.observations) for d in datasets], ignore_index=True)
         origins = [d.origin or "<DataFrame>" for d in datasets]
-        dup = frame.assign(_cp=frame["counterpart_iso3"].fillna("")).duplicated(
-            ["iso3", "_cp", "year", "indicator", "source"], keep=False)
+        dup = frame.assign(_cp=frame["counterpart_iso3"].fillna(""),
+                           _area=frame["area"].fillna("")).duplicated(
+            ["iso3", "_area", "_cp", "year", "indicator", "source"], keep=False)
         if dup.any():
             first = frame[dup].iloc[0]
+            area = "" if pd.isna(first.area) else f" area={first.area}"
             raise DataValidationError(
                 f"{int(dup.sum())} observations appear in more than one input ({', '.join(origins)}),"
-                f" e.g. iso3={first.iso3} year={first.year} indicator={first.indicator} "
+                f" e.g. iso3={first.iso3}{area} year={first.year} indicator={first.indicator} "
                 f"source={first.source}"
             )
         canon = _canonical(frame)
@@ -375,9 +415,10 @@ class Dataset:
     def __repr__(self) -> str:
         obs = self.observations
         years = f"{obs['year'].min()}-{obs['year'].max()}" if len(obs) else "-"
+        areas = (f"{obs['area'].nunique()} sub-national areas, " if has_areas(obs) else "")
         return (
             f"Dataset({len(obs):,} observations, {obs['indicator'].nunique()} indicators, "
-            f"{obs['iso3'].nunique()} codes, years {years}, sources={sorted(self.sources)}, "
+            f"{obs['iso3'].nunique()} codes, {areas}years {years}, sources={sorted(self.sources)}, "
             f"fingerprint={self.fingerprint[:12]}…)"
         )
 
@@ -410,8 +451,9 @@ class Dataset:
         iso3: Iterable[str] | None = None,
         years: tuple[int, int] | Iterable[int] | None = None,
         indicators: Iterable[str] | None = None,
+        areas: Iterable[str | None] | None = None,
     ) -> Dataset:
-        """Return a new dataset restricted to some codes, years and/or indicators.
+        """Return a new dataset restricted to some codes, years, indicators and/or areas.
 
         Parameters
         ----------
@@ -420,6 +462,9 @@ class Dataset:
         years : (first, last) tuple or iterable of int, optional
             An inclusive range given as a 2-tuple, or the years to keep.
         indicators : iterable of str, optional
+        areas : iterable of str or None, optional
+            Sub-national area codes to keep (``area`` column); ``None`` in the iterable keeps the
+            whole-country observations (missing ``area``).
 
         Returns
         -------
@@ -454,6 +499,20 @@ class Dataset:
                 raise DataValidationError(f"unknown indicator(s) in selection: {unknown}")
             mask &= obs["indicator"].isin(inds)
             parts.append("indicators=" + ",".join(inds))
+        if areas is not None:
+            wanted = set(areas)
+            national = None in wanted
+            codes = sorted(str(a) for a in wanted if a is not None)
+            area_col = obs["area"] if "area" in obs.columns else pd.Series(
+                [None] * len(obs), index=obs.index, dtype="str")
+            present = set(area_col.dropna().unique())
+            unknown = [a for a in codes if a not in present]
+            if unknown:
+                raise DataValidationError(
+                    f"area code(s) not in the data: {unknown} (the data have "
+                    f"{len(present)} area(s), e.g. {sorted(present)[:5]})")
+            mask &= area_col.isin(codes) | (area_col.isna() if national else False)
+            parts.append("areas=" + ",".join(codes + (["<country>"] if national else [])))
         sub = obs[mask].reset_index(drop=True)
         used = sorted(set(sub["source"]))
         return Dataset(
@@ -476,8 +535,9 @@ class Dataset:
         Returns
         -------
         pandas.DataFrame
-            Indexed by (``iso3``, ``year``), the entity-time index linearmodels expects. Missing
-            observations are NaN.
+            Indexed by (``iso3``, ``year``), the entity-time index linearmodels expects; when the
+            data have sub-national areas, by (``iso3``, ``area``, ``year``) with ``area`` ``""``
+            for whole-country rows (never mixed up). Missing observations are NaN.
         """
         inds = list(indicators)
         obs = self.observations[self.observations["indicator"].isin(inds)]
@@ -493,8 +553,15 @@ class Dataset:
                     f"indicator {ind!r} is given by several sources {srcs}; say which to use")
             chosen.append(rows)
         sub = pd.concat(chosen) if chosen else obs.iloc[0:0]
-        wide = sub.pivot_table(index=["iso3", "year"], columns="indicator", values="value",
+        index = ["iso3", "year"]
+        if has_areas(sub):
+            sub = sub.assign(area=sub["area"].fillna(""))
+            index = ["iso3", "area", "year"]
+        wide = sub.pivot_table(index=index, columns="indicator", values="value",
                                aggfunc="first", dropna=False)
+        if len(index) == 3:  # keep the (iso3, area) units that exist, not their cross product
+            units = pd.MultiIndex.from_frame(sub[["iso3", "area"]].drop_duplicates())
+            wide = wide[wide.index.droplevel("year").isin(units)]
         return wide.reindex(columns=inds)
 
     def _repr_html_(self) -> str:
@@ -568,16 +635,17 @@ def _cross_checks(df: pd.DataFrame, srcs: Mapping[str, Source], row_ref: pd.Seri
         fail.append(_f(row_ref[idx], "source", df.at[idx, "source"], "known_source",
                        "has no Source record (give one, or a sources.json beside the file)"))
     # unique key
-    key = df.assign(_cp=df["counterpart_iso3"].fillna(""))
-    dup = key.duplicated(["iso3", "_cp", "year", "indicator", "source"], keep="first")
+    key = df.assign(_cp=df["counterpart_iso3"].fillna(""), _area=df["area"].fillna(""))
+    dup = key.duplicated(["iso3", "_area", "_cp", "year", "indicator", "source"], keep="first")
     for idx in df.index[dup]:
         first = key.index[(key["iso3"] == key.at[idx, "iso3"]) & (key["_cp"] == key.at[idx, "_cp"])
+                          & (key["_area"] == key.at[idx, "_area"])
                           & (key["year"] == key.at[idx, "year"])
                           & (key["indicator"] == key.at[idx, "indicator"])
                           & (key["source"] == key.at[idx, "source"])][0]
         fail.append(_f(row_ref[idx], "iso3", df.at[idx, "iso3"], "unique_key",
                        f"repeats the observation on line {row_ref[first][1]} (same iso3, "
-                       "counterpart, year, indicator and source)"))
+                       "area, counterpart, year, indicator and source)"))
 
 
 def _raise(fail: list[dict[str, Any]]) -> None:

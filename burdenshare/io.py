@@ -95,7 +95,10 @@ def read_observations(
     ----------
     path : str or Path
         ``.csv`` (optionally ``.csv.gz``), ``.xlsx`` or ``.parquet`` with the columns
-        ``iso3, year, indicator, value, unit, source`` and optionally ``counterpart_iso3``.
+        ``iso3, year, indicator, value, unit, source`` and optionally ``counterpart_iso3`` and
+        ``area`` (a sub-national unit within ``iso3``, free text without spaces such as the ISO
+        3166-2 code ``TR-34``; an empty cell = the whole country). Files without ``area`` read
+        as before.
     sources : mapping, or path of a sources.json, optional
         Source records. By default ``<file>.sources.json`` or ``sources.json`` beside the file is
         used if present; otherwise each source id gets a record marked "not documented".
@@ -179,7 +182,7 @@ def sample_files() -> list[Path]:
         if not p.name.endswith((".csv", ".csv.gz")):
             continue
         header = pd.read_csv(p, nrows=0).columns
-        if tuple(header) == OBSERVATION_COLUMNS:
+        if tuple(header) in (OBSERVATION_COLUMNS, OBSERVATION_COLUMNS[:-1]):  # area optional
             out.append(p)
     return out
 

@@ -64,8 +64,10 @@ def _estimates_dtypes(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _exclusions_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    if "area" not in df.columns:  # frames built before sub-national areas existed: all national
+        df = df.assign(area=pd.Series([None] * len(df), index=df.index, dtype="str"))
     out = df.loc[:, list(EXCLUSION_COLUMNS)].copy()
-    for c in ("iso3", "counterpart_iso3", "indicator", "source", "reason", "detail"):
+    for c in ("iso3", "area", "counterpart_iso3", "indicator", "source", "reason", "detail"):
         out[c] = out[c].astype("str")
     out["year"] = out["year"].astype("Int64")
     out["value"] = out["value"].astype("float64")
@@ -82,7 +84,8 @@ class Computation:
         Columns ``quantity, iso3, year, term, estimate, std_error, ci_lower, ci_upper,
         ci_level, unit``.
     excluded : pandas.DataFrame
-        Columns ``iso3, counterpart_iso3, year, indicator, source, value, reason, detail``.
+        Columns ``iso3, area, counterpart_iso3, year, indicator, source, value, reason,
+        detail`` (``area`` may be left out: it is then missing, i.e. whole countries).
     assumptions : tuple of str
         Sentences stating what the numbers assume.
     diagnostics : Mapping

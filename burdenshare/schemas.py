@@ -19,6 +19,8 @@ from .indicators import VOCABULARY
 
 __all__ = [
     "OBSERVATION_COLUMNS",
+    "OPTIONAL_OBSERVATION_COLUMNS",
+    "AREA_PATTERN",
     "ESTIMATE_COLUMNS",
     "EXCLUSION_COLUMNS",
     "EXCLUSION_REASONS",
@@ -29,15 +31,21 @@ __all__ = [
     "validate_lazily",
 ]
 
-OBSERVATION_COLUMNS = ("iso3", "year", "indicator", "value", "unit", "source", "counterpart_iso3")
-OBSERVATION_KEY = ("iso3", "counterpart_iso3", "year", "indicator", "source")
+#: columns of the observation table; ``area`` (optional in files) is the sub-national unit
+OBSERVATION_COLUMNS = ("iso3", "year", "indicator", "value", "unit", "source", "counterpart_iso3",
+                       "area")
+#: columns a file may leave out (the readers add them as all-missing)
+OPTIONAL_OBSERVATION_COLUMNS = ("counterpart_iso3", "area")
+OBSERVATION_KEY = ("iso3", "area", "counterpart_iso3", "year", "indicator", "source")
+#: an area code: free text without whitespace (e.g. ISO 3166-2 "TR-34" or GADM "TUR.34_1")
+AREA_PATTERN = r"^\S+$"
 ESTIMATE_COLUMNS = (
     "quantity", "iso3", "year", "term", "estimate", "std_error", "ci_lower", "ci_upper",
     "ci_level", "unit",
 )
 ESTIMATE_KEY = ("quantity", "iso3", "year", "term")
-EXCLUSION_COLUMNS = ("iso3", "counterpart_iso3", "year", "indicator", "source", "value", "reason",
-                     "detail")
+EXCLUSION_COLUMNS = ("iso3", "area", "counterpart_iso3", "year", "indicator", "source", "value",
+                     "reason", "detail")
 
 #: The closed vocabulary of reasons an observation can be left out of an estimate.
 EXCLUSION_REASONS: Mapping[str, str] = MappingProxyType(
@@ -56,6 +64,8 @@ EXCLUSION_REASONS: Mapping[str, str] = MappingProxyType(
         "absorbs it and it identifies nothing",
         "outside_window": "the observation lies outside the estimation, event or pre-treatment window "
         "the design uses",
+        "subnational": "the observation is for a sub-national area; this method works on whole "
+        "countries",
         "insufficient_data": "the unit has too few complete periods for the design (e.g. a synthetic-"
         "control donor with gaps)",
     }
@@ -65,7 +75,8 @@ UNCERTAINTY_METHODS = ("analytic", "cluster_robust", "bootstrap", "scenario_rang
 
 
 class ObservationSchema(pa.DataFrameModel):
-    """One long table of observations: one row per (iso3, counterpart, year, indicator, source).
+    """One long table of observations: one row per (iso3, area, counterpart, year, indicator,
+    source). ``area`` is a sub-national unit within ``iso3`` (missing = the whole country).
 
     Cross-column rules (unit equals the indicator's unit, counterpart present iff the indicator is
     dyadic, non-negative values, unique keys, known codes and sources) are checked in
@@ -79,6 +90,7 @@ class ObservationSchema(pa.DataFrameModel):
     unit: Series[str] = pa.Field(nullable=False)
     source: Series[str] = pa.Field(str_matches=r"^\S+$", nullable=False)
     counterpart_iso3: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}$", nullable=True)
+    area: Series[str] = pa.Field(str_matches=AREA_PATTERN, nullable=True)
 
     class Config:
         strict = True
@@ -108,6 +120,7 @@ class ExclusionSchema(pa.DataFrameModel):
     """Every input observation an estimator needed but did not use, with a reason."""
 
     iso3: Series[str] = pa.Field(nullable=True)
+    area: Series[str] = pa.Field(nullable=True)
     counterpart_iso3: Series[str] = pa.Field(nullable=True)
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
     indicator: Series[str] = pa.Field()

@@ -157,7 +157,7 @@ def _needed(est: Any, data: Dataset) -> pd.DataFrame:
     return obs[obs["indicator"].isin(sorted(req))]
 
 
-_KEY = ["iso3", "year", "indicator", "source"]
+_KEY = ["iso3", "area", "year", "indicator", "source"]  # area: sub-national unit (NaN = country)
 
 
 def _excluded_keys(res: Any) -> pd.DataFrame:

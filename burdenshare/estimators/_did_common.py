@@ -84,8 +84,34 @@ def library_version(dist: str) -> str:
         return "not installed"
 
 
+def _unit_labels(f: pd.DataFrame) -> pd.DataFrame:
+    """Relabel sub-national rows: ``iso3`` becomes the unit ``ISO3/area``, ``country`` the ISO3.
+
+    Raises :class:`EstimatorError` if a country has both whole-country and sub-national rows (a
+    unit is either the country or one of its areas, never both).
+    """
+    country = f["iso3"].astype("str")
+    if "area" not in f.columns or not bool(f["area"].notna().any()):
+        return f.assign(country=country)
+    has = f["area"].notna()
+    mixed = sorted(set(country[has]) & set(country[~has]))
+    if mixed:
+        raise EstimatorError(
+            f"the data mix whole-country and sub-national observations for "
+            f"{', '.join(mixed[:5])}: a panel unit is either a country or one of its areas, never "
+            "both (the country would count twice); keep one level, e.g. data.select(areas=[...])"
+            " for the areas or areas=[None] for whole countries")
+    unit = country.where(~has, country + "/" + f["area"].astype("str"))
+    return f.assign(iso3=unit, country=country)
+
+
 class PanelBuilder:
-    """Country-year panel of the needed indicators, with exclusions settled in a Ledger.
+    """Unit-year panel of the needed indicators, with exclusions settled in a Ledger.
+
+    A unit is a country or, for observations with an ``area`` (estimators that set
+    ``supports_areas``), a sub-national area: the table's ``iso3`` column then holds the unit
+    label ``ISO3/area`` and ``country`` its ISO3 code (for whole countries both are the ISO3
+    code).
 
     Parameters
     ----------
@@ -105,8 +131,9 @@ class PanelBuilder:
         ledger.exclude(out["_row"].to_numpy(), "outside_window",
                        ("year " + out["year"].astype(str)
                         + f" is outside the estimation window {years[0]}-{years[1]}").to_numpy())
-        miss = ledger.exclude_missing_values()
-        f = ledger.active()
+        _unit_labels(ledger.active())  # mixed levels: an error before anything is settled
+        miss = _unit_labels(ledger.exclude_missing_values())
+        f = _unit_labels(ledger.active())
         if f.empty:
             vals = pd.DataFrame(columns=self.indicators,
                                 index=pd.MultiIndex.from_arrays([[], []], names=["iso3", "year"]))
@@ -121,6 +148,8 @@ class PanelBuilder:
         for ind in self.indicators:
             table[f"_r_{ind}"] = ids[ind].to_numpy()
         table["year"] = table["year"].astype("int64")
+        country_of = f.drop_duplicates("iso3").set_index("iso3")["country"]
+        table["country"] = table["iso3"].map(country_of).astype("str")
         # country-years with a missing value anywhere are set aside whole (never filled)
         first_missing = (miss.drop_duplicates(["iso3", "year"])
                          .set_index(["iso3", "year"])["indicator"])

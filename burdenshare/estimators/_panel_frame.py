@@ -152,28 +152,34 @@ class PanelLedger(Ledger):
 
     Same rows, ``_row`` ids, source choice, errors and exclusions as ``Ledger`` (tested), but
     it finds the sources of each indicator by integer codes instead of Python sets of strings,
-    which matters for million-row panels; it also keeps the integer codes of ``iso3``
-    (``iso_codes``, ``iso_uniq``, sorted) for :func:`build_panel`.
+    which matters for million-row panels; it also keeps the integer codes of the panel units
+    (``iso_codes``, ``iso_uniq``, sorted; a unit is a country, or ``ISO3/area`` for a
+    sub-national area when ``supports_areas``) for :func:`build_panel`.
     """
 
     def __init__(self, data: Any, indicators: Iterable[str],
-                 sources: Mapping[str, str | None] | None = None, *, owner: str = "") -> None:
+                 sources: Mapping[str, str | None] | None = None, *, owner: str = "",
+                 supports_areas: bool = False) -> None:
         inds = sorted(set(indicators))
         obs = data.observations
         self.frame = obs[obs["indicator"].isin(inds)].reset_index(drop=True)
+        if "area" not in self.frame.columns:
+            self.frame["area"] = pd.Series([None] * len(self.frame), dtype="str")
         n = len(self.frame)
         self.frame["_row"] = np.arange(n)
         self._status = np.full(n, "", dtype=object)
         self._detail = np.full(n, "", dtype=object)
         self.chosen_source: dict[str, str | None] = {}
+        self.exclude_subnational(supports_areas)
+        national = self._status == ""
         ind_c, ind_u = pd.factorize(self.frame["indicator"])
         src_c, src_u = pd.factorize(self.frame["source"])
-        self.iso_codes, self.iso_uniq = pd.factorize(self.frame["iso3"], sort=True)
+        self.iso_codes, self.iso_uniq, u_iso, u_area = _unit_codes(self.frame)
         self.arrays = (ind_c, np.asarray(ind_u, dtype=object), self.iso_codes,
                        np.asarray(self.iso_uniq, dtype=object),
                        self.frame["year"].to_numpy(dtype=np.int64),
-                       self.frame["value"].to_numpy(dtype=np.float64))
-        pairs = np.unique(ind_c.astype(np.int64) * max(len(src_u), 1) + src_c)
+                       self.frame["value"].to_numpy(dtype=np.float64), u_iso, u_area)
+        pairs = np.unique(ind_c[national].astype(np.int64) * max(len(src_u), 1) + src_c[national])
         by_ind: dict[str, list[str]] = {i: [] for i in inds}
         for code in pairs:
             by_ind[str(ind_u[code // max(len(src_u), 1)])].append(
@@ -222,17 +228,42 @@ class PanelFrame:
     pending_details: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
 
+def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Integer unit codes of each row, and per unit its label, country and area.
+
+    A unit is the country (``area`` missing; label = the ISO3 code) or one of its sub-national
+    areas (label ``ISO3/area``); units are sorted by (iso3, area), the country before its areas.
+    """
+    iso_c, iso_u = pd.factorize(frame["iso3"], sort=True)
+    iso_u = np.asarray(iso_u, dtype=object)
+    area = frame["area"] if "area" in frame.columns else None
+    if area is None or not bool(area.notna().any()):
+        return iso_c, iso_u, iso_u, np.full(len(iso_u), None, dtype=object)
+    ar_c, ar_u = pd.factorize(area, sort=True)  # missing area -> -1
+    base = len(ar_u) + 1
+    codes, uniq = pd.factorize(iso_c.astype(np.int64) * base + (ar_c + 1), sort=True)
+    uniq = np.asarray(uniq, dtype=np.int64)
+    u_iso = iso_u[uniq // base]
+    a_idx = uniq % base - 1
+    u_area = np.where(a_idx >= 0, np.asarray(ar_u, dtype=object)[np.maximum(a_idx, 0)], None)
+    labels = np.array([i if a is None else f"{i}/{a}" for i, a in zip(u_iso, u_area)],
+                      dtype=object)
+    return codes, labels, u_iso, u_area
+
+
 def _arrays(ledger: Ledger) -> tuple[np.ndarray, ...]:
-    """Indicator codes and names, iso3 codes and (sorted) names, years and values of every
-    ledger row (position = ``_row``); cached by :class:`PanelLedger`.
+    """Indicator codes and names, unit codes and (sorted) labels, years and values of every
+    ledger row (position = ``_row``), then the country and area of each unit; cached by
+    :class:`PanelLedger`.
     """
     if isinstance(ledger, PanelLedger):
         return ledger.arrays
     fr = ledger.frame
     ic, iu = pd.factorize(fr["indicator"])
-    sc, su = pd.factorize(fr["iso3"], sort=True)
-    return (ic, np.asarray(iu, dtype=object), sc, np.asarray(su, dtype=object),
-            fr["year"].to_numpy(dtype=np.int64), fr["value"].to_numpy(dtype=np.float64))
+    sc, su, u_iso, u_area = _unit_codes(fr)
+    return (ic, np.asarray(iu, dtype=object), sc, su,
+            fr["year"].to_numpy(dtype=np.int64), fr["value"].to_numpy(dtype=np.float64),
+            u_iso, u_area)
 
 
 def build_panel(ledger: Ledger, variables: Sequence[str], *,
@@ -265,10 +296,11 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     """
     inds = list(dict.fromkeys(indicators if indicators is not None
                               else [i for v in variables for i in variable_inputs(v)]))
-    ic, iu, sc, su, yr_all, val_all = _arrays(ledger)
+    ic, iu, sc, su, yr_all, val_all, u_iso, u_area = _arrays(ledger)
     ind_pos = {str(v): k for k, v in enumerate(iu)}
     rows = np.flatnonzero((ledger._status == "")
                           & np.isin(ic, [ind_pos[i] for i in inds if i in ind_pos]))
+    _check_levels(sc[rows], u_iso, u_area)
     if years is not None:
         y = yr_all[rows]
         out = (y < years[0]) | (y > years[1])
@@ -276,11 +308,11 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
             ledger.exclude(rows[out], "outside_window",
                            f"outside the estimation window {years[0]}-{years[1]}")
             rows = rows[~out]
-    ok_u = is_country(su).to_numpy() if len(su) else np.zeros(0, dtype=bool)
+    ok_u = is_country(u_iso).to_numpy() if len(su) else np.zeros(0, dtype=bool)
     bad = ~ok_u[sc[rows]]
     if bad.any():
         det_u = np.array([f"{c} is not a country ({entity_type(c)})" if not ok else ""
-                          for c, ok in zip(su, ok_u)], dtype=object)
+                          for c, ok in zip(u_iso, ok_u)], dtype=object)
         ledger.exclude(rows[bad], "aggregate_entity", det_u[sc[rows[bad]]])
         rows = rows[~bad]
     vals_all = val_all[rows]
@@ -292,7 +324,8 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     yr = yr_all[rows]
     if len(rows) == 0:
         empty = pd.DataFrame({"iso3": pd.Series([], dtype="str"), "year": pd.Series([], dtype="int64"),
-                              **{v: pd.Series([], dtype="float64") for v in variables}})
+                              **{v: pd.Series([], dtype="float64") for v in variables},
+                              "unit": pd.Series([], dtype="str"), "area": pd.Series([], dtype="str")})
         return PanelFrame(empty, np.empty((0, 0), dtype=np.int64))
     y0, y1 = int(yr.min()), int(yr.max())
     ny = y1 - y0 + 1
@@ -356,10 +389,24 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     remap = np.full(len(iso_uniq), -1, dtype=np.int64)
     remap[present] = np.arange(len(present))
     cats = pd.Index(np.asarray(iso_uniq, dtype=object)[present], dtype="str")
+    unit_of_cell = remap[keep_cells // ny]
+    unit = pd.Categorical.from_codes(unit_of_cell, categories=cats)
+    p_area = u_area[present]
+    if len(present) and p_area.astype(bool).any():  # sub-national units: codes per unit
+        ic_u, iu_u = pd.factorize(pd.Index(u_iso[present], dtype="str"), sort=True)
+        iso_col: Any = pd.Categorical.from_codes(ic_u[unit_of_cell], categories=iu_u)
+        ac_u, au_u = pd.factorize(pd.Index(p_area, dtype="str"), sort=True)
+        area_col: Any = pd.Categorical.from_codes(ac_u[unit_of_cell], categories=au_u)
+    else:
+        iso_col = unit
+        area_col = pd.Categorical.from_codes(np.full(len(keep_cells), -1, dtype=np.int8),
+                                             categories=pd.Index([], dtype="str"))
     table = pd.DataFrame({
-        "iso3": pd.Categorical.from_codes(remap[keep_cells // ny], categories=cats),
+        "iso3": iso_col,
         "year": (keep_cells % ny + y0).astype(np.int64),
         **{v: cols[v][keep_cells] for v in variables},
+        "unit": unit,
+        "area": area_col,
     })
     # pending: rows of incomplete cells (their own cell), unless a complete cell uses them
     own = np.zeros(n_cells, dtype=bool)
@@ -399,6 +446,25 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
         pending_reasons=np.asarray(p_reason, dtype=object),
         pending_details=np.asarray(p_detail, dtype=object),
     )
+
+
+def _check_levels(codes: np.ndarray, u_iso: np.ndarray, u_area: np.ndarray) -> None:
+    """Raise if a country appears both as a whole and through its areas (units would overlap)."""
+    if not any(a is not None for a in u_area):  # no area at all (cheap: one entry per unit)
+        return
+    units = np.unique(codes)
+    if not len(units):
+        return
+    sub = u_area[units] != None  # noqa: E711 - elementwise test of an object array
+    if not sub.any():
+        return
+    mixed = sorted(set(u_iso[units][sub]) & set(u_iso[units][~sub]))
+    if mixed:
+        raise EstimatorError(
+            f"the data mix whole-country and sub-national observations for {', '.join(mixed[:5])}"
+            f"{' …' if len(mixed) > 5 else ''}: a panel unit is either a country or one of its "
+            "areas, never both (the country would count twice); keep one level, e.g. "
+            "data.select(areas=[...]) for the areas or areas=[None] for whole countries")
 
 
 def drop_singletons(entity: np.ndarray, time: np.ndarray, effects: str) -> np.ndarray:

@@ -296,6 +296,9 @@ class EstimatorBase:
     #: False for indices where a lower value means a heavier burden (e.g. "1 in N"); used when
     #: ranking countries so that rank 1 is always the heaviest burden
     higher_means_more_burden: ClassVar[bool] = True
+    #: True for methods whose unit may be a sub-national area (observations with an ``area``);
+    #: otherwise the :class:`Ledger` excludes such observations as ``subnational``
+    supports_areas: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         hints = _hints(type(self))
@@ -434,7 +437,7 @@ def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
         raise EstimatorError(f"{name} returned a frame without column {err}") from err
     estimates = estimates.sort_values(list(ESTIMATE_KEY), kind="mergesort",
                                       na_position="first").reset_index(drop=True)
-    excluded = excluded.sort_values(["indicator", "iso3", "year", "source", "reason"],
+    excluded = excluded.sort_values(["indicator", "iso3", "area", "year", "source", "reason"],
                                     kind="mergesort", na_position="first").reset_index(drop=True)
     for schema, frame, what in ((EstimateSchema, estimates, "estimates"),
                                 (ExclusionSchema, excluded, "excluded")):
@@ -499,23 +502,34 @@ class Ledger:
         Which source to use where an indicator comes from several; observations of other
         sources are excluded as ``other_source``. With None and several sources, an
         :class:`EstimatorError` asks the user to choose (no implicit preference).
+    owner : str
+        Estimator name, for messages.
+    supports_areas : bool
+        False (default): observations for a sub-national area (non-missing ``area``) are
+        excluded up front as ``subnational`` and play no part in the source choice; pass the
+        estimator's ``supports_areas`` class attribute.
     """
 
     def __init__(self, data: Dataset, indicators: typing.Iterable[str],
-                 sources: Mapping[str, str | None] | None = None, *, owner: str = "") -> None:
+                 sources: Mapping[str, str | None] | None = None, *, owner: str = "",
+                 supports_areas: bool = False) -> None:
         inds = sorted(set(indicators))
         obs = data.observations
         keep = obs["indicator"].isin(inds).to_numpy()
         # copy-on-write: no copy is made when every observation is needed (large panels)
         self.frame = (obs if keep.all() else obs[keep]).reset_index(drop=True)
+        if "area" not in self.frame.columns:  # a frame built without the column: all national
+            self.frame["area"] = pd.Series([None] * len(self.frame), dtype="str")
         self.frame["_row"] = np.arange(len(self.frame))
         n = len(self.frame)
         self._status = np.full(n, "", dtype=object)
         self._detail = np.full(n, "", dtype=object)
         self.chosen_source: dict[str, str | None] = {}
+        self.exclude_subnational(supports_areas)
+        national = self._status == ""
         ind_col, src_col = self.frame["indicator"], self.frame["source"]
         for ind in inds:
-            is_ind = (ind_col == ind).to_numpy()
+            is_ind = (ind_col == ind).to_numpy() & national
             srcs = sorted(str(x) for x in src_col[is_ind].unique())  # unique() is vectorised
             want = (sources or {}).get(ind)
             if want is None and len(srcs) > 1:
@@ -531,6 +545,17 @@ class Ledger:
             if want is not None:
                 other = np.flatnonzero(is_ind & (src_col != want).to_numpy())
                 self.exclude(other, "other_source", f"sources chose {want!r} for {ind}")
+
+    def exclude_subnational(self, supports_areas: bool) -> None:
+        """Exclude rows with an ``area`` as ``subnational`` unless the method supports areas."""
+        if supports_areas:
+            return
+        sub = np.flatnonzero(self.frame["area"].notna().to_numpy())
+        if sub.size:
+            self.exclude(sub, "subnational",
+                         [f"{i} area {a}: sub-national observation; this method works on whole "
+                          "countries" for i, a in zip(self.frame["iso3"].to_numpy()[sub],
+                                                      self.frame["area"].to_numpy()[sub])])
 
     def active(self) -> pd.DataFrame:
         """Rows not yet used or excluded."""
@@ -599,6 +624,7 @@ class Ledger:
         return pd.DataFrame(
             {
                 "iso3": sub["iso3"].to_numpy(),
+                "area": sub["area"].to_numpy(),
                 "counterpart_iso3": sub["counterpart_iso3"].to_numpy(),
                 "year": sub["year"].to_numpy(),
                 "indicator": sub["indicator"].to_numpy(),

@@ -338,6 +338,8 @@ class ResettlementEffort(FairShareResettlement):
         est = comp.estimates
         pop = data.observations
         pop = pop[pop["indicator"] == "population"]
+        if "area" in pop.columns:  # whole countries only (sub-national rows are excluded upstream)
+            pop = pop[pop["area"].isna()]
         src = dict(self.sources).get("population")
         if src:
             pop = pop[pop["source"] == src]

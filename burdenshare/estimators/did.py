@@ -13,7 +13,7 @@ and ``methodology/staggered_did.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -119,8 +119,13 @@ class _PanelDesign(EstimatorBase):
         "doc": "estimate on the natural log of the outcome (parallel trends in logs); a "
                "non-positive value is an error"})
     sources: tuple[tuple[str, str], ...] = sources_field()
+    cluster: Literal["entity", "country"] = field(default="entity", metadata={
+        "doc": "standard-error clustering: entity (the unit: the country, or the area with "
+               "sub-national data) or country (the areas of a country form one cluster)"})
 
     unit: ClassVar[str] = "units of the outcome indicator"
+    #: sub-national areas are panel units (``ISO3/area``); treatment is given by country
+    supports_areas: ClassVar[bool] = True
     _default_years: ClassVar[tuple[int, int]] = (2000, 2024)
 
     def _validate(self) -> None:
@@ -133,7 +138,8 @@ class _PanelDesign(EstimatorBase):
 
     def _panel(self, data: Dataset, extra: list[str]) -> tuple[Ledger, PanelBuilder]:
         inds = [self.outcome, *[e for e in extra if e != self.outcome]]
-        ledger = Ledger(data, inds, _source_pairs(self.sources), owner=self.name)
+        ledger = Ledger(data, inds, _source_pairs(self.sources), owner=self.name,
+                        supports_areas=self.supports_areas)
         pb = PanelBuilder(ledger, inds, self.years)  # type: ignore[attr-defined]
         return ledger, pb
 
@@ -150,15 +156,27 @@ class _PanelDesign(EstimatorBase):
             y = np.log(y)
         return y
 
+    def _cl(self) -> str:
+        """Column of the estimation frame that defines the clusters."""
+        return "country" if self.cluster == "country" else "iso3"
+
+    def _cluster_label(self, frame: pd.DataFrame) -> str:
+        if self.cluster == "country" or bool((frame["iso3"] == frame["country"]).all()):
+            return "country"
+        return "sub-national unit"
+
     def _common_diag(self, ledger: Ledger, fit: Any, frame: pd.DataFrame) -> dict[str, Any]:
         return {
             "used": ledger.n_used,
             "n_obs": int(fit._N),
-            "n_clusters": int(frame["iso3"].nunique()),
+            "n_clusters": int(frame[self._cl()].nunique()),
+            "n_countries": int(frame["country"].nunique()) if "country" in frame else
+            int(frame["iso3"].nunique()),
             "n_years": int(frame["year"].nunique()),
             "first_panel_year": int(frame["year"].min()),
             "last_panel_year": int(frame["year"].max()),
-            "vcov": "CRV1 clustered by country (pyfixest default small-sample correction)",
+            "vcov": f"CRV1 clustered by {self._cluster_label(frame)} (pyfixest default "
+                    "small-sample correction)",
             "t_df": float(fit._df_t),
             "library": f"pyfixest {library_version('pyfixest')}",
             "sources_used": ", ".join(f"{k}={v}" for k, v in sorted(ledger.chosen_source.items())),
@@ -175,7 +193,8 @@ class DiD(_PanelDesign):
     with country and year fixed effects; :math:`\beta` (term ``treated:post``, quantity
     ``att``) is the average effect on the treated under parallel trends. On a balanced panel it
     equals :math:`(\bar y_{T,post}-\bar y_{T,pre})-(\bar y_{C,post}-\bar y_{C,pre})`. Standard
-    errors are clustered by country. See ``methodology/did.md``.
+    errors are clustered by country (by unit or by country with sub-national data, where the
+    unit is the area and treatment is given by country). See ``methodology/did.md``.
 
     Parameters
     ----------
@@ -192,6 +211,9 @@ class DiD(_PanelDesign):
     log_outcome : bool
         Use the log of the outcome.
     sources : tuple of (indicator, source)
+    cluster : {"entity", "country"}
+        Clustering: by unit (default; the country, or the area with sub-national data) or by
+        country.
 
     Examples
     --------
@@ -245,11 +267,11 @@ class DiD(_PanelDesign):
         t = pb.table
         group = set(self.treated) | set(self.controls)
         if self.controls:
-            pb.drop_units(set(t["iso3"].unique()) - group, "not_in_group",
+            pb.drop_units(set(t.loc[~t["country"].isin(group), "iso3"]), "not_in_group",
                           "neither a treated nor a control country of this design")
         t = pb.table
         # treated countries need observations both before and after the treatment year
-        span = t[t["iso3"].isin(self.treated)].groupby("iso3")["year"].agg(["min", "max"])
+        span = t[t["country"].isin(self.treated)].groupby("iso3")["year"].agg(["min", "max"])
         bad = {}
         for c, lo, hi in zip(span.index, span["min"], span["max"]):
             if not (lo < self.treatment_year <= hi):
@@ -259,7 +281,7 @@ class DiD(_PanelDesign):
         pb.drop_units(bad, "insufficient_data", bad)
         pb.drop_singletons()
         t = pb.table
-        have = set(t["iso3"].unique())
+        have = set(t["country"].unique())
         require(bool(have & set(self.treated)),
                 f"did: none of the treated countries {list(self.treated)} has complete "
                 f"{self.outcome} data before and after {self.treatment_year} within "
@@ -271,10 +293,10 @@ class DiD(_PanelDesign):
                 f"did: the data have no complete years before or from {self.treatment_year}")
         pb.use_all()
         frame = pd.DataFrame({"iso3": t["iso3"].to_numpy(), "year": t["year"].to_numpy(),
-                              "y": self._y(pb)})
-        frame["treated_post"] = (frame["iso3"].isin(self.treated)
+                              "country": t["country"].to_numpy(), "y": self._y(pb)})
+        frame["treated_post"] = (frame["country"].isin(self.treated)
                                  & (frame["year"] >= self.treatment_year)).astype(float)
-        fit = fit_twfe(frame, "y", ["treated_post"])
+        fit = fit_twfe(frame, "y", ["treated_post"], cluster=self._cl())
         q = _t_quantile(fit._df_t)
         est, se = float(fit._beta_hat[0]), float(np.sqrt(fit._vcov[0, 0]))
         unit = self._outcome_unit()
@@ -296,7 +318,8 @@ class DiD(_PanelDesign):
             "moved like the controls' average.",
             "No anticipation before the treatment year and no spill-over onto control countries.",
             _NOT_RANDOM,
-            f"Standard errors clustered by country ({diag['n_clusters']} clusters); with few "
+            f"Standard errors clustered by {self._cluster_label(frame)} ({diag['n_clusters']} "
+            "clusters); with few "
             "treated countries the cluster-robust interval is unreliable (see methodology).",
         )
         return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
@@ -353,6 +376,9 @@ class _TimingDesign(_PanelDesign):
         t = pb.table
         if self.onsets:
             onset = pd.Series({c: y for c, y in self.onsets}, dtype="int64")
+            # by unit: the areas of a country share its onset (the same series for countries)
+            units = t.drop_duplicates("iso3").set_index("iso3")["country"]
+            onset = units.map(onset).dropna().astype("int64")
         else:
             onset = onset_from_threshold(t, self.threshold)
         first = t.groupby("iso3")["year"].min()
@@ -376,6 +402,7 @@ class _TimingDesign(_PanelDesign):
         t = pb.table
         g = t["iso3"].map(onset)
         frame = pd.DataFrame({"iso3": t["iso3"].to_numpy(), "year": t["year"].to_numpy(),
+                              "country": t["country"].to_numpy(),
                               "cohort": g.to_numpy(dtype=float)})
         frame["e"] = frame["year"] - frame["cohort"]
         require(bool(frame["cohort"].notna().any()),
@@ -436,7 +463,7 @@ class EventStudy(_TimingDesign):
 
     Parameters
     ----------
-    outcome, log_outcome, sources, first_year, last_year
+    outcome, log_outcome, sources, first_year, last_year, cluster
         As for :class:`DiD`.
     onsets : tuple of (str, int)
         Explicit onsets; empty uses the threshold rule.
@@ -463,7 +490,7 @@ class EventStudy(_TimingDesign):
         frame = pd.concat([frame, pd.DataFrame({_ename(e): (ee == e).astype(float)
                                                 for e in present}, index=frame.index)], axis=1)
         require(bool(cols), f"{self.name}: no event time other than the reference is observed")
-        fit = fit_twfe(frame, "y", cols)
+        fit = fit_twfe(frame, "y", cols, cluster=self._cl())
         q = _t_quantile(fit._df_t)
         names = list(fit._coefnames)
         beta = np.asarray(fit._beta_hat, dtype=float)
@@ -475,7 +502,7 @@ class EventStudy(_TimingDesign):
         rows.append({**_row(self.quantity, "e=-1", 0.0, np.nan, q, unit)})
         lead_idx = [names.index(_ename(e)) for e in present if e <= -2]
         stat, p, k = wald_pvalue(beta[lead_idx], vcov[np.ix_(lead_idx, lead_idx)],
-                                 int(frame["iso3"].nunique()))
+                                 int(frame[self._cl()].nunique()))
         excluded = ledger.excluded_frame()
         diag = self._common_diag(ledger, fit, frame)
         diag.update(self._timing_diag(frame))
@@ -514,7 +541,8 @@ class StaggeredDiD(_TimingDesign):
 
     Parameters
     ----------
-    outcome, log_outcome, sources, first_year, last_year, onsets, threshold, leads, lags
+    outcome, log_outcome, sources, first_year, last_year, cluster, onsets, threshold, leads,
+    lags
         As for :class:`EventStudy`.
     """
 
@@ -538,7 +566,7 @@ class StaggeredDiD(_TimingDesign):
             {c: ((gg == g) & (ee == e)).astype(float) for c, (g, e) in zip(cols, pairs)},
             index=frame.index)], axis=1)
         require(bool(cols), f"{self.name}: no event time other than the reference is observed")
-        fit = fit_twfe(frame, "y", cols)
+        fit = fit_twfe(frame, "y", cols, cluster=self._cl())
         names = list(fit._coefnames)
         order = [names.index(c) for c in cols]
         beta = np.asarray(fit._beta_hat, dtype=float)[order]
@@ -560,12 +588,12 @@ class StaggeredDiD(_TimingDesign):
         rows.append(_row("att_event_time", "e=-1", 0.0, np.nan, q, unit))
         # the static TWFE coefficient on the same sample (for comparison, e.g. Goodman-Bacon)
         frame["treated_post"] = (frame["e"] >= 0).astype(float)
-        static = fit_twfe(frame, "y", ["treated_post"])
+        static = fit_twfe(frame, "y", ["treated_post"], cluster=self._cl())
         lead = ev <= -2
         wl = [np.where(ev == e, n, 0.0) / n[ev == e].sum() for e in sorted(set(ev[lead]))]
         if wl:
             R = np.vstack(wl)
-            stat, p, k = wald_pvalue(R @ beta, R @ vcov @ R.T, int(frame["iso3"].nunique()))
+            stat, p, k = wald_pvalue(R @ beta, R @ vcov @ R.T, int(frame[self._cl()].nunique()))
         else:
             stat, p, k = float("nan"), float("nan"), 0
         excluded = ledger.excluded_frame()

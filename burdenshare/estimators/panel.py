@@ -26,7 +26,7 @@ from .base import EstimatorBase
 __all__ = ["PanelFE", "fit_fixed_effects"]
 
 Effects = Literal["twoway", "entity", "time"]
-Cluster = Literal["entity", "time", "twoway", "none"]
+Cluster = Literal["entity", "country", "time", "twoway", "none"]
 Engine = Literal["pyfixest", "linearmodels"]
 
 #: the small-sample corrections used by both engines (so that they agree to rounding)
@@ -46,7 +46,8 @@ def _version(dist: str) -> str:
 
 def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np.ndarray, *,
                       effects: str = "twoway", cluster: str = "entity",
-                      engine: str = "pyfixest") -> dict[str, Any]:
+                      engine: str = "pyfixest", country: np.ndarray | None = None
+                      ) -> dict[str, Any]:
     """Fit y on x with fixed effects on complete arrays and return coefficients and inference.
 
     Parameters
@@ -56,8 +57,12 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
     entity, time : numpy.ndarray of int, shape (n,)
         Codes of the unit and the period (no singletons expected).
     effects : {"twoway", "entity", "time"}
-    cluster : {"entity", "time", "twoway", "none"}
+    cluster : {"entity", "country", "time", "twoway", "none"}
+        ``country`` clusters by ``country`` (one cluster per country, e.g. for sub-national
+        units); ``entity`` by unit.
     engine : {"pyfixest", "linearmodels"}
+    country : numpy.ndarray of int, shape (n,), optional
+        Country code of each observation; required for ``cluster="country"``.
 
     Returns
     -------
@@ -68,6 +73,8 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
     """
     n, k = x.shape
     names = [f"x{j}" for j in range(k)]
+    if cluster == "country" and country is None:
+        raise ValueError("cluster='country' needs the country code of each observation")
     if engine == "pyfixest":
         import pyfixest as pf
 
@@ -82,7 +89,9 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
             for c, col, arr in (("entity", "_e", entity), ("time", "_t", time)):
                 if cluster in (c, "twoway") and col not in df:
                     df[col] = arr
-        vcov: Any = {"entity": {"CRV1": "_e"}, "time": {"CRV1": "_t"},
+        if cluster == "country":
+            df["_g"] = country
+        vcov: Any = {"entity": {"CRV1": "_e"}, "country": {"CRV1": "_g"}, "time": {"CRV1": "_t"},
                      "twoway": {"CRV1": "_e+_t"}, "none": "iid"}[cluster]
         try:
             fit = pf.feols(f"y ~ {' + '.join(names)} | {fe}", df, vcov=vcov,
@@ -110,6 +119,10 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
         try:
             if cluster == "none":
                 res = mod.fit(cov_type="unadjusted", debiased=True)
+            elif cluster == "country":
+                res = mod.fit(cov_type="clustered",
+                              clusters=pd.DataFrame({"country": country}, index=idx),
+                              debiased=True, group_debias=True)
             else:
                 res = mod.fit(cov_type="clustered", cluster_entity=cluster in ("entity", "twoway"),
                               cluster_time=cluster in ("time", "twoway"), debiased=True,
@@ -128,6 +141,8 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
         n_clusters = None
     else:
         gs = []
+        if cluster == "country":
+            gs.append(len(np.unique(country)))
         if cluster in ("entity", "twoway"):
             gs.append(len(np.unique(entity)))
         if cluster in ("time", "twoway"):
@@ -183,7 +198,9 @@ class PanelFE(EstimatorBase):
     .. math:: y_{it} = \beta' x_{it} + \alpha_i + \gamma_t + \varepsilon_{it}
 
     estimated by least squares on the two-way (or one-way) demeaned data, with standard errors
-    clustered by country (default), year, both, or not at all. burdenshare builds the panel
+    clustered by unit (default), country, year, both, or not at all. The unit :math:`i` is the
+    country, or the sub-national area when the observations have an ``area`` (see "Sub-national
+    panels" in ``methodology/host_impact_panels.md``). burdenshare builds the panel
     itself: country-years with any missing input, non-countries, observations outside the
     window and fixed-effect singletons are removed *before* the library is called and listed in
     ``excluded``. See ``methodology/panel_fe.md`` and ``methodology/host_impact_panels.md``.
@@ -196,9 +213,11 @@ class PanelFE(EstimatorBase):
     regressors : tuple of str
         Regressors; ``refugees_per_1000`` = 1000 x refugees / population (default).
     effects : {"twoway", "entity", "time"}
-        Fixed effects: country and year (default), country only, year only.
-    cluster : {"entity", "time", "twoway", "none"}
-        Clustering of the standard errors (``none``: classical, homoskedastic).
+        Fixed effects: unit and year (default), unit only, year only.
+    cluster : {"entity", "country", "time", "twoway", "none"}
+        Clustering of the standard errors: by unit (``entity``, the default), by country
+        (``country``: the usual choice with sub-national units; the same as ``entity`` for
+        country panels), year, both unit and year, or ``none`` (classical, homoskedastic).
     engine : {"pyfixest", "linearmodels"}
         Library that fits the model; both give identical coefficients and, with the corrections
         burdenshare sets, identical standard errors. pyfixest is the default because it was
@@ -227,6 +246,7 @@ class PanelFE(EstimatorBase):
     reference: ClassVar[str] = "methodology/panel_fe.md"
     summary: ClassVar[str] = ("Two-way fixed-effects regression of a host outcome on refugees per "
                               "1,000 inhabitants (pyfixest / linearmodels), clustered errors")
+    supports_areas: ClassVar[bool] = True
 
     outcome: str = field(default="unemployment_rate", metadata={
         "doc": "outcome: an indicator (e.g. unemployment_rate) or gdp_per_capita_growth / "
@@ -234,7 +254,8 @@ class PanelFE(EstimatorBase):
     regressors: tuple[str, ...] = _regressors_field()
     effects: Effects = field(default="twoway", metadata={"doc": "fixed effects: twoway, entity, time"})
     cluster: Cluster = field(default="entity", metadata={
-        "doc": "standard-error clustering: entity (country), time, twoway or none"})
+        "doc": "standard-error clustering: entity (unit: country or sub-national area), country, "
+               "time, twoway or none"})
     engine: Engine = field(default="pyfixest", metadata={
         "doc": "library that fits the model: pyfixest (default, faster) or linearmodels"})
     years: tuple[int, ...] = field(default=(), metadata={
@@ -267,7 +288,8 @@ class PanelFE(EstimatorBase):
         return frozenset(i for v in self._variables() for i in pfm.variable_inputs(v))
 
     def _compute(self, data: Dataset) -> Computation:
-        ledger = pfm.PanelLedger(data, self.inputs(), dict(self.sources), owner=self.name)
+        ledger = pfm.PanelLedger(data, self.inputs(), dict(self.sources), owner=self.name,
+                                 supports_areas=self.supports_areas)
         panel = pfm.build_panel(ledger, self._variables(),
                                 years=(self.years[0], self.years[1]) if self.years else None)
         est, diag, keep, dropped = _fit_panel(self, panel, self.outcome, self.regressors)
@@ -287,36 +309,39 @@ def _fit_panel(est: Any, panel: pfm.PanelFrame, outcome: str, regressors: tuple[
                ) -> tuple[pd.DataFrame, dict[str, Any], np.ndarray, list[Any]]:
     """Drop singletons, check identification, fit, and return rows, diagnostics and the masks."""
     t = panel.table
-    ent, ent_u = pd.factorize(t["iso3"], sort=True)
+    ent, ent_u = pd.factorize(t["unit"], sort=True)
     tim, tim_u = pd.factorize(t["year"], sort=True)
     single = (pfm.drop_singletons(ent, tim, est.effects) if len(t)
               else np.zeros(0, dtype=bool))
     keep = ~single
     dropped: list[Any] = []
     if single.any():
-        details = [f"{i} {y}: its country or year has a single complete observation, so its fixed "
+        details = [f"{i} {y}: its unit or year has a single complete observation, so its fixed "
                    "effect fits it exactly (removed iteratively, as fixest does)"
-                   for i, y in zip(t["iso3"].to_numpy()[single], t["year"].to_numpy()[single])]
+                   for i, y in zip(t["unit"].to_numpy()[single], t["year"].to_numpy()[single])]
         dropped.append((single, "singleton_fixed_effect", details))
     k = len(regressors)
     sub = t[keep]
-    e2, _ = pd.factorize(sub["iso3"], sort=True)
+    e2, _ = pd.factorize(sub["unit"], sort=True)
     t2, _ = pd.factorize(sub["year"], sort=True)
+    g2, _ = pd.factorize(sub["iso3"], sort=True)
+    n_g = int(g2.max()) + 1 if len(sub) else 0
     n_e, n_t = int(e2.max()) + 1 if len(sub) else 0, int(t2.max()) + 1 if len(sub) else 0
     n_fe = {"twoway": n_e + n_t - 1, "entity": n_e, "time": n_t}[est.effects]
     if len(sub) <= k + n_fe:
         raise EstimatorError(
-            f"{est.name}: too few complete country-years ({len(sub)}) for {k} regressor(s) and "
+            f"{est.name}: too few complete country-years (unit-years) ({len(sub)}) for {k} regressor(s) and "
             f"{n_fe} fixed effects (outcome {outcome}, regressors {', '.join(regressors)}); see "
             "excluded for what is missing")
-    ng = {"entity": n_e, "time": n_t, "twoway": min(n_e, n_t), "none": 2}[est.cluster]
+    ng = {"entity": n_e, "country": n_g, "time": n_t, "twoway": min(n_e, n_t),
+          "none": 2}[est.cluster]
     if ng < 2:
         raise EstimatorError(f"{est.name}: cluster={est.cluster!r} needs at least 2 clusters, "
                              f"the complete data have {ng}")
     y = sub[outcome].to_numpy(dtype=float)
     x = sub[list(regressors)].to_numpy(dtype=float)
     fit = fit_fixed_effects(y, x, e2, t2, effects=est.effects, cluster=est.cluster,
-                            engine=est.engine)
+                            engine=est.engine, country=g2)
     if not np.isfinite(fit["params"]).all():
         bad = [r for r, p in zip(regressors, fit["params"]) if not np.isfinite(p)]
         raise EstimatorError(
@@ -327,6 +352,8 @@ def _fit_panel(est: Any, panel: pfm.PanelFrame, outcome: str, regressors: tuple[
     diag = {
         "n_obs": fit["n_obs"],
         "n_entities": n_e,
+        "n_countries": n_g,
+        "sub_national": bool(sub["area"].notna().any()),
         "n_periods": n_t,
         "n_clusters": fit["n_clusters"] if fit["n_clusters"] is not None else "not clustered",
         "t_degrees_of_freedom": fit["df"],

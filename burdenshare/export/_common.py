@@ -247,6 +247,8 @@ def result_table(res: Result, *, quantity: str | None = None, year: int | None =
     if sub.empty:
         raise ExportError(f"the result has no quantity {q!r}; quantities: "
                           f"{sorted(set(est['quantity']))}")
+    if sub["year"].isna().all() and sub["iso3"].isna().all():
+        return _term_table(res, q, sub, decimals=decimals, title=title)
     y = _latest(sub["year"], year, "result table")
     sub = sub[sub["year"] == y]
     higher = bool(res.diagnostics.get("higher_means_more_burden", True))
@@ -286,6 +288,46 @@ def result_table(res: Result, *, quantity: str | None = None, year: int | None =
                                            "decimals": dec, "missing_text": REPORT_MISSING}}
     return ReportTable(frame=frame.reset_index(drop=True), numeric=tuple(numeric), decimals=dec,
                        title=title or f"{_label(q)} | {y}", subtitle=f"Unit: {unit}",
+                       notes=tuple(notes), sources=tuple(source_notes(res)), meta=meta)
+
+
+def _term_table(res: Result, q: str, sub: pd.DataFrame, *, decimals: int | None,
+                title: str | None) -> ReportTable:
+    """Report table of a quantity estimated once for the whole data (regression coefficients).
+
+    One row per term, with its standard error and interval.
+    """
+    d = res.diagnostics
+    first = d.get("first_year", d.get("first_panel_year"))
+    last = d.get("last_year", d.get("last_panel_year"))
+    period = f"{first}-{last}" if first is not None and last is not None else "whole panel"
+    frame = pd.DataFrame({"Term": [t if isinstance(t, str) else "" for t in sub["term"]],
+                          "Estimate": sub["estimate"].to_numpy()})
+    numeric = ["Estimate"]
+    for col, name in (("std_error", "Std. error"), ("ci_lower", "Lower"), ("ci_upper", "Upper")):
+        if sub[col].notna().any():
+            frame[name] = sub[col].to_numpy()
+            numeric.append(name)
+    dec = {c: (decimals if decimals is not None else auto_decimals(frame["Estimate"]))
+           for c in numeric}
+    unit = ", ".join(sorted(set(sub["unit"].dropna().astype(str)))) or "no unit recorded"
+    notes = [f"One row per term, estimated on the whole panel ({period}); {REPORT_MISSING} = "
+             "not estimated."]
+    if "Lower" in frame:
+        levels = sorted({float(v) for v in sub["ci_level"].dropna()})
+        lvl = f"{100 * levels[0]:g} % " if len(levels) == 1 else ""
+        notes.append(f"Lower/Upper: {lvl}interval ({res.uncertainty_method}).")
+    for key in ("n_obs", "n_entities", "n_clusters", "first_stage_f"):
+        if key in d:
+            notes.append(f"{key.replace('_', ' ')}: {d[key]}.")
+    if len(res.excluded):
+        notes.append(f"{len(res.excluded):,} input observations were excluded, each with a "
+                     "reason (see the excluded table in the CSV/XLSX export).")
+    notes.append(_rounding(dec))
+    meta = {**meta_result(res), "table": {"quantity": q, "year": None, "period": period,
+                                           "decimals": dec, "missing_text": REPORT_MISSING}}
+    return ReportTable(frame=frame.reset_index(drop=True), numeric=tuple(numeric), decimals=dec,
+                       title=title or f"{_label(q)} | {period}", subtitle=f"Unit: {unit}",
                        notes=tuple(notes), sources=tuple(source_notes(res)), meta=meta)
 
 

@@ -42,8 +42,8 @@ MANIFEST_FIXED_COLUMNS = ("universe_id", "method", "family", "estimator", "estim
                           "higher_means_more_burden", "n_rows", "n_rows_other_years",
                           "n_excluded", "year", "data_from_year", "seed", "data_fingerprint",
                           "params_json", "provenance_fingerprint")
-_EXCLUDED_COLUMNS = ("universe_id", "iso3", "counterpart_iso3", "year", "indicator", "source",
-                     "value", "reason", "detail")
+_EXCLUDED_COLUMNS = ("universe_id", "iso3", "area", "counterpart_iso3", "year", "indicator",
+                     "source", "value", "reason", "detail")
 
 
 # --------------------------------------------------------------------------- tasks
@@ -250,9 +250,11 @@ def _typed_long(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _typed_excluded(df: pd.DataFrame) -> pd.DataFrame:
+    if "area" not in df.columns:  # results from before sub-national areas: all whole countries
+        df = df.assign(area=pd.Series([None] * len(df), index=df.index, dtype="str"))
     out = df.loc[:, list(_EXCLUDED_COLUMNS)].copy()
     out["universe_id"] = out["universe_id"].astype("int64")
-    for c in ("iso3", "counterpart_iso3", "indicator", "source", "reason", "detail"):
+    for c in ("iso3", "area", "counterpart_iso3", "indicator", "source", "reason", "detail"):
         out[c] = _clean_text(out[c])
     out["year"] = pd.array(out["year"], dtype="Int64")
     out["value"] = out["value"].astype("float64")
