@@ -112,7 +112,30 @@ def register_fonts() -> Path:
 
 
 def configure(chart: Any) -> Any:
-    """Apply the UNHCR look: Lato everywhere, palette range, no view border, grey grid."""
+    """Apply the UNHCR look: Lato everywhere, palette range, no view border, grey grid.
+
+    One shallow copy with the whole ``config`` set at once: each ``configure_*`` call deep-copies
+    the chart, which cost half of a comparison chart's build time in the app.
+    """
+    import altair as alt
+
+    if getattr(chart, "config", alt.Undefined) is not alt.Undefined:  # keep a caller's config
+        return _configure_chained(chart)
+    out = chart.copy(deep=False)
+    out.config = alt.Config(
+        font=FONT_CSS, view=alt.ViewConfig(stroke=None),
+        range=alt.RangeConfig(category=list(PALETTE)),
+        axis=alt.AxisConfig(labelFont=FONT_CSS, titleFont=FONT_CSS, gridColor="#e5e5e5",
+                            labelColor=_TEXT_GREY, titleColor=_TEXT_GREY, domainColor="#bfbfbf",
+                            tickColor="#bfbfbf"),
+        title=alt.TitleConfig(font=FONT_CSS, subtitleFont=FONT_CSS, anchor="start", color=NAVY,
+                              fontSize=15, subtitleColor=_TEXT_GREY, subtitleFontSize=11),
+        legend=alt.LegendConfig(labelFont=FONT_CSS, titleFont=FONT_CSS),
+        header=alt.HeaderConfig(labelFont=FONT_CSS, titleFont=FONT_CSS, labelColor=NAVY))
+    return out
+
+
+def _configure_chained(chart: Any) -> Any:
     return chart.configure(font=FONT_CSS).configure_view(stroke=None).configure_range(
         category=list(PALETTE)).configure_axis(
         labelFont=FONT_CSS, titleFont=FONT_CSS, gridColor="#e5e5e5", labelColor=_TEXT_GREY,

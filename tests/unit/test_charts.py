@@ -340,3 +340,19 @@ def test_method_without_country_rows_is_named_not_dropped(data: bs.Dataset) -> N
     from burdenshare.export import report_table
 
     assert any("hosting_concentration" in n for n in report_table(comp).notes)
+
+
+def test_one_shot_config_equals_the_chained_configure_calls() -> None:
+    # the fast path sets the whole config at once; Altair's chained configure_* calls are the
+    # second implementation of the same look
+    import json
+
+    import altair as alt
+
+    from burdenshare.charts import _style
+
+    chart = alt.Chart(alt.InlineData(values=[{"x": 1, "y": "a"}])).mark_bar().encode(x="x:Q", y="y:N")
+    fast = _style.configure(chart).to_dict()
+    chained = _style._configure_chained(chart).to_dict()
+    assert json.dumps(fast, sort_keys=True) == json.dumps(chained, sort_keys=True)
+    assert chart.to_dict().get("config") is None or "font" not in chart.to_dict()["config"]
