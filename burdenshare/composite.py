@@ -20,14 +20,13 @@ import pandas as pd
 
 from ._errors import EstimatorError, ParameterError
 from .data import Dataset
-from .estimators.base import EstimatorBase, Ledger, parse_param
+from .estimators.base import EstimatorBase, Ledger, parse_param, sources_field
 from .estimators.contributions import (
     _NOT_REFUGEE_SPECIFIC,
     _USD,
     ResettlementEffort,
     UnhcrFundingShare,
     _frame,
-    _sources_field,
 )
 from .estimators.relative_burden import RefugeesPer1000
 from .estimators.tables import country_year_table
@@ -83,7 +82,7 @@ class SupportGap(EstimatorBase):
     support: Literal["oda_received_usd_current", "refugee_funding_received_usd_current"] = field(
         default="oda_received_usd_current", metadata={
             "doc": "WDI net ODA received (not refugee-specific) or user refugee-specific funding"})
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field()
 
     def _validate(self) -> None:
         if self.cost != "estimator" and self.cost_estimator_params:
@@ -252,7 +251,7 @@ class ResponsibilityBalance(EstimatorBase):
                   "doc": "components to include"})
     resettlement_group: tuple[str, ...] = field(default=(), metadata={
         "doc": "group sharing resettlement (empty: DAC members of each year)"})
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field()
 
     def _validate(self) -> None:
         if "hosting" not in self.components:

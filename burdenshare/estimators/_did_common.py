@@ -20,7 +20,7 @@ import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
 from ..indicators import VOCABULARY
-from .base import Ledger
+from .base import Ledger, library_version, sources_field
 
 __all__ = ["PanelBuilder", "outcome_field", "sources_field", "years_field", "check_outcome",
            "check_codes", "onset_from_threshold", "wald_pvalue", "library_version"]
@@ -32,12 +32,6 @@ def outcome_field(default: str = "unemployment_rate") -> Any:
         "doc": "outcome indicator of the vocabulary (a country-year series, e.g. "
                "unemployment_rate)"})
 
-
-def sources_field() -> Any:
-    """Dataclass field choosing a source where an indicator has several."""
-    return field(default=(), metadata={
-        "doc": "indicator:source pairs choosing the source of an indicator given by several; "
-               "never chosen implicitly"})
 
 
 def years_field(default: tuple[int, int]) -> tuple[Any, Any]:
@@ -73,15 +67,6 @@ def check_years(years: tuple[int, int]) -> None:
         raise ParameterError(f"parameters 'first_year' = {years[0]} and 'last_year' = "
                              f"{years[1]}: the first year is after the last")
 
-
-def library_version(dist: str) -> str:
-    """Version of an installed distribution (recorded in diagnostics)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:  # pragma: no cover - a hard dependency of the extra
-        return "not installed"
 
 
 def _unit_labels(f: pd.DataFrame) -> pd.DataFrame:

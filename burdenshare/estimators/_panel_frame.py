@@ -148,60 +148,25 @@ def check_variable(param: str, name: str) -> None:
 
 
 class PanelLedger(Ledger):
-    """A :class:`~burdenshare.estimators.base.Ledger` built with vectorised code.
+    """A :class:`~burdenshare.estimators.base.Ledger` that also keeps integer codes for panels.
 
-    Same rows, ``_row`` ids, source choice, errors and exclusions as ``Ledger`` (tested), but
-    it finds the sources of each indicator by integer codes instead of Python sets of strings,
-    which matters for million-row panels; it also keeps the integer codes of the panel units
-    (``iso_codes``, ``iso_uniq``, sorted; a unit is a country, or ``ISO3/area`` for a
-    sub-national area when ``supports_areas``) for :func:`build_panel`.
+    Same rows, ``_row`` ids, source choice, errors and exclusions as ``Ledger`` (it is one);
+    it adds the integer codes of the panel units (``iso_codes``, ``iso_uniq``, sorted; a unit is
+    a country, or ``ISO3/area`` for a sub-national area when ``supports_areas``) and the
+    column arrays :func:`build_panel` works on, so that million-row panels never go through
+    Python sets of strings.
     """
 
     def __init__(self, data: Any, indicators: Iterable[str],
                  sources: Mapping[str, str | None] | None = None, *, owner: str = "",
                  supports_areas: bool = False) -> None:
-        inds = sorted(set(indicators))
-        obs = data.observations
-        self.frame = obs[obs["indicator"].isin(inds)].reset_index(drop=True)
-        if "area" not in self.frame.columns:
-            self.frame["area"] = pd.Series([None] * len(self.frame), dtype="str")
-        n = len(self.frame)
-        self.frame["_row"] = np.arange(n)
-        self._status = np.full(n, "", dtype=object)
-        self._detail = np.full(n, "", dtype=object)
-        self.chosen_source: dict[str, str | None] = {}
-        self.exclude_subnational(supports_areas)
-        national = self._status == ""
+        super().__init__(data, indicators, sources, owner=owner, supports_areas=supports_areas)
         ind_c, ind_u = pd.factorize(self.frame["indicator"])
-        src_c, src_u = pd.factorize(self.frame["source"])
         self.iso_codes, self.iso_uniq, u_iso, u_area = _unit_codes(self.frame)
         self.arrays = (ind_c, np.asarray(ind_u, dtype=object), self.iso_codes,
                        np.asarray(self.iso_uniq, dtype=object),
                        self.frame["year"].to_numpy(dtype=np.int64),
                        self.frame["value"].to_numpy(dtype=np.float64), u_iso, u_area)
-        pairs = np.unique(ind_c[national].astype(np.int64) * max(len(src_u), 1) + src_c[national])
-        by_ind: dict[str, list[str]] = {i: [] for i in inds}
-        for code in pairs:
-            by_ind[str(ind_u[code // max(len(src_u), 1)])].append(
-                str(src_u[code % max(len(src_u), 1)]))
-        ind_pos = {str(v): k for k, v in enumerate(ind_u)}
-        for ind in inds:
-            srcs = sorted(by_ind[ind])
-            want = (sources or {}).get(ind)
-            if want is None and len(srcs) > 1:
-                raise EstimatorError(
-                    f"{owner}: indicator {ind!r} is given by several sources ({', '.join(srcs)}); "
-                    f"choose one with the parameter sources, e.g. sources={ind}:{srcs[0]} "
-                    f"(in Python: sources=(({ind!r}, {srcs[0]!r}),))")
-            if want is not None and want not in srcs:
-                raise EstimatorError(
-                    f"{owner}: no {ind!r} observations from source {want!r} (available: "
-                    f"{', '.join(srcs) or 'none'})")
-            self.chosen_source[ind] = want or (srcs[0] if srcs else None)
-            if want is not None:
-                w = int(np.flatnonzero(np.asarray(src_u) == want)[0])
-                other = np.flatnonzero((ind_c == ind_pos[ind]) & (src_c != w))
-                self.exclude(other, "other_source", f"sources chose {want!r} for {ind}")
 
 
 @dataclass(frozen=True)

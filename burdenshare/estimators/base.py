@@ -40,7 +40,8 @@ from ..schemas import (
     validate_lazily,
 )
 
-__all__ = ["Estimator", "EstimatorBase", "Ledger", "parse_param", "param_specs"]
+__all__ = ["Estimator", "EstimatorBase", "Ledger", "parse_param", "param_specs", "sources_field",
+           "library_version"]
 
 _DEPENDENCIES = ("numpy", "pandas", "pandera", "scipy", "statsmodels", "linearmodels")
 
@@ -75,15 +76,44 @@ PROTOCOL_MEMBERS = ("name", "version", "quantity", "unit", "requires", "referenc
                     "get_params", "estimate")
 
 
+def library_version(dist: str) -> str:
+    """Return the installed version of a distribution, or ``"not installed"``.
+
+    Parameters
+    ----------
+    dist : str
+
+    Returns
+    -------
+    str
+    """
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
 @lru_cache(maxsize=1)
 def _dependency_versions() -> Mapping[str, str]:
-    out = {}
-    for dist in _DEPENDENCIES:
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = "not installed"
-    return types.MappingProxyType(out)
+    return types.MappingProxyType({dist: library_version(dist) for dist in _DEPENDENCIES})
+
+
+def sources_field(example: str = "") -> Any:
+    """Return the dataclass field ``sources``: indicator:source pairs, never chosen implicitly.
+
+    Parameters
+    ----------
+    example : str, optional
+        An ``indicator:source`` pair shown in the parameter's documentation.
+
+    Returns
+    -------
+    dataclasses.Field
+    """
+    eg = f" (e.g. {example}); " if example else "; "
+    return dataclasses.field(default=(), metadata={
+        "doc": "indicator:source pairs choosing the source of an indicator given by several"
+               + eg + "never chosen implicitly"})
 
 
 # --------------------------------------------------------------------------- parameter types

@@ -29,7 +29,7 @@ from .._errors import EstimatorError, ParameterError
 from ..data import Dataset
 from ..results import Computation
 from ..results import estimate_row as _row
-from .base import EstimatorBase, Ledger
+from .base import EstimatorBase, Ledger, sources_field
 from .fair_share import FairShareResettlement
 from .tables import country_year_table
 
@@ -55,11 +55,6 @@ _COLUMNS = list(_row("x", None, 0, None, 0.0, ""))
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_COLUMNS) if rows else pd.DataFrame(columns=_COLUMNS)
 
-
-def _sources_field() -> tuple[tuple[str, str], ...]:
-    return field(default=(), metadata={
-        "doc": "indicator:source pairs choosing the source of an indicator given by several; "
-               "never chosen implicitly"})
 
 
 def _int(v: Any) -> int:
@@ -133,7 +128,7 @@ class UnhcrFundingShare(EstimatorBase):
     non_government: bool = field(default=False, metadata={
         "doc": "also report the non-government and unattributed residual revenue (embedded "
                "reference table) as separate group rows"})
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field()
 
     def _validate(self) -> None:
         bad = [c for c in self.group if not (len(c) == 3 and c.isalpha() and c.isupper())]

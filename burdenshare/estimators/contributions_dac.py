@@ -16,7 +16,7 @@ from ..countries import is_country
 from ..data import Dataset
 from ..results import Computation
 from ..results import estimate_row as _row
-from .base import EstimatorBase, Ledger
+from .base import EstimatorBase, Ledger, sources_field
 from .tables import country_year_table
 
 __all__ = ["InDonorRefugeeCosts", "OdaGniCommitment", "UN_ODA_TARGET_PCT", "basis"]
@@ -63,11 +63,6 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
             "ci_level", "unit"]
     return pd.DataFrame(rows, columns=cols)
 
-
-def _sources_field() -> tuple[tuple[str, str], ...]:
-    return field(default=(), metadata={
-        "doc": "indicator:source pairs choosing the source of an indicator given by several; "
-               "never chosen implicitly"})
 
 
 def _members_field() -> bool:
@@ -163,7 +158,7 @@ class InDonorRefugeeCosts(EstimatorBase):
         "doc": "also report US$ per asylum application lodged in the donor country (UNHCR, "
                "persons)"})
     members_only: bool = _members_field()
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field()
 
     def inputs(self) -> frozenset[str]:
         """Return the indicators used with these parameters."""
@@ -307,7 +302,7 @@ class OdaGniCommitment(EstimatorBase):
         "doc": "compare the recomputed ratio with the OECD's published, rounded ODA/GNI "
                "(oda_gni_pct_published) where present"})
     members_only: bool = _members_field()
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field()
 
     def inputs(self) -> frozenset[str]:
         """Return the indicators used with these parameters."""

@@ -26,7 +26,7 @@ from ..indicators import VOCABULARY
 from ..results import Computation
 from ..results import estimate_row as _row
 from .allocation import largest_remainder
-from .base import EstimatorBase, Ledger
+from .base import EstimatorBase, Ledger, sources_field
 
 __all__ = ["FairShareFunding", "FairShareResettlement"]
 
@@ -104,11 +104,6 @@ def _absent_field() -> Literal["missing", "zero"]:
                "default) or zero (counts as none, e.g. UNHCR lists only destinations with "
                "arrivals)"})
 
-
-def _sources_field() -> tuple[tuple[str, str], ...]:
-    return field(default=(), metadata={
-        "doc": "indicator:source pairs choosing the source of an indicator given by several "
-               "(e.g. gdp_usd_current:wb_wdi_2026_07_01); never chosen implicitly"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -588,7 +583,7 @@ class FairShareFunding(_FairShare):
     year: int | None = _year_field()
     capacity_lag: int = _lag_field()
     absent_actual: Literal["missing", "zero"] = _absent_field()
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field("gdp_usd_current:wb_wdi_2026_07_01")
 
     def _actual_assumptions(self) -> list[str]:
         if self.actual == "unhcr_revenue":
@@ -681,7 +676,7 @@ class FairShareResettlement(_FairShare):
     year: int | None = _year_field()
     capacity_lag: int = _lag_field()
     absent_actual: Literal["missing", "zero"] = _absent_field()
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field("gdp_usd_current:wb_wdi_2026_07_01")
 
     def _allocation(self, share: np.ndarray, total: float,
                     key: list[str]) -> np.ndarray | None:

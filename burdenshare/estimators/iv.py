@@ -31,8 +31,8 @@ from ..countries import is_country
 from ..data import Dataset
 from ..results import Computation
 from . import _panel_frame as pfm
-from .base import EstimatorBase, Ledger
-from .panel import SMALL_SAMPLE, _version
+from .base import EstimatorBase, Ledger, library_version
+from .panel import SMALL_SAMPLE
 
 __all__ = ["IV2SLS", "anderson_rubin_interval", "read_distance_table"]
 
@@ -584,7 +584,7 @@ class IV2SLS(EstimatorBase):
             "anderson_rubin_shape": shape,
             "method": self.method,
             "engine": "linearmodels",
-            "library_version": f"linearmodels {_version('linearmodels')}",
+            "library_version": f"linearmodels {library_version('linearmodels')}",
             "fixed_effects_as": "dummy variables (exact in unbalanced panels)",
             "small_sample_correction": SMALL_SAMPLE,
             "effects": self.effects,

@@ -10,7 +10,6 @@ and cannot identify is in ``methodology/host_impact_panels.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -21,7 +20,7 @@ from .._errors import EstimatorError, ParameterError
 from ..data import Dataset
 from ..results import Computation
 from . import _panel_frame as pfm
-from .base import EstimatorBase
+from .base import EstimatorBase, library_version, sources_field
 
 __all__ = ["PanelFE", "fit_fixed_effects"]
 
@@ -36,12 +35,6 @@ SMALL_SAMPLE = ("V x (N-1)/(N-K) with K = regressors + all fixed-effect levels (
                 "linearmodels group_debias=True); intervals use Student t with G-1 degrees of "
                 "freedom (smallest G when two-way clustered) or N-K when not clustered")
 
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        return "not installed"
 
 
 def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np.ndarray, *,
@@ -105,7 +98,7 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
         params = fit.coef().reindex(names).to_numpy(dtype=float)
         V = np.asarray(fit._vcov, dtype=float)
         r2w = float(fit._r2_within)
-        lib, ver = "pyfixest", _version("pyfixest")
+        lib, ver = "pyfixest", library_version("pyfixest")
     else:
         from linearmodels import PanelOLS
 
@@ -132,7 +125,7 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
         params = res.params.reindex(names).to_numpy(dtype=float)
         V = res.cov.reindex(index=names, columns=names).to_numpy(dtype=float)
         r2w = float(res.rsquared)
-        lib, ver = "linearmodels", _version("linearmodels")
+        lib, ver = "linearmodels", library_version("linearmodels")
     if cluster == "none":
         n_fe = (len(np.unique(entity)) if effects in ("twoway", "entity") else 0) + (
             len(np.unique(time)) if effects in ("twoway", "time") else 0) - (
@@ -165,11 +158,6 @@ def _regressors_field() -> tuple[str, ...]:
         "doc": "regressors: derived refugees_per_1000, gdp_per_capita_growth, log_gdp_per_capita "
                "or non-dyadic indicators of the vocabulary (comma-separated on the command line)"})
 
-
-def _sources_field() -> tuple[tuple[str, str], ...]:
-    return field(default=(), metadata={
-        "doc": "indicator:source pairs choosing the source of an indicator given by several; "
-               "never chosen implicitly"})
 
 
 def _effects_rows(coef: dict[str, Any], terms: tuple[str, ...], quantity: str, outcome: str,
@@ -262,7 +250,7 @@ class PanelFE(EstimatorBase):
         "doc": "inclusive estimation window first,last (empty: all years)"})
     ci_level: float = field(default=0.95, metadata={"gt": 0.0, "lt": 1.0,
                                                     "doc": "confidence level of the intervals"})
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field()
 
     def _validate(self) -> None:
         pfm.check_variable("outcome", self.outcome)

@@ -18,7 +18,7 @@ from ..data import Dataset
 from ..indicators import INCOME_GROUPS
 from ..results import Computation
 from ..results import estimate_row as _row
-from .base import EstimatorBase, Ledger
+from .base import EstimatorBase, Ledger, sources_field
 from .inequality import gini_lorenz
 from .tables import country_year_table
 
@@ -70,11 +70,6 @@ def _scenario_field() -> tuple[tuple[str, ...], ...]:
                "range of the index over all definitions (scenario_range)"})
 
 
-def _sources_field() -> tuple[tuple[str, str], ...]:
-    return field(default=(), metadata={
-        "doc": "indicator:source pairs choosing the source of an indicator given by several "
-               "(e.g. population:un_wpp); never chosen implicitly"})
-
 
 def _absent_note(optional: frozenset[str], data: Dataset) -> list[str]:
     absent = sorted(optional - set(data.indicators))
@@ -89,7 +84,7 @@ class _HostedRatio(EstimatorBase):
 
     who_counts: tuple[str, ...] = _who_field()
     scenario_definitions: tuple[tuple[str, ...], ...] = _scenario_field()
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field("population:un_wpp")
 
     _capacity: ClassVar[str] = ""
     _carried: ClassVar[tuple[str, ...]] = ()
@@ -463,7 +458,7 @@ class RelativeEffort(EstimatorBase):
     capacity: CapacityName = field(default="population", metadata={"doc": "capacity measure"})
     capacity_weights: tuple[tuple[str, float], ...] = field(
         default=(), metadata={"doc": "for capacity=composite: measure:weight pairs"})
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field("population:un_wpp")
 
     def _validate(self) -> None:
         if not self.who_counts:
@@ -595,7 +590,7 @@ class HostingConcentration(EstimatorBase):
     capacity: Literal["population", "gdp_usd_current", "gdp_ppp", "gni_atlas_usd_current",
                       "land_area_km2", "none"] = field(
         default="population", metadata={"doc": "capacity for Gini/Lorenz (none: skip)"})
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field("population:un_wpp")
 
     def _validate(self) -> None:
         if not self.who_counts:

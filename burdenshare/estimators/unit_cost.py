@@ -21,7 +21,7 @@ from ..data import Dataset
 from ..indicators import INCOME_GROUPS, VOCABULARY
 from ..results import Computation, Result
 from . import _montecarlo as mc
-from .base import EstimatorBase, Ledger
+from .base import EstimatorBase, Ledger, sources_field
 from .relative_burden import PEOPLE
 
 __all__ = [
@@ -54,11 +54,6 @@ _MONEY_PER_PERSON = "USD current per person"
 _GDP_PC = "gdp_per_capita_usd_current"
 _ALL = "all countries"
 
-
-def _sources_field() -> Any:
-    return field(default=(), metadata={
-        "doc": "indicator:source pairs choosing the source of an indicator given by several; "
-               "never chosen implicitly"})
 
 
 def _f(x: float) -> str:
@@ -267,7 +262,7 @@ class _InclusionCost(EstimatorBase):
         "ge": 1, "doc": "threads for the Monte Carlo (results identical for any value)"})
     progress: bool = field(default=False, metadata={
         "doc": "show Monte Carlo progress (widget in Jupyter, text otherwise)"})
-    sources: tuple[tuple[str, str], ...] = _sources_field()
+    sources: tuple[tuple[str, str], ...] = sources_field()
 
     unit: ClassVar[str] = "USD per year"
     _rule_note: ClassVar[str] = "the unit-cost year rule"

@@ -271,24 +271,34 @@ def result_table(res: Result, *, quantity: str | None = None, year: int | None =
         frame["Lower"] = rows["ci_lower"].to_numpy()
         frame["Upper"] = rows["ci_upper"].to_numpy()
         numeric += ["Lower", "Upper"]
-    dec = {c: (decimals if decimals is not None else auto_decimals(frame["Estimate"]))
-           for c in numeric}
-    unit = ", ".join(sorted(set(rows["unit"].dropna().astype(str)))) or "no unit recorded"
     notes = [f"Countries ordered by burden ({'highest' if higher else 'lowest'} value first)"
              + ("; group rows last" if len(groups) else "") + f"; {REPORT_MISSING} = no estimate."]
     if "Lower" in frame:
         kind = {"scenario_range": "range over scenarios (not a confidence interval)"}.get(
             res.uncertainty_method, f"interval ({res.uncertainty_method})")
         notes.append(f"Lower/Upper: {kind}.")
+    return _finish_result_table(res, frame, numeric, rows["unit"], notes, decimals=decimals,
+                                title=title or f"{_label(q)} | {y}",
+                                table_meta={"quantity": q, "year": y, "top": top})
+
+
+def _finish_result_table(res: Result, frame: pd.DataFrame, numeric: list[str], units: pd.Series,
+                         notes: list[str], *, decimals: int | None, title: str,
+                         table_meta: Mapping[str, Any]) -> ReportTable:
+    """Decimals, unit, the exclusion and rounding notes and the metadata of a result table."""
+    dec = {c: (decimals if decimals is not None else auto_decimals(frame["Estimate"]))
+           for c in numeric}
+    unit = ", ".join(sorted(set(units.dropna().astype(str)))) or "no unit recorded"
+    notes = list(notes)
     if len(res.excluded):
         notes.append(f"{len(res.excluded):,} input observations were excluded, each with a "
                      "reason (see the excluded table in the CSV/XLSX export).")
     notes.append(_rounding(dec))
-    meta = {**meta_result(res), "table": {"quantity": q, "year": y, "top": top,
-                                           "decimals": dec, "missing_text": REPORT_MISSING}}
+    meta = {**meta_result(res), "table": {**table_meta, "decimals": dec,
+                                           "missing_text": REPORT_MISSING}}
     return ReportTable(frame=frame.reset_index(drop=True), numeric=tuple(numeric), decimals=dec,
-                       title=title or f"{_label(q)} | {y}", subtitle=f"Unit: {unit}",
-                       notes=tuple(notes), sources=tuple(source_notes(res)), meta=meta)
+                       title=title, subtitle=f"Unit: {unit}", notes=tuple(notes),
+                       sources=tuple(source_notes(res)), meta=meta)
 
 
 def _term_table(res: Result, q: str, sub: pd.DataFrame, *, decimals: int | None,
@@ -308,9 +318,6 @@ def _term_table(res: Result, q: str, sub: pd.DataFrame, *, decimals: int | None,
         if sub[col].notna().any():
             frame[name] = sub[col].to_numpy()
             numeric.append(name)
-    dec = {c: (decimals if decimals is not None else auto_decimals(frame["Estimate"]))
-           for c in numeric}
-    unit = ", ".join(sorted(set(sub["unit"].dropna().astype(str)))) or "no unit recorded"
     notes = [f"One row per term, estimated on the whole panel ({period}); {REPORT_MISSING} = "
              "not estimated."]
     if "Lower" in frame:
@@ -320,15 +327,9 @@ def _term_table(res: Result, q: str, sub: pd.DataFrame, *, decimals: int | None,
     for key in ("n_obs", "n_entities", "n_clusters", "first_stage_f"):
         if key in d:
             notes.append(f"{key.replace('_', ' ')}: {d[key]}.")
-    if len(res.excluded):
-        notes.append(f"{len(res.excluded):,} input observations were excluded, each with a "
-                     "reason (see the excluded table in the CSV/XLSX export).")
-    notes.append(_rounding(dec))
-    meta = {**meta_result(res), "table": {"quantity": q, "year": None, "period": period,
-                                           "decimals": dec, "missing_text": REPORT_MISSING}}
-    return ReportTable(frame=frame.reset_index(drop=True), numeric=tuple(numeric), decimals=dec,
-                       title=title or f"{_label(q)} | {period}", subtitle=f"Unit: {unit}",
-                       notes=tuple(notes), sources=tuple(source_notes(res)), meta=meta)
+    return _finish_result_table(res, frame, numeric, sub["unit"], notes, decimals=decimals,
+                                title=title or f"{_label(q)} | {period}",
+                                table_meta={"quantity": q, "year": None, "period": period})
 
 
 def comparison_table(comp: Comparison, *, quantity: str | None = None, year: int | None = None,
