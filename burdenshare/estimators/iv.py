@@ -90,7 +90,7 @@ def read_distance_table(path: str | Path) -> pd.DataFrame:
                 f"{p}, line {i + 2}, column asylum_area: value {str(area.iloc[i])!r} is not an "
                 "area code (free text without spaces, e.g. 'TR-34', as in the observations' "
                 "area column; leave the cell empty for the whole country)")
-        area = area.where(area.notna(), None)
+        area = pd.Series([None if pd.isna(a) else str(a) for a in area], dtype=object)
     else:
         area = pd.Series([None] * len(df), dtype=object)
     d = pd.to_numeric(df["distance_km"], errors="coerce")
@@ -108,7 +108,7 @@ def read_distance_table(path: str | Path) -> pd.DataFrame:
                              f"{df['asylum_iso3'].iloc[i]}{where} repeated")
     return pd.DataFrame({"origin_iso3": df["origin_iso3"].to_numpy(),
                          "asylum_iso3": df["asylum_iso3"].to_numpy(),
-                         "asylum_area": area.to_numpy(dtype=object),
+                         "asylum_area": area,
                          "distance_km": d.to_numpy(dtype=float)})
 
 
