@@ -116,7 +116,7 @@ def _unit_labels(iso3: Any, area: Any) -> np.ndarray:
     """Panel unit labels: the ISO3 code, or ``ISO3/area`` for a sub-national area."""
     iso = np.asarray(iso3, dtype=object)
     ar = np.asarray(area, dtype=object)
-    return np.array([i if (a is None or a != a) else f"{i}/{a}" for i, a in zip(iso, ar)],
+    return np.array([i if a is None or pd.isna(a) else f"{i}/{a}" for i, a in zip(iso, ar)],
                     dtype=object)
 
 
