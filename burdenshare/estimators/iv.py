@@ -270,7 +270,7 @@ class IV2SLS(EstimatorBase):
             raise ParameterError(f"outcome, endogenous and exogenous repeat a name: {list(names)}")
         if self.instrument == "distance" and not self.distance_file:
             raise ParameterError("instrument='distance' needs parameter 'distance_file' (CSV "
-                                 "origin_iso3,asylum_iso3,distance_km); burdenshare ships none")
+                                 "origin_iso3,asylum_iso3[,asylum_area],distance_km); burdenshare ships none")
         if self.instrument == "shift_share" and self.distance_file:
             raise ParameterError("parameter 'distance_file' is only used with instrument='distance'")
         if len(self.years) not in (0, 2):
