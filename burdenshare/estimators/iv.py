@@ -11,6 +11,10 @@ fixed effects as dummy variables, and an instrument built by burdenshare from UN
   :math:`Z_{it} = 1000 \sum_o R_{ot} d_{oi}^{-\delta} / P_{it}` from a user-supplied table of
   distances (none is shipped).
 
+The host :math:`i` is a country or, for observations with an ``area``, a sub-national area
+(unit = (iso3, area), with its own fixed effect; ``cluster="country"`` clusters the areas of a
+country together); the origin totals :math:`R_{ot}` stay national.
+
 Every observation left out is listed in ``excluded``; first-stage F and an Anderson–Rubin
 weak-instrument-robust interval are in the diagnostics. See ``methodology/iv_2sls.md``.
 """
@@ -30,6 +34,7 @@ from .._errors import EstimatorError, ParameterError
 from ..countries import is_country
 from ..data import Dataset
 from ..results import Computation
+from ..schemas import AREA_PATTERN
 from . import _panel_frame as pfm
 from .base import EstimatorBase, Ledger, library_version
 from .panel import SMALL_SAMPLE
@@ -40,7 +45,11 @@ INSTRUMENT = "predicted_refugees_per_1000"
 
 
 def read_distance_table(path: str | Path) -> pd.DataFrame:
-    """Read a distance table: CSV with columns ``origin_iso3, asylum_iso3, distance_km``.
+    """Read a distance table: CSV ``origin_iso3, asylum_iso3[, asylum_area], distance_km``.
+
+    The optional column ``asylum_area`` keys a distance to a sub-national area of the country
+    of asylum (same codes as the observations' ``area``, e.g. ``TR-34``); an empty cell (or no
+    column) means the whole country.
 
     Parameters
     ----------
@@ -49,7 +58,8 @@ def read_distance_table(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The three columns; distances are positive and finite, pairs unique.
+        Columns ``origin_iso3, asylum_iso3, asylum_area, distance_km`` (``asylum_area`` None for
+        whole countries); distances are positive and finite, (origin, asylum, area) unique.
 
     Raises
     ------
@@ -63,20 +73,56 @@ def read_distance_table(path: str | Path) -> pd.DataFrame:
     need = ["origin_iso3", "asylum_iso3", "distance_km"]
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise ParameterError(f"{p}: column(s) {missing} missing (need {', '.join(need)})")
+        raise ParameterError(f"{p}: column(s) {missing} missing (need {', '.join(need)}, "
+                             "optionally asylum_area)")
+    for col in ("origin_iso3", "asylum_iso3"):
+        empty = df[col].isna().to_numpy()
+        if empty.any():
+            i = int(np.flatnonzero(empty)[0])
+            raise ParameterError(f"{p}, line {i + 2}, column {col}: value is empty; give the "
+                                 "ISO3 code of the country")
+    if "asylum_area" in df.columns:
+        area = df["asylum_area"].astype(object)
+        bad_area = (area.notna() & ~area.fillna("").str.fullmatch(AREA_PATTERN)).to_numpy()
+        if bad_area.any():
+            i = int(np.flatnonzero(bad_area)[0])
+            raise ParameterError(
+                f"{p}, line {i + 2}, column asylum_area: value {str(area.iloc[i])!r} is not an "
+                "area code (free text without spaces, e.g. 'TR-34', as in the observations' "
+                "area column; leave the cell empty for the whole country)")
+        area = pd.Series([None if pd.isna(a) else str(a) for a in area], dtype=object)
+    else:
+        area = pd.Series([None] * len(df), dtype=object)
     d = pd.to_numeric(df["distance_km"], errors="coerce")
     bad = ~(np.isfinite(d) & (d > 0))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise ParameterError(f"{p}, line {i + 2}, column distance_km: value "
                              f"{str(df['distance_km'].iloc[i])!r} is not a positive number")
-    dup = df.duplicated(["origin_iso3", "asylum_iso3"])
+    key = pd.DataFrame({"o": df["origin_iso3"], "a": df["asylum_iso3"], "r": area.fillna("")})
+    dup = key.duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
+        where = f" area {area.iloc[i]}" if area.iloc[i] is not None else ""
         raise ParameterError(f"{p}, line {i + 2}: pair {df['origin_iso3'].iloc[i]}-"
-                             f"{df['asylum_iso3'].iloc[i]} repeated")
-    return pd.DataFrame({"origin_iso3": df["origin_iso3"], "asylum_iso3": df["asylum_iso3"],
-                         "distance_km": d.astype(float)})
+                             f"{df['asylum_iso3'].iloc[i]}{where} repeated")
+    return pd.DataFrame({"origin_iso3": df["origin_iso3"].to_numpy(),
+                         "asylum_iso3": df["asylum_iso3"].to_numpy(),
+                         "asylum_area": area,
+                         "distance_km": d.to_numpy(dtype=float)})
+
+
+def _unit_labels(iso3: Any, area: Any) -> np.ndarray:
+    """Panel unit labels: the ISO3 code, or ``ISO3/area`` for a sub-national area."""
+    iso = np.asarray(iso3, dtype=object)
+    ar = np.asarray(area, dtype=object)
+    return np.array([i if a is None or pd.isna(a) else f"{i}/{a}" for i, a in zip(iso, ar)],
+                    dtype=object)
+
+
+def _units(sub: pd.DataFrame) -> pd.Series:
+    """The unit of each row of a panel table (``unit`` column, else the country)."""
+    return sub["unit"].astype(str) if "unit" in sub.columns else sub["iso3"].astype(str)
 
 
 def anderson_rubin_interval(a_y: float, a_x: float, v_yy: float, v_xy: float, v_xx: float,
@@ -128,8 +174,10 @@ class IV2SLS(EstimatorBase):
 
     with :math:`x` = ``endogenous`` (default ``refugees_per_1000``) and :math:`Z` the
     shift-share (default) or distance-weighted instrument, both per 1,000 inhabitants. Fixed
-    effects enter as dummy variables (exact, also in unbalanced panels). See
-    ``methodology/iv_2sls.md``.
+    effects enter as dummy variables (exact, also in unbalanced panels). The unit :math:`i` is
+    the country, or the sub-national area (iso3, area) when the observations have an ``area``;
+    the instrument is then built per area (area base-year stocks by origin, distances per
+    area). See ``methodology/iv_2sls.md``.
 
     Parameters
     ----------
@@ -144,12 +192,16 @@ class IV2SLS(EstimatorBase):
     base_year : int
         Year of the shares (``shift_share``); only later years are estimated.
     distance_file : str or None
-        CSV ``origin_iso3, asylum_iso3, distance_km`` (``distance`` only; no table is shipped).
+        CSV ``origin_iso3, asylum_iso3[, asylum_area], distance_km`` (``distance`` only; no
+        table is shipped).
     distance_decay : float
         Exponent :math:`\delta` of the distance weights.
     method : {"2sls", "liml"}
     effects : {"twoway", "entity", "time"}
-    cluster : {"entity", "time", "twoway", "none"}
+    cluster : {"entity", "country", "time", "twoway", "none"}
+        By unit (``entity``: country or area), by country (``country``: the areas of one
+        country form one cluster; the same as ``entity`` for country panels), year, unit and
+        year, or not at all.
     years : tuple of int
         Inclusive estimation window (default: after ``base_year``).
     ci_level : float
@@ -165,9 +217,10 @@ class IV2SLS(EstimatorBase):
     """
 
     name: ClassVar[str] = "iv_2sls"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "coefficient"
     unit: ClassVar[str] = "outcome units per regressor unit"
+    supports_areas: ClassVar[bool] = True
     requires: ClassVar[frozenset[str]] = frozenset(
         {"unemployment_rate", "refugees", "population", "refugees_by_origin",
          "refugees_from_origin"})
@@ -186,15 +239,17 @@ class IV2SLS(EstimatorBase):
     base_year: int = field(default=2000, metadata={
         "ge": 1951, "le": 2100, "doc": "year of the origin shares (shift_share)"})
     distance_file: str | None = field(default=None, metadata={
-        "doc": "CSV origin_iso3,asylum_iso3,distance_km (instrument=distance)"})
+        "doc": "CSV origin_iso3,asylum_iso3[,asylum_area],distance_km (instrument=distance)"})
     distance_decay: float = field(default=1.0, metadata={
         "gt": 0.0, "doc": "exponent of the inverse-distance weights"})
     method: Literal["2sls", "liml"] = field(default="2sls", metadata={
         "doc": "estimator: 2sls or liml"})
     effects: Literal["twoway", "entity", "time"] = field(default="twoway", metadata={
         "doc": "fixed effects (as dummies): twoway, entity, time"})
-    cluster: Literal["entity", "time", "twoway", "none"] = field(default="entity", metadata={
-        "doc": "standard-error clustering: entity, time, twoway or none"})
+    cluster: Literal["entity", "country", "time", "twoway", "none"] = field(
+        default="entity", metadata={
+            "doc": "standard-error clustering: entity (unit: country or sub-national area), "
+                   "country, time, twoway or none"})
     years: tuple[int, ...] = field(default=(), metadata={
         "doc": "inclusive estimation window first,last (empty: the years after base_year)"})
     ci_level: float = field(default=0.95, metadata={"gt": 0.0, "lt": 1.0,
@@ -215,7 +270,7 @@ class IV2SLS(EstimatorBase):
             raise ParameterError(f"outcome, endogenous and exogenous repeat a name: {list(names)}")
         if self.instrument == "distance" and not self.distance_file:
             raise ParameterError("instrument='distance' needs parameter 'distance_file' (CSV "
-                                 "origin_iso3,asylum_iso3,distance_km); burdenshare ships none")
+                                 "origin_iso3,asylum_iso3[,asylum_area],distance_km); burdenshare ships none")
         if self.instrument == "shift_share" and self.distance_file:
             raise ParameterError("parameter 'distance_file' is only used with instrument='distance'")
         if len(self.years) not in (0, 2):
@@ -250,7 +305,11 @@ class IV2SLS(EstimatorBase):
     # ------------------------------------------------------------------ instrument
     def _weights(self, ledger: Ledger, hosts: set[str]
                  ) -> tuple[pd.DataFrame, dict[str, str], list[dict[str, Any]]]:
-        """(asylum, origin, weight) table, per-origin denominators, external inputs."""
+        """(asylum, origin, weight) table, per-origin denominators, external inputs.
+
+        ``asylum`` is the panel unit label (ISO3, or ``ISO3/area`` for a sub-national area) and
+        ``hosts`` the set of unit labels of the panel.
+        """
         act = ledger.active()
         if self.instrument == "shift_share":
             dy = act[act["indicator"] == "refugees_by_origin"]
@@ -267,31 +326,34 @@ class IV2SLS(EstimatorBase):
             ledger.exclude(dy["_row"].to_numpy()[miss], "missing_value",
                            "the value is missing in the input")
             dy = dy[~miss]
-            notin = ~dy["iso3"].isin(hosts).to_numpy()
+            unit = _unit_labels(dy["iso3"], dy["area"])
+            notin = ~np.isin(unit, list(hosts)) if len(unit) else np.zeros(0, dtype=bool)
             ledger.exclude(dy["_row"].to_numpy()[notin], "missing_counterpart",
-                           [f"host {a} has no complete outcome/regressor country-year in the "
-                            "estimation window" for a in dy["iso3"].to_numpy()[notin]])
+                           [f"host {a} has no complete outcome/regressor unit-year in the "
+                            "estimation window" for a in unit[notin]])
             dy = dy[~notin]
-            w = pd.DataFrame({"asylum": dy["iso3"].to_numpy(), "origin": dy["counterpart_iso3"].to_numpy(),
+            w = pd.DataFrame({"asylum": unit[~notin], "origin": dy["counterpart_iso3"].to_numpy(),
                               "stock": dy["value"].to_numpy(dtype=float), "_row": dy["_row"].to_numpy()})
             return w, {}, []
         path = Path(str(self.distance_file))
         table = read_distance_table(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        table = table[table["asylum_iso3"].isin(hosts)]
-        w = pd.DataFrame({"asylum": table["asylum_iso3"].to_numpy(),
+        unit = _unit_labels(table["asylum_iso3"], table["asylum_area"])
+        inside = np.isin(unit, list(hosts)) if len(unit) else np.zeros(0, dtype=bool)
+        table = table[inside]
+        w = pd.DataFrame({"asylum": unit[inside],
                           "origin": table["origin_iso3"].to_numpy(),
                           "weight": table["distance_km"].to_numpy() ** (-self.distance_decay),
                           "_row": -1})
         ext = [{"path": str(path), "sha256": digest,
-                "description": "distance table origin_iso3,asylum_iso3,distance_km for the "
-                               "distance-weighted instrument"}]
+                "description": "distance table origin_iso3,asylum_iso3[,asylum_area],"
+                               "distance_km for the distance-weighted instrument"}]
         return w, {}, ext
 
     def instrument_values(self, ledger: Ledger, panel: pfm.PanelFrame
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame,
                                      list[dict[str, Any]]]:
-        """Build the instrument for each country-year of ``panel.table``.
+        """Build the instrument for each unit-year (country- or area-year) of ``panel.table``.
 
         Settles, in the ledger, the instrument inputs that cannot be used (other years,
         non-countries, missing values, origins without a base-year total); the rest are settled
@@ -310,14 +372,15 @@ class IV2SLS(EstimatorBase):
         ok : numpy.ndarray of bool
             Where it is defined.
         host_has_weight : numpy.ndarray of bool
-            Whether the row's country has any positive weight.
+            Whether the row's unit (country or area) has any positive weight.
         weights : pandas.DataFrame
             ``asylum, origin, weight`` (and ``stock, _row`` for shift-share).
         external : list of dict
             Files read (the distance table).
         """
         t = panel.table
-        hosts = set(t["iso3"])
+        t_units = _units(t).to_numpy(dtype=object)
+        hosts = set(t_units)
         w, _, external = self._weights(ledger, hosts)
         # shifts: refugees from each origin, by year
         act = ledger.active()
@@ -356,7 +419,7 @@ class IV2SLS(EstimatorBase):
         Z = Wv @ np.nan_to_num(Rv)
         gap = (Wv > 0).astype(float) @ np.isnan(Rv).astype(float) > 0
         has_w = (Wv > 0).any(axis=1)
-        hi = pd.Index(hosts_sorted).get_indexer(t["iso3"])
+        hi = pd.Index(hosts_sorted).get_indexer(t_units)
         yi = pd.Index(years).get_indexer(t["year"])
         pop_col = None
         if len(t):
@@ -372,17 +435,20 @@ class IV2SLS(EstimatorBase):
         return z, ok_z, (has_w[hi] if len(t) else np.zeros(0, dtype=bool)), w, external
 
     def _compute(self, data: Dataset) -> Computation:
-        ledger = pfm.PanelLedger(data, self.inputs(), dict(self.sources), owner=self.name)
+        ledger = pfm.PanelLedger(data, self.inputs(), dict(self.sources), owner=self.name,
+                                 supports_areas=self.supports_areas)
         window = self._window()
         panel_inds = [i for v in self._variables() for i in pfm.variable_inputs(v)]
+        self._settle_area_inputs(ledger, panel_inds)
         panel = pfm.build_panel(ledger, self._variables(), years=window, indicators=panel_inds)
         t = panel.table
         z, ok_z, host_has_w, w, external = self.instrument_values(ledger, panel)
         keep = ok_z.copy()
         dropped: list[Any] = []
+        t_units = _units(t).to_numpy(dtype=object)
         if (~ok_z).any():
             det = []
-            for i3, yr, hw in zip(t["iso3"].to_numpy()[~ok_z], t["year"].to_numpy()[~ok_z],
+            for i3, yr, hw in zip(t_units[~ok_z], t["year"].to_numpy()[~ok_z],
                                   host_has_w[~ok_z]):
                 det.append(f"no instrument for {i3} {yr}: " + (
                     "an origin with a positive weight has no refugees_from_origin observation "
@@ -391,28 +457,30 @@ class IV2SLS(EstimatorBase):
                      self.instrument == "shift_share" else "no distances for this host")))
             dropped.append((~ok_z, "missing_counterpart", det))
         sub = t[keep].assign(**{INSTRUMENT: z[keep]})
-        ent, _ = pd.factorize(sub["iso3"], sort=True)
+        ent, _ = pd.factorize(t_units[keep], sort=True)
         tim, _ = pd.factorize(sub["year"], sort=True)
         single = pfm.drop_singletons(ent, tim, self.effects) if len(sub) else np.zeros(0, bool)
         if single.any():
             mask = np.zeros(len(t), dtype=bool)
             mask[np.flatnonzero(keep)[single]] = True
             dropped.insert(0, (mask, "singleton_fixed_effect",
-                               [f"{a} {b}: its country or year has a single complete observation"
-                                for a, b in zip(t["iso3"][mask], t["year"][mask])]))
+                               [f"{a} {b}: its unit (country or area) or year has a single "
+                                "complete observation"
+                                for a, b in zip(t_units[mask], t["year"].to_numpy()[mask])]))
             keep[mask] = False
             sub = sub[~single]
         fit = self._fit(sub)
         # settle: panel rows, then the instrument inputs actually used
         pfm.settle(ledger, panel, keep, dropped)
-        used_hosts = set(sub["iso3"])
+        used_hosts = set(_units(sub))
         used_years = set(sub["year"].astype(int))
         if self.instrument == "shift_share":
             wrows = w[w["asylum"].isin(used_hosts)]
             ledger.use(wrows["_row"].to_numpy(dtype=int))
             rest = w[~w["asylum"].isin(used_hosts)]
             ledger.exclude(rest["_row"].to_numpy(dtype=int), "missing_counterpart",
-                           [f"host {a} has no country-year left in the estimate" for a in rest["asylum"]])
+                           [f"host {a} has no unit-year left in the estimate"
+                            for a in rest["asylum"]])
         used_origins = set(w.loc[w["asylum"].isin(used_hosts) & (w["weight"] > 0), "origin"]) \
             if len(w) else set()
         act = ledger.active()
@@ -435,15 +503,52 @@ class IV2SLS(EstimatorBase):
         rows, diag = self._rows(fit, sub)
         diag = {"used": ledger.n_used, "excluded": len(excluded), **diag}
         return Computation(
-            estimates=rows, excluded=excluded, assumptions=self._assumptions(),
+            estimates=rows, excluded=excluded,
+            assumptions=self._assumptions(bool(diag.get("sub_national"))),
             diagnostics=diag,
             uncertainty_method="analytic" if self.cluster == "none" else "cluster_robust",
             external_inputs=tuple(external))
 
+    def _settle_area_inputs(self, ledger: Ledger, panel_inds: list[str]) -> None:
+        """Sub-national inputs the instrument cannot take, and the one-level-per-country rule.
+
+        ``refugees_from_origin`` is a total by origin country (``iso3`` = the origin): a row with
+        an ``area`` is excluded as ``subnational``. The host-side inputs (panel variables and,
+        for ``shift_share``, ``refugees_by_origin``) of one country must be all national or all
+        sub-national, as in ``panel_fe``; otherwise the country would count twice.
+        """
+        act = ledger.active()
+        has_area = act["area"].notna().to_numpy()
+        if not has_area.any():
+            return
+        ind = act["indicator"].to_numpy()
+        bad = has_area & (ind == "refugees_from_origin")
+        if bad.any():
+            ledger.exclude(act["_row"].to_numpy()[bad], "subnational",
+                           [f"{o} area {a}: refugees_from_origin is a total by origin country "
+                            "(iso3 = origin), summed over all countries of asylum; an area has "
+                            "no meaning for it" for o, a in
+                            zip(act["iso3"].to_numpy()[bad], act["area"].to_numpy()[bad])])
+        host_inds = set(panel_inds)
+        if self.instrument == "shift_share":
+            host_inds.add("refugees_by_origin")
+        host = np.isin(ind, sorted(host_inds))
+        iso = act["iso3"].to_numpy()
+        mixed = sorted(set(iso[host & has_area]) & set(iso[host & ~has_area]))
+        if mixed:
+            raise EstimatorError(
+                f"{self.name}: the data mix whole-country and sub-national observations for "
+                f"{', '.join(mixed[:5])}{' …' if len(mixed) > 5 else ''} (indicators "
+                f"{', '.join(sorted(host_inds))}): a panel unit is either a country or one of its "
+                "areas, never both (the country would count twice); keep one level for these "
+                "indicators, e.g. data.select(areas=[...]) for the areas or areas=[None] for "
+                "whole countries (refugees_from_origin, a total by origin country, is always "
+                "national and is not concerned: add it back with Dataset.concat)")
+
     # ------------------------------------------------------------------ estimation
     def _dummies(self, sub: pd.DataFrame) -> np.ndarray:
-        """The fixed-effect dummy matrix (full column rank)."""
-        ent = pd.Categorical(sub["iso3"].to_numpy())
+        """The fixed-effect dummy matrix (full column rank; one dummy per unit)."""
+        ent = pd.Categorical(_units(sub).to_numpy())
         yr = pd.Categorical(sub["year"].to_numpy())
         parts = []
         if self.effects in ("twoway", "entity"):
@@ -484,7 +589,9 @@ class IV2SLS(EstimatorBase):
         if self.cluster != "none":
             cl = {}
             if self.cluster in ("entity", "twoway"):
-                cl["entity"] = pd.factorize(sub["iso3"])[0]
+                cl["entity"] = pd.factorize(_units(sub))[0]
+            if self.cluster == "country":
+                cl["country"] = pd.factorize(sub["iso3"].astype(str))[0]
             if self.cluster in ("time", "twoway"):
                 cl["time"] = pd.factorize(sub["year"])[0]
             clusters = pd.DataFrame(cl, index=idx)
@@ -500,15 +607,17 @@ class IV2SLS(EstimatorBase):
         from linearmodels.iv import IV2SLS as LM2SLS
         from linearmodels.iv import IVLIML
 
-        n_e, n_t = sub["iso3"].nunique(), sub["year"].nunique()
+        n_e, n_t = _units(sub).nunique(), sub["year"].nunique()
+        n_g = sub["iso3"].astype(str).nunique()
         k = 1 + len(self.exogenous)
         n_fe = {"twoway": n_e + n_t - 1, "entity": n_e, "time": n_t}[self.effects]
         if len(sub) <= k + n_fe + 1:
             raise EstimatorError(
-                f"{self.name}: too few complete country-years ({len(sub)}) with outcome, "
+                f"{self.name}: too few complete unit-years ({len(sub)}) with outcome, "
                 f"regressor and instrument for {k} regressor(s) and {n_fe} fixed effects; see "
                 "excluded for what is missing")
-        ng = {"entity": n_e, "time": n_t, "twoway": min(n_e, n_t), "none": 2}[self.cluster]
+        ng = {"entity": n_e, "country": n_g, "time": n_t, "twoway": min(n_e, n_t),
+              "none": 2}[self.cluster]
         if ng < 2:
             raise EstimatorError(f"{self.name}: cluster={self.cluster!r} needs at least 2 clusters")
         y, exog, endog, instr, clusters, extra = self._design(sub, dummies=dummies)
@@ -541,7 +650,8 @@ class IV2SLS(EstimatorBase):
         lo, hi, shape = anderson_rubin_interval(a_y, a_x, v_yy, v_xy, v_xx, crit)
         return {"res": res, "first_stage": fs, "dof": dof, "n_clusters": ng if clusters is not None
                 else None, "ar": (lo, hi, shape), "ar_parts": (a_y, a_x, v_yy, v_xy, v_xx),
-                "ar_crit": crit, "n_entities": n_e, "n_periods": n_t}
+                "ar_crit": crit, "n_entities": n_e, "n_countries": n_g, "n_periods": n_t,
+                "sub_national": bool("area" in sub.columns and sub["area"].notna().any())}
 
     def _rows(self, fit: dict[str, Any], sub: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
         res = fit["res"]
@@ -566,6 +676,8 @@ class IV2SLS(EstimatorBase):
         diag: dict[str, Any] = {
             "n_obs": int(res.nobs),
             "n_entities": fit["n_entities"],
+            "n_countries": fit["n_countries"],
+            "sub_national": fit["sub_national"],
             "n_periods": fit["n_periods"],
             "n_clusters": fit["n_clusters"] if fit["n_clusters"] is not None else "not clustered",
             "t_degrees_of_freedom": fit["dof"],
@@ -594,14 +706,14 @@ class IV2SLS(EstimatorBase):
             diag["liml_kappa"] = round(float(res.kappa), 12)
         return rows, diag
 
-    def _assumptions(self) -> tuple[str, ...]:
+    def _assumptions(self, sub_national: bool = False) -> tuple[str, ...]:
         out = [
             f"{self.method.upper()} of {self.outcome} on refugees_per_1000 with fixed effects "
             f"({self.effects}) as dummies; causal only if the instrument affects the outcome "
             "through refugee presence alone (exclusion) and is as good as random given the fixed "
             "effects (see methodology/host_impact_panels.md).",
-            "Country-years with any missing input or no instrument are left out (listed in "
-            "excluded), never filled.",
+            "Country-years (area-years) with any missing input or no instrument are left out "
+            "(listed in excluded), never filled.",
             "The Anderson-Rubin interval (diagnostics) stays valid with a weak instrument; the "
             "Wald interval in the estimates does not.",
         ]
@@ -614,6 +726,16 @@ class IV2SLS(EstimatorBase):
         else:
             out.append("Distance instrument: origin refugee stocks weighted by distance^-"
                        f"{self.distance_decay:g} from the user's table, per 1,000 inhabitants.")
+        if sub_national:
+            out.append(
+                "Sub-national units: each (iso3, area) has its own fixed effect; the area's "
+                "instrument uses the area's own base-year stocks by origin (or distances) and "
+                "population, and the national origin totals refugees_from_origin as shifts. "
+                + ("Standard errors are clustered by country, allowing any correlation between "
+                   "the areas of one country; with few countries they are unreliable."
+                   if self.cluster == "country" else
+                   "Errors of areas of one country are assumed independent across the chosen "
+                   "clusters; cluster='country' allows them to be correlated."))
         return tuple(out)
 
 

@@ -100,6 +100,10 @@ def test_iv_recovers_the_synthetic_effect_and_books_every_row(iv_data: tuple) ->
     # hand count: 10 hosts x 10 years x 3 + 30 dyads + 3 base totals + 30 origin-years, all used
     assert d["used"] == 300 + 30 + 3 + 30 and len(res.excluded) == 0
     assert res.uncertainty_method == "cluster_robust"
+    # a country panel: clustering by country is clustering by unit (identical numbers)
+    by_country = IV2SLS(cluster="country").estimate(data).estimates.iloc[0]
+    assert (by_country["estimate"], by_country["std_error"]) == (row["estimate"],
+                                                                 row["std_error"])
     liml = IV2SLS(method="liml").estimate(data)
     # just identified: LIML's kappa is 1 and it equals 2SLS (rounding only)
     assert liml.estimates["estimate"].iloc[0] == pytest.approx(row["estimate"], rel=1e-9)
