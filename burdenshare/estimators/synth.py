@@ -123,7 +123,9 @@ class SyntheticControl(EstimatorBase):
     """
 
     name: ClassVar[str] = "synthetic_control"
-    version: ClassVar[str] = "1.0"
+    #: 1.1: observations with an area are units (ISO3/area) instead of excluded as subnational,
+    #: so results on data with areas can change
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "gap"
     unit: ClassVar[str] = "units of the outcome indicator"
     requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate"})
