@@ -11,6 +11,7 @@ silent drops never happen.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import field
 from typing import Any
@@ -20,10 +21,12 @@ import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
 from ..indicators import VOCABULARY
+from ..schemas import AREA_PATTERN
 from .base import Ledger, library_version, sources_field
 
 __all__ = ["PanelBuilder", "outcome_field", "sources_field", "years_field", "check_outcome",
-           "check_codes", "onset_from_threshold", "wald_pvalue", "library_version"]
+           "check_codes", "check_unit_codes", "check_known_units", "match_codes",
+           "onset_from_threshold", "wald_pvalue", "library_version"]
 
 
 def outcome_field(default: str = "unemployment_rate") -> Any:
@@ -61,6 +64,95 @@ def check_codes(param: str, codes: Iterable[str]) -> None:
                                  "(three upper-case letters)")
 
 
+def check_unit_codes(param: str, codes: Iterable[str]) -> None:
+    """Raise :class:`ParameterError` for a code that is neither ``ISO3`` nor ``ISO3/area``.
+
+    A unit code is a country's ISO3 code (the whole country, or on a sub-national panel every
+    area of it) or ``ISO3/area`` for one sub-national area, ``area`` written as in the data's
+    ``area`` column (e.g. ``TUR/TR-34``); the label ``_panel_frame`` and :class:`PanelBuilder`
+    give sub-national units. Every bad code is named at once.
+    """
+    bad = []
+    for c in codes:
+        if not isinstance(c, str):
+            bad.append(c)
+            continue
+        iso, sep, area = c.partition("/")
+        ok = len(iso) == 3 and iso.isalpha() and iso.isupper()
+        if sep:
+            ok = ok and re.fullmatch(AREA_PATTERN, area) is not None
+        if not ok:
+            bad.append(c)
+    if bad:
+        raise ParameterError(
+            f"parameter {param!r}: {', '.join(repr(b) for b in bad)} "
+            f"{'is' if len(bad) == 1 else 'are'} neither an ISO3 country code (three upper-case "
+            "letters, e.g. 'TUR') nor a sub-national unit 'ISO3/area' (e.g. 'TUR/TR-34', the "
+            "area written as in the data's 'area' column)")
+
+
+def check_known_units(param: str, codes: Iterable[str], frame: pd.DataFrame,
+                      what: str) -> None:
+    """Raise :class:`ParameterError` for ``ISO3/area`` codes with no observation in ``frame``.
+
+    Parameters
+    ----------
+    param : str
+        Parameter name, for the message.
+    codes : iterable of str
+        Unit codes (already well formed); ISO3 codes are not checked here.
+    frame : pandas.DataFrame
+        The observations the estimator needs (columns ``iso3`` and ``area``).
+    what : str
+        Those observations, for the message (e.g. ``"unemployment_rate"``).
+    """
+    wanted = [c for c in codes if "/" in c]
+    if not wanted:
+        return
+    sub = frame.loc[frame["area"].notna(), ["iso3", "area"]].drop_duplicates()
+    known = set((sub["iso3"].astype(str) + "/" + sub["area"].astype(str)).tolist())
+    unknown = [c for c in wanted if c not in known]
+    if not unknown:
+        return
+    hints = []
+    for iso in dict.fromkeys(c.partition("/")[0] for c in unknown):
+        same = sorted(k for k in known if k.startswith(iso + "/"))
+        if same:
+            hints.append(f"the areas of {iso} in these data are {', '.join(same[:6])}"
+                         f"{f' ... ({len(same)} in all)' if len(same) > 6 else ''}")
+        else:
+            hints.append(f"these data have no sub-national {iso} observation of {what} (for the "
+                         f"whole country use the ISO3 code {iso!r})")
+    raise ParameterError(
+        f"parameter {param!r}: {', '.join(repr(u) for u in unknown)} "
+        f"{'is' if len(unknown) == 1 else 'are'} not a sub-national unit of these data "
+        f"(no {what} observation with that iso3 and area); {'; '.join(hints)}. List every valid "
+        "'ISO3/area' code with data.observations[['iso3', 'area']].dropna().drop_duplicates()")
+
+
+def match_codes(units: pd.Series, codes: Iterable[str]) -> pd.Series:
+    """The code of ``codes`` that names each unit, the most specific first.
+
+    Parameters
+    ----------
+    units : pandas.Series
+        Unit label (``ISO3`` or ``ISO3/area``, the index) -> the unit's ISO3 code.
+    codes : iterable of str
+        ``ISO3`` codes (the country, or every area of it) and ``ISO3/area`` codes (one area).
+
+    Returns
+    -------
+    pandas.Series
+        Unit label -> the matching code: the unit's own label if it is in ``codes``, else its
+        country's ISO3 code if that is, else missing.
+    """
+    codes = list(codes)
+    labels = pd.Series(units.index.to_numpy(dtype=object), index=units.index, dtype=object)
+    exact = labels.where(labels.isin(codes))
+    country = units.astype(object).where(units.isin([c for c in codes if "/" not in c]))
+    return exact.where(exact.notna(), country)
+
+
 def check_years(years: tuple[int, int]) -> None:
     """Raise :class:`ParameterError` if the window is empty."""
     if years[0] > years[1]:
@@ -71,6 +163,10 @@ def check_years(years: tuple[int, int]) -> None:
 
 def _unit_labels(f: pd.DataFrame) -> pd.DataFrame:
     """Relabel sub-national rows: ``iso3`` becomes the unit ``ISO3/area``, ``country`` the ISO3.
+
+    The label is the one :func:`burdenshare.estimators._panel_frame._unit_codes` gives (``ISO3``
+    for a whole country, ``f"{iso3}/{area}"`` for an area; checked equal in
+    ``tests/unit/test_did_subnational.py``), so the two panel builders can later be merged.
 
     Raises :class:`EstimatorError` if a country has both whole-country and sub-national rows (a
     unit is either the country or one of its areas, never both).
@@ -209,18 +305,22 @@ class PanelBuilder:
 
 
 def onset_from_threshold(table: pd.DataFrame, threshold: float) -> pd.Series:
-    """First year each country's refugees per 1,000 inhabitants reaches ``threshold``.
+    """First year each unit's refugees per 1,000 inhabitants reaches ``threshold``.
+
+    Computed per panel unit: on a sub-national panel (``iso3`` holds ``ISO3/area``) each area
+    gets its own onset from its own refugees and population, never its country's.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Columns ``iso3, year, refugees, population`` (complete rows only).
+        Columns ``iso3, year, refugees, population`` (complete rows only; ``iso3`` is the unit
+        label).
     threshold : float
 
     Returns
     -------
     pandas.Series
-        iso3 -> onset year (countries never reaching the threshold are absent).
+        unit -> onset year (units never reaching the threshold are absent).
     """
     pop = table["population"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,4 +1,5 @@
-r"""Difference-in-differences designs on a country-year panel: the canonical two-group design
+r"""Difference-in-differences designs on a unit-year panel (countries, or sub-national areas
+``ISO3/area``): the canonical two-group design
 (:class:`DiD`, ``did``), a dynamic event study (:class:`EventStudy`, ``event_study``) and a
 staggered-adoption-robust estimator (:class:`StaggeredDiD`, ``staggered_did``, Sun and Abraham's
 interaction-weighted estimator).
@@ -24,10 +25,12 @@ from ..indicators import VOCABULARY
 from ..results import Computation, Result
 from ._did_common import (
     PanelBuilder,
-    check_codes,
+    check_known_units,
     check_outcome,
+    check_unit_codes,
     check_years,
     library_version,
+    match_codes,
     onset_from_threshold,
     outcome_field,
     require,
@@ -124,7 +127,8 @@ class _PanelDesign(EstimatorBase):
                "sub-national data) or country (the areas of a country form one cluster)"})
 
     unit: ClassVar[str] = "units of the outcome indicator"
-    #: sub-national areas are panel units (``ISO3/area``); treatment is given by country
+    #: sub-national areas are panel units (``ISO3/area``); treatment is given by country (every
+    #: area of it) or by area (``ISO3/area``)
     supports_areas: ClassVar[bool] = True
     _default_years: ClassVar[tuple[int, int]] = (2000, 2024)
 
@@ -136,12 +140,20 @@ class _PanelDesign(EstimatorBase):
         base = VOCABULARY[self.outcome].unit
         return f"log points of {base}" if self.log_outcome else base
 
-    def _panel(self, data: Dataset, extra: list[str]) -> tuple[Ledger, PanelBuilder]:
+    def _panel(self, data: Dataset, extra: list[str],
+               codes: dict[str, list[str]] | None = None) -> tuple[Ledger, PanelBuilder]:
         inds = [self.outcome, *[e for e in extra if e != self.outcome]]
         ledger = Ledger(data, inds, _source_pairs(self.sources), owner=self.name,
                         supports_areas=self.supports_areas)
+        for param, cc in (codes or {}).items():  # unknown ISO3/area codes: an error up front
+            check_known_units(param, cc, ledger.frame, " or ".join(inds))
         pb = PanelBuilder(ledger, inds, self.years)  # type: ignore[attr-defined]
         return ledger, pb
+
+    @staticmethod
+    def _units(pb: PanelBuilder) -> pd.Series:
+        """Unit label (``ISO3`` or ``ISO3/area``) -> its country, for the units of the panel."""
+        return pb.table.drop_duplicates("iso3").set_index("iso3")["country"]
 
     def _y(self, pb: PanelBuilder) -> np.ndarray:
         y = pb.table[self.outcome].to_numpy(dtype=float)
@@ -186,26 +198,28 @@ class _PanelDesign(EstimatorBase):
 # --------------------------------------------------------------------------- did
 @dataclass(frozen=True, kw_only=True)
 class DiD(_PanelDesign):
-    r"""Canonical difference-in-differences: treated vs control countries, before vs after.
+    r"""Canonical difference-in-differences: treated vs control units, before vs after.
 
     .. math:: y_{it} = \alpha_i + \lambda_t + \beta\, D_i \,\mathrm{Post}_t + \varepsilon_{it}
 
-    with country and year fixed effects; :math:`\beta` (term ``treated:post``, quantity
+    with unit and year fixed effects; :math:`\beta` (term ``treated:post``, quantity
     ``att``) is the average effect on the treated under parallel trends. On a balanced panel it
-    equals :math:`(\bar y_{T,post}-\bar y_{T,pre})-(\bar y_{C,post}-\bar y_{C,pre})`. Standard
-    errors are clustered by country (by unit or by country with sub-national data, where the
-    unit is the area and treatment is given by country). See ``methodology/did.md``.
+    equals :math:`(\bar y_{T,post}-\bar y_{T,pre})-(\bar y_{C,post}-\bar y_{C,pre})`. A unit
+    is a country or, with sub-national data, an area; standard errors are clustered by unit or
+    by country. Treatment is given by country (``TUR``: every area of Turkey on a sub-national
+    panel) or by area (``TUR/TR-27``); a unit takes the group of its own ``ISO3/area`` code if
+    one is given, else its country's. See ``methodology/did.md``.
 
     Parameters
     ----------
     outcome : str
         Outcome indicator (default ``unemployment_rate``).
     treated : tuple of str
-        ISO3 codes of the treated countries.
+        Treated units: ISO3 codes (a country, or all its areas) or ``ISO3/area`` codes.
     treatment_year : int
         First treated year (``Post`` = year >= treatment_year).
     controls : tuple of str
-        Control countries; empty means every other country with data.
+        Control units (ISO3 or ``ISO3/area``); empty means every other unit with data.
     first_year, last_year : int
         Estimation window (inclusive).
     log_outcome : bool
@@ -231,11 +245,12 @@ class DiD(_PanelDesign):
                               "country) of an outcome on hosting a refugee inflow")
 
     treated: tuple[str, ...] = field(default=("DEU", "SWE", "AUT"), metadata={
-        "doc": "ISO3 codes of the treated countries"})
+        "doc": "treated units: ISO3 codes (the country, or every area of it on a sub-national "
+               "panel) or ISO3/area codes (one area, e.g. TUR/TR-27)"})
     treatment_year: int = field(default=2016, metadata={
         "doc": "first treated year (post = year >= treatment_year)", "ge": 1900, "le": 2100})
     controls: tuple[str, ...] = field(default=_EUROPE_CONTROLS, metadata={
-        "doc": "control countries (empty: every other country with data)"})
+        "doc": "control units, ISO3 or ISO3/area codes (empty: every other unit with data)"})
     first_year: int = years_field((2010, 2019))[0]
     last_year: int = years_field((2010, 2019))[1]
 
@@ -247,9 +262,9 @@ class DiD(_PanelDesign):
     def _validate(self) -> None:
         super()._validate()
         if not self.treated:
-            raise ParameterError("parameter 'treated' must name at least one country")
-        check_codes("treated", self.treated)
-        check_codes("controls", self.controls)
+            raise ParameterError("parameter 'treated' must name at least one country or area")
+        check_unit_codes("treated", self.treated)
+        check_unit_codes("controls", self.controls)
         both = sorted(set(self.treated) & set(self.controls))
         if both:
             raise ParameterError(f"parameters 'treated' and 'controls' share {both}")
@@ -263,15 +278,18 @@ class DiD(_PanelDesign):
         return frozenset({self.outcome})
 
     def _compute(self, data: Dataset) -> Computation:
-        ledger, pb = self._panel(data, [])
-        t = pb.table
-        group = set(self.treated) | set(self.controls)
+        ledger, pb = self._panel(data, [], {"treated": list(self.treated),
+                                            "controls": list(self.controls)})
+        units = self._units(pb)
+        # the most specific code decides: TUR/TR-27 in one list beats TUR in the other
+        code = match_codes(units, [*self.treated, *self.controls])
         if self.controls:
-            pb.drop_units(set(t.loc[~t["country"].isin(group), "iso3"]), "not_in_group",
-                          "neither a treated nor a control country of this design")
+            pb.drop_units(set(code.index[code.isna()]), "not_in_group",
+                          "neither a treated nor a control unit of this design")
+        treated_units = set(code.index[code.isin(self.treated)])
         t = pb.table
-        # treated countries need observations both before and after the treatment year
-        span = t[t["country"].isin(self.treated)].groupby("iso3")["year"].agg(["min", "max"])
+        # treated units need observations both before and after the treatment year
+        span = t[t["iso3"].isin(treated_units)].groupby("iso3")["year"].agg(["min", "max"])
         bad = {}
         for c, lo, hi in zip(span.index, span["min"], span["max"]):
             if not (lo < self.treatment_year <= hi):
@@ -281,21 +299,23 @@ class DiD(_PanelDesign):
         pb.drop_units(bad, "insufficient_data", bad)
         pb.drop_singletons()
         t = pb.table
-        have = set(t["country"].unique())
-        require(bool(have & set(self.treated)),
-                f"did: none of the treated countries {list(self.treated)} has complete "
+        is_tr = t["iso3"].isin(treated_units)
+        require(bool(is_tr.any()),
+                f"did: none of the treated countries or areas {list(self.treated)} has complete "
                 f"{self.outcome} data before and after {self.treatment_year} within "
                 f"{self.years[0]}-{self.years[1]} in these data")
-        require(bool(have - set(self.treated)),
-                "did: no control country has complete data in the window")
+        require(bool((~is_tr).any()),
+                "did: no control unit has complete data in the window")
         pre = t["year"] < self.treatment_year
         require(bool(pre.any()) and bool((~pre).any()),
                 f"did: the data have no complete years before or from {self.treatment_year}")
         pb.use_all()
         frame = pd.DataFrame({"iso3": t["iso3"].to_numpy(), "year": t["year"].to_numpy(),
                               "country": t["country"].to_numpy(), "y": self._y(pb)})
-        frame["treated_post"] = (frame["country"].isin(self.treated)
-                                 & (frame["year"] >= self.treatment_year)).astype(float)
+        frame["treated_post"] = (is_tr.to_numpy()
+                                 & (frame["year"] >= self.treatment_year).to_numpy()
+                                 ).astype(float)
+        used_codes = sorted(set(code.reindex(t.loc[is_tr, "iso3"].unique())))
         fit = fit_twfe(frame, "y", ["treated_post"], cluster=self._cl())
         q = _t_quantile(fit._df_t)
         est, se = float(fit._beta_hat[0]), float(np.sqrt(fit._vcov[0, 0]))
@@ -305,18 +325,22 @@ class DiD(_PanelDesign):
         diag = self._common_diag(ledger, fit, frame)
         diag.update({
             "excluded": len(excluded),
-            "treated_used": ", ".join(sorted(have & set(self.treated))),
-            "n_treated": len(have & set(self.treated)),
-            "n_controls": len(have - set(self.treated)),
+            "treated_used": ", ".join(used_codes),
+            "n_treated": len(used_codes),
+            "n_controls": int(t.loc[~is_tr, "country"].nunique()),
+            "n_treated_units": int(t.loc[is_tr, "iso3"].nunique()),
+            "n_control_units": int(t.loc[~is_tr, "iso3"].nunique()),
             "treatment_year": self.treatment_year,
             "p_value": float(fit._pvalue[0]),
             "balanced_panel": bool(frame.groupby("iso3").size().nunique() == 1
                                    and frame.groupby("year").size().nunique() == 1),
         })
         assumptions = (
-            "Parallel trends: without the inflow, the treated countries' outcome would have "
+            "Parallel trends: without the inflow, the treated units' outcome would have "
             "moved like the controls' average.",
-            "No anticipation before the treatment year and no spill-over onto control countries.",
+            "No anticipation before the treatment year and no spill-over onto control units "
+            "(with areas of one country on both sides, e.g. border provinces against the rest, "
+            "internal migration and country-wide policy responses can reach the controls).",
             _NOT_RANDOM,
             f"Standard errors clustered by {self._cluster_label(frame)} ({diag['n_clusters']} "
             "clusters); with few "
@@ -330,13 +354,15 @@ class DiD(_PanelDesign):
 # --------------------------------------------------------------------------- timing designs
 @dataclass(frozen=True, kw_only=True)
 class _TimingDesign(_PanelDesign):
-    """Treatment onsets per country, from a threshold rule or given explicitly (not registered)."""
+    """Treatment onsets per unit, from a threshold rule or given explicitly (not registered)."""
 
     onsets: tuple[tuple[str, int], ...] = field(default=(), metadata={
-        "doc": "explicit treatment onsets as iso3:year pairs; empty: use the threshold rule"})
+        "doc": "explicit treatment onsets as code:year pairs, the code ISO3 (the country, or "
+               "every area of it) or ISO3/area (one area); empty: use the threshold rule"})
     threshold: float = field(default=10.0, metadata={
-        "doc": "threshold rule: a country is treated from the first year its refugees per "
-               "1,000 inhabitants (refugees / population x 1000) reaches this value",
+        "doc": "threshold rule: a unit (country or area) is treated from the first year its "
+               "own refugees per 1,000 inhabitants (refugees / population x 1000) reaches "
+               "this value",
         "gt": 0})
     leads: int = field(default=5, metadata={
         "doc": "event times before onset kept (e = -leads ... -1; -1 is the reference)",
@@ -353,11 +379,11 @@ class _TimingDesign(_PanelDesign):
 
     def _validate(self) -> None:
         super()._validate()
-        check_codes("onsets", [c for c, _ in self.onsets])
+        check_unit_codes("onsets", [c for c, _ in self.onsets])
         codes = [c for c, _ in self.onsets]
         if len(set(codes)) != len(codes):
             raise ParameterError(f"parameter 'onsets' = {[list(o) for o in self.onsets]!r} "
-                                 "gives a country twice")
+                                 "gives a country or area twice")
 
     def inputs(self) -> frozenset[str]:
         """The outcome, plus refugees and population under the threshold rule."""
@@ -372,13 +398,13 @@ class _TimingDesign(_PanelDesign):
 
     def _event_panel(self, data: Dataset) -> tuple[Ledger, PanelBuilder, pd.DataFrame]:
         extra = [] if self.onsets else ["refugees", "population"]
-        ledger, pb = self._panel(data, extra)
+        ledger, pb = self._panel(data, extra, {"onsets": [c for c, _ in self.onsets]})
         t = pb.table
         if self.onsets:
-            onset = pd.Series({c: y for c, y in self.onsets}, dtype="int64")
-            # by unit: the areas of a country share its onset (the same series for countries)
-            units = t.drop_duplicates("iso3").set_index("iso3")["country"]
-            onset = units.map(onset).dropna().astype("int64")
+            # by unit: an ISO3/area code gives that area's onset, an ISO3 code the onset of
+            # every other area of the country (or of the country itself on a national panel)
+            code = match_codes(self._units(pb), [c for c, _ in self.onsets])
+            onset = code.map(dict(self.onsets)).dropna().astype("int64")
         else:
             onset = onset_from_threshold(t, self.threshold)
         first = t.groupby("iso3")["year"].min()
@@ -406,11 +432,11 @@ class _TimingDesign(_PanelDesign):
                               "cohort": g.to_numpy(dtype=float)})
         frame["e"] = frame["year"] - frame["cohort"]
         require(bool(frame["cohort"].notna().any()),
-                f"{self.name}: no country becomes treated within "
+                f"{self.name}: no unit becomes treated within "
                 f"{self.years[0]}-{self.years[1]} under the rule ({self._rule()}) with "
                 "complete data; lower the threshold, widen first_year-last_year or give onsets")
         require(bool(frame["cohort"].isna().any()),
-                f"{self.name}: every country is treated under the rule ({self._rule()}); "
+                f"{self.name}: every unit is treated under the rule ({self._rule()}); "
                 "a never-treated comparison group is needed")
         pb.use_all()
         frame["y"] = self._y(pb)
@@ -428,15 +454,16 @@ class _TimingDesign(_PanelDesign):
 
     def _timing_assumptions(self) -> tuple[str, ...]:
         return (
-            f"Treatment onset: {self._rule()}; treatment is absorbing (a country stays treated "
-            "after its onset even if the ratio falls back). Under the threshold rule a country-"
-            "year without a refugees or population observation is excluded, never filled, so a "
-            "crossing in a year with a gap is dated to the next complete year.",
-            "Countries treated from their first panel year are excluded (no untreated period); "
-            "never-treated countries are the comparison group.",
+            f"Treatment onset: {self._rule()}; treatment is absorbing (a unit stays treated "
+            "after its onset even if the ratio falls back). Under the threshold rule each unit "
+            "(country, or area of a sub-national panel) is dated by its own ratio, and a "
+            "unit-year without a refugees or population observation is excluded, never filled, "
+            "so a crossing in a year with a gap is dated to the next complete year.",
+            "Units treated from their first panel year are excluded (no untreated period); "
+            "never-treated units are the comparison group.",
             f"Event times outside [-{self.leads}, {self.lags}] are excluded from the sample, not "
             "binned.",
-            "Parallel trends between cohorts and never-treated countries, and no anticipation "
+            "Parallel trends between cohorts and never-treated units, and no anticipation "
             "before e = -1 (the reference period, normalised to 0).",
             _NOT_RANDOM,
         )
@@ -448,13 +475,14 @@ def _ename(e: int) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class EventStudy(_TimingDesign):
-    r"""Dynamic two-way fixed-effects event study (leads and lags around each country's onset).
+    r"""Dynamic two-way fixed-effects event study (leads and lags around each unit's onset).
 
     .. math:: y_{it} = \alpha_i + \lambda_t + \sum_{e \ne -1} \beta_e\, 1[t - G_i = e] +
               \varepsilon_{it}
 
     over event times :math:`e \in [-\text{leads}, \text{lags}]`, with :math:`e=-1` the reference
-    (normalised to 0) and never-treated countries having all indicators zero. Quantity
+    (normalised to 0) and never-treated units having all indicators zero. A unit is a country or,
+    on a sub-national panel, an area (``ISO3/area``). Quantity
     ``event_time_coefficient``, terms ``e=-5`` ... ``e=5``; the leads' joint Wald test
     (pre-trends) is in ``diagnostics["pretrend_p_value"]``. With staggered onsets and
     heterogeneous effects these coefficients mix cohorts with non-convex weights (Sun and
@@ -466,9 +494,11 @@ class EventStudy(_TimingDesign):
     outcome, log_outcome, sources, first_year, last_year, cluster
         As for :class:`DiD`.
     onsets : tuple of (str, int)
-        Explicit onsets; empty uses the threshold rule.
+        Explicit onsets by ISO3 code (the country, or every area of it) or ``ISO3/area`` code
+        (one area, taking precedence over its country's code); empty uses the threshold rule.
     threshold : float
-        Refugees per 1,000 inhabitants that marks the onset (default 10).
+        Refugees per 1,000 inhabitants that marks the onset (default 10), computed per unit
+        (each area of a sub-national panel from its own refugees and population).
     leads, lags : int
         Event window.
     """
@@ -531,7 +561,7 @@ class StaggeredDiD(_TimingDesign):
     .. math:: y_{it} = \alpha_i + \lambda_t + \sum_{g}\sum_{e \ne -1} \delta_{g,e}\,
               1[G_i = g]\,1[t - g = e] + \varepsilon_{it},
 
-    never-treated countries as the comparison group, then averages over cohorts with their
+    never-treated units as the comparison group, then averages over cohorts with their
     sample shares: :math:`\mathrm{ATT}(e)=\sum_g \hat w_{g,e}\hat\delta_{g,e}` (quantity
     ``att_event_time``) and the overall ATT over post-onset cells weighted by their number of
     observations (quantity ``att``, term ``overall``). Standard errors by the delta method from

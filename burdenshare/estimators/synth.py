@@ -1,9 +1,10 @@
 r"""Synthetic control (:class:`SyntheticControl`, ``synthetic_control``) with placebo-in-space
 inference, wrapping :class:`pysyncon.Synth`.
 
-burdenshare builds the balanced country-year panel itself (donors with gaps, years the treated
-country lacks, codes that are not countries and observations outside the window are excluded
-with a reason) and gives pysyncon complete matrices. Formula, assumptions and validation:
+burdenshare builds the balanced unit-year panel itself (donors with gaps, years the treated
+unit lacks, codes that are not countries and observations outside the window are excluded
+with a reason) and gives pysyncon complete matrices. A unit is a country (``LBN``) or a
+sub-national area (``TUR/TR-34``, from observations with an ``area``). Formula, assumptions and validation:
 ``methodology/synthetic_control.md``.
 """
 
@@ -21,10 +22,12 @@ from ..indicators import VOCABULARY
 from ..results import Computation
 from ._did_common import (
     PanelBuilder,
-    check_codes,
+    check_known_units,
     check_outcome,
+    check_unit_codes,
     check_years,
     library_version,
+    match_codes,
     outcome_field,
     require,
     sources_field,
@@ -73,34 +76,41 @@ def _rmspe(x: np.ndarray) -> float:
 
 @dataclass(frozen=True, kw_only=True)
 class SyntheticControl(EstimatorBase):
-    r"""Synthetic control for one treated country, with placebo-in-space inference.
+    r"""Synthetic control for one treated unit, with placebo-in-space inference.
 
-    Weights :math:`w_j \ge 0`, :math:`\sum_j w_j = 1` on donor countries minimise the distance
-    between the treated country's pre-treatment outcome path and the weighted donors' (pysyncon,
-    equal weights on each standardised pre-treatment year). The effect estimate is the gap
+    A unit is a country (ISO3 code) or, with sub-national observations (column ``area``), an area
+    written ``ISO3/area`` (e.g. ``TUR/TR-34``). Weights :math:`w_j \ge 0`,
+    :math:`\sum_j w_j = 1` on donor units minimise the distance between the treated unit's
+    pre-treatment outcome path and the weighted donors' (pysyncon, equal weights on each
+    standardised pre-treatment year). The effect estimate is the gap
 
     .. math:: \hat\tau_t = y_{1t} - \sum_j w_j\, y_{jt}, \quad t \ge T_0
 
     (quantity ``gap``, one row per year, pre-treatment years included as a fit check) and its
     post-treatment mean (``att_post``). Inference is the placebo-in-space rank test of Abadie,
     Diamond and Hainmueller (2010): each donor in turn is treated as if treated, and the p-value is
-    the share of units whose post/pre RMSPE ratio is at least the treated country's. No interval
-    is reported (``uncertainty_method="none"``). See ``methodology/synthetic_control.md``.
+    the share of units whose post/pre RMSPE ratio is at least the treated unit's. No interval
+    is reported (``uncertainty_method="none"``). For an area, the estimate rows carry the
+    country in ``iso3`` and the unit code ``ISO3/area`` in ``term``. See
+    ``methodology/synthetic_control.md``.
 
     Parameters
     ----------
     outcome : str
         Outcome indicator (default ``unemployment_rate``).
     treated : str
-        ISO3 code of the treated country (default Lebanon).
+        The treated unit: an ISO3 code (default Lebanon) or ``ISO3/area`` for an area.
     treatment_year : int
         First treated year (default 2012, the first year of large Syrian arrivals).
     first_year, last_year : int
         Window (default 2000-2019, before COVID-19 and Lebanon's 2019 financial collapse).
     donors : tuple of str
-        Donor pool; empty means every country with complete data, less ``exclude_donors``.
+        Donor pool: ISO3 codes (the country, or every area of it on a sub-national panel) and
+        ``ISO3/area`` codes (one area); empty means every unit with complete data, less
+        ``exclude_donors``.
     exclude_donors : tuple of str
-        Countries never used as donors (e.g. those hit by the same shock).
+        Units never used as donors (e.g. those hit by the same shock), ISO3 (the country and
+        all its areas) or ``ISO3/area``; an exclusion always wins over ``donors``.
     placebo : bool
         Run the placebo-in-space test (one refit per donor).
     sources : tuple of (indicator, source)
@@ -113,7 +123,9 @@ class SyntheticControl(EstimatorBase):
     """
 
     name: ClassVar[str] = "synthetic_control"
-    version: ClassVar[str] = "1.0"
+    #: 1.1: observations with an area are units (ISO3/area) instead of excluded as subnational,
+    #: so results on data with areas can change
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "gap"
     unit: ClassVar[str] = "units of the outcome indicator"
     requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate"})
@@ -122,7 +134,9 @@ class SyntheticControl(EstimatorBase):
                               "refugee inflow, with placebo-in-space p-value")
 
     outcome: str = outcome_field()
-    treated: str = field(default="LBN", metadata={"doc": "ISO3 code of the treated country"})
+    treated: str = field(default="LBN", metadata={
+        "doc": "the treated unit: ISO3 code of a country, or ISO3/area for a sub-national area "
+               "(e.g. TUR/TR-34)"})
     treatment_year: int = field(default=2012, metadata={
         "doc": "first treated year", "ge": 1900, "le": 2100})
     first_year: int = years_field((2000, 2019))[0]
@@ -133,21 +147,26 @@ class SyntheticControl(EstimatorBase):
         """The estimation window (first_year, last_year)."""
         return (self.first_year, self.last_year)
     donors: tuple[str, ...] = field(default=_MENA_DONORS, metadata={
-        "doc": "donor pool (empty: every country with complete data, less exclude_donors)"})
+        "doc": "donor pool: ISO3 codes (the country, or every area of it) and ISO3/area codes "
+               "(empty: every unit with complete data, less exclude_donors)"})
     exclude_donors: tuple[str, ...] = field(default=("SYR", "JOR", "TUR", "IRQ"), metadata={
-        "doc": "countries never used as donors (e.g. hit by the same shock)"})
+        "doc": "units never used as donors (e.g. hit by the same shock): ISO3 (the country and "
+               "all its areas) or ISO3/area"})
     placebo: bool = field(default=True, metadata={
         "doc": "run the placebo-in-space test (one refit per donor)"})
     sources: tuple[tuple[str, str], ...] = sources_field()
 
+    #: sub-national areas are units (``ISO3/area``) for the treated unit and the donors
+    supports_areas: ClassVar[bool] = True
+
     def _validate(self) -> None:
         check_outcome(self.outcome)
         check_years(self.years)
-        check_codes("treated", [self.treated])
-        check_codes("donors", self.donors)
-        check_codes("exclude_donors", self.exclude_donors)
+        check_unit_codes("treated", [self.treated])
+        check_unit_codes("donors", self.donors)
+        check_unit_codes("exclude_donors", self.exclude_donors)
         if self.treated in self.donors:
-            raise ParameterError(f"parameter 'donors' contains the treated country {self.treated}")
+            raise ParameterError(f"parameter 'donors' contains the treated unit {self.treated}")
         if not self.years[0] + 1 < self.treatment_year <= self.years[1]:
             raise ParameterError(
                 f"parameter 'treatment_year' = {self.treatment_year} must leave at least two "
@@ -157,42 +176,62 @@ class SyntheticControl(EstimatorBase):
         """The outcome indicator."""
         return frozenset({self.outcome})
 
+    def _treated_level(self, frame: pd.DataFrame) -> None:
+        """Raise :class:`ParameterError` if an ISO3 ``treated`` is only given by areas."""
+        if "/" in self.treated:
+            return
+        mine = frame[frame["iso3"] == self.treated]
+        if len(mine) and bool(mine["area"].notna().all()):
+            areas = sorted(self.treated + "/" + mine["area"].astype(str).unique())
+            raise ParameterError(
+                f"parameter 'treated' = {self.treated!r}: these data give {self.treated} by "
+                f"sub-national area only, so the treated unit is one area: name it as ISO3/area, "
+                f"e.g. {', '.join(areas[:6])}{' ...' if len(areas) > 6 else ''}")
+
     def _compute(self, data: Dataset) -> Computation:
-        ledger = Ledger(data, [self.outcome], dict(self.sources), owner=self.name)
+        ledger = Ledger(data, [self.outcome], dict(self.sources), owner=self.name,
+                        supports_areas=self.supports_areas)
+        for param, codes in (("treated", [self.treated]), ("donors", self.donors),
+                             ("exclude_donors", self.exclude_donors)):
+            check_known_units(param, codes, ledger.frame, self.outcome)
+        self._treated_level(ledger.frame)
+        tr = self.treated
         pb = PanelBuilder(ledger, [self.outcome], self.years)
         t = pb.table
-        allowed = (set(self.donors) if self.donors else set(t["iso3"].unique())) - set(self.exclude_donors)
-        allowed.discard(self.treated)
-        pb.drop_units(set(t["iso3"].unique()) - allowed - {self.treated}, "not_in_group",
+        units = t.drop_duplicates("iso3").set_index("iso3")["country"]
+        in_pool = (match_codes(units, self.donors).notna() if self.donors
+                   else pd.Series(True, index=units.index))
+        barred = match_codes(units, self.exclude_donors).notna()
+        allowed = set(units.index[in_pool & ~barred]) - {tr}
+        pb.drop_units(set(units.index) - allowed - {tr}, "not_in_group",
                       "not in the donor pool of this synthetic control")
         t = pb.table
-        tr_years = set(t.loc[t["iso3"] == self.treated, "year"])
-        require(bool(tr_years), f"synthetic_control: the treated country {self.treated} has no "
+        tr_years = set(t.loc[t["iso3"] == tr, "year"])
+        require(bool(tr_years), f"synthetic_control: the treated unit {tr} has no "
                 f"complete {self.outcome} observation in {self.years[0]}-{self.years[1]}")
         lacking = ~t["year"].isin(tr_years).to_numpy()
         pb.drop(lacking, "missing_counterpart",
-                [f"the treated country {self.treated} has no {self.outcome} for {y}"
-                 for y in t["year"]])
+                [f"the treated unit {tr} has no {self.outcome} for {y}" for y in t["year"]])
         t = pb.table
         years = sorted(tr_years)
         counts = t.groupby("iso3")["year"].nunique()
         gappy = {c: f"donor {c} lacks {len(years) - int(n)} of the {len(years)} years the "
-                    "treated country has (a synthetic control needs a balanced panel)"
+                    "treated unit has (a synthetic control needs a balanced panel)"
                  for c, n in counts.items() if n < len(years)}
         pb.drop_units(gappy, "insufficient_data", gappy)
         t = pb.table
         pre = [y for y in years if y < self.treatment_year]
         post = [y for y in years if y >= self.treatment_year]
-        donors = sorted(set(t["iso3"].unique()) - {self.treated})
+        donors = sorted(set(t["iso3"].unique()) - {tr})
         require(len(pre) >= 2 and len(post) >= 1,
-                f"synthetic_control: {self.treated} needs at least two complete years before and "
+                f"synthetic_control: {tr} needs at least two complete years before and "
                 f"one from {self.treatment_year} within {self.years[0]}-{self.years[1]} in these "
                 f"data (has {len(pre)} before, {len(post)} from)")
         require(len(donors) >= 2, "synthetic_control: fewer than two donors have complete data "
                 f"for {self.years[0]}-{self.years[1]}; widen 'donors' or narrow first_year-last_year")
         pb.use_all()
         wide = t.pivot(index="year", columns="iso3", values=self.outcome).loc[years]
-        z1 = wide[self.treated]
+        z1 = wide[tr]
         z0 = wide[donors]
         w = synth_weights(z1.loc[pre], z0.loc[pre])
         synth = z0.to_numpy() @ w
@@ -201,19 +240,23 @@ class SyntheticControl(EstimatorBase):
         pre_rmspe, post_rmspe = _rmspe(gap[is_pre]), _rmspe(gap[~is_pre])
         ratio = post_rmspe / pre_rmspe if pre_rmspe > 0 else float("inf")
         unit = VOCABULARY[self.outcome].unit
+        # an area: iso3 holds its country, term the unit code ISO3/area (None for a country)
+        iso, area_term = tr.partition("/")[0], (tr if "/" in tr else None)
         rows: list[dict[str, Any]] = []
         for y, gv, sv in zip(years, gap, synth):
             for q, v in (("gap", gv), ("synthetic_outcome", sv)):
-                rows.append({"quantity": q, "iso3": self.treated, "year": int(y), "term": None,
+                rows.append({"quantity": q, "iso3": iso, "year": int(y), "term": area_term,
                              "estimate": float(v), "std_error": np.nan, "ci_lower": np.nan,
                              "ci_upper": np.nan, "ci_level": np.nan, "unit": unit})
-        rows.append({"quantity": "att_post", "iso3": self.treated, "year": None,
-                     "term": f"mean gap {post[0]}-{post[-1]}", "estimate": float(gap[~is_pre].mean()),
+        rows.append({"quantity": "att_post", "iso3": iso, "year": None,
+                     "term": f"mean gap {post[0]}-{post[-1]}" + (f" {tr}" if area_term else ""),
+                     "estimate": float(gap[~is_pre].mean()),
                      "std_error": np.nan, "ci_lower": np.nan, "ci_upper": np.nan,
                      "ci_level": np.nan, "unit": unit})
         diag: dict[str, Any] = {
             "used": ledger.n_used,
-            "treated": self.treated,
+            "treated": tr,
+            "sub_national": bool((t["iso3"] != t["country"]).any()),
             "treatment_year": self.treatment_year,
             "pre_years": f"{pre[0]}-{pre[-1]}",
             "post_years": f"{post[0]}-{post[-1]}",
@@ -241,23 +284,25 @@ class SyntheticControl(EstimatorBase):
                 "placebo_post_pre_rmspe_ratios": ratios,
                 "placebo_test": "placebo in space (Abadie, Diamond and Hainmueller 2010): share of "
                                 "the treated and donor units whose post/pre RMSPE ratio is at "
-                                "least the treated country's",
+                                "least the treated unit's",
             })
         excluded = ledger.excluded_frame()
         diag["excluded"] = len(excluded)
         assumptions = (
-            f"Without the inflow, {self.treated}'s {self.outcome} would have followed the weighted "
-            "donors' path (convex hull: the treated country's pre-treatment path must be "
+            f"Without the inflow, {tr}'s {self.outcome} would have followed the weighted "
+            "donors' path (convex hull: the treated unit's pre-treatment path must be "
             "reproducible from donors, checked by pre_rmspe).",
-            "Donors are unaffected by the treatment (no spill-over) and by their own comparable "
-            f"shocks over {post[0]}-{post[-1]}; countries hit by the same shock are excluded "
+            "Donors are unaffected by the treatment (no spill-over, a strong assumption for "
+            "areas of the treated unit's own country, reached by internal migration and "
+            "national policy) and by their own comparable "
+            f"shocks over {post[0]}-{post[-1]}; units hit by the same shock are excluded "
             f"({', '.join(self.exclude_donors) or 'none'}).",
             "Predictors are the pre-treatment outcomes only, with equal weight per standardised "
             "year (no covariates, no optimisation of predictor weights).",
             "The placebo p-value is a permutation rank (its smallest possible value is "
             f"1/{len(donors) + 1}); no confidence interval is reported.",
-            "Illustrative: one country, one outcome, a country-level aggregate; refugee arrivals "
-            "were not random and coincided with other shocks (e.g. the Syrian war's trade effects).",
+            "Illustrative: one unit, one outcome; refugee arrivals were not random and "
+            "coincided with other shocks (e.g. the Syrian war's trade effects).",
         )
         return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
                            assumptions=assumptions, diagnostics=diag, uncertainty_method="none")
