@@ -18,7 +18,8 @@ from .schemas import ESTIMATE_COLUMNS, EXCLUSION_COLUMNS
 __all__ = ["Computation", "Provenance", "Result", "empty_estimates", "empty_exclusions",
            "estimate_row"]
 
-UncertaintyMethod = Literal["analytic", "cluster_robust", "bootstrap", "scenario_range", "none"]
+UncertaintyMethod = Literal["analytic", "cluster_robust", "bootstrap", "permutation", "scenario_range",
+                            "none"]
 
 
 def estimate_row(quantity: str, iso3: Any, year: Any, term: Any, estimate: Any, unit: str,

@@ -71,7 +71,10 @@ EXCLUSION_REASONS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-UNCERTAINTY_METHODS = ("analytic", "cluster_robust", "bootstrap", "scenario_range", "none")
+#: what ``ci_lower``/``ci_upper`` (or the test behind them) mean; ``permutation`` = a rank test over
+#: re-assignments of treatment (e.g. placebo-in-space), reported as a p-value with no interval
+UNCERTAINTY_METHODS = ("analytic", "cluster_robust", "bootstrap", "permutation", "scenario_range",
+                       "none")
 
 
 class ObservationSchema(pa.DataFrameModel):

@@ -90,7 +90,8 @@ class SyntheticControl(EstimatorBase):
     post-treatment mean (``att_post``). Inference is the placebo-in-space rank test of Abadie,
     Diamond and Hainmueller (2010): each donor in turn is treated as if treated, and the p-value is
     the share of units whose post/pre RMSPE ratio is at least the treated unit's. No interval
-    is reported (``uncertainty_method="none"``). For an area, the estimate rows carry the
+    is reported: ``uncertainty_method="permutation"`` with the placebo test, ``"none"`` with
+    ``placebo=False``. For an area, the estimate rows carry the
     country in ``iso3`` and the unit code ``ISO3/area`` in ``term``. See
     ``methodology/synthetic_control.md``.
 
@@ -305,4 +306,5 @@ class SyntheticControl(EstimatorBase):
             "coincided with other shocks (e.g. the Syrian war's trade effects).",
         )
         return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
-                           assumptions=assumptions, diagnostics=diag, uncertainty_method="none")
+                           assumptions=assumptions, diagnostics=diag,
+                           uncertainty_method="permutation" if self.placebo else "none")

@@ -43,7 +43,7 @@ def test_exact_convex_combination_recovers_weights_and_effect() -> None:
     assert np.allclose(gap.loc[[("LBN", y) for y in range(2012, 2020)]], 2.0, atol=2e-2)
     att = res.point("att_post").iloc[0]
     assert att == pytest.approx(2.0, abs=2e-2)
-    assert res.uncertainty_method == "none"
+    assert res.uncertainty_method == "none"  # placebo=False: no test, no interval
     assert res.estimates[["ci_lower", "ci_upper"]].isna().all().all()
 
 
@@ -57,6 +57,8 @@ def test_placebo_p_value_is_the_hand_rank() -> None:
     assert d["n_placebos"] == len(DONORS)
     # with an exact fit and a large effect the treated ratio is the largest: p = 1/9
     assert d["placebo_p_value"] == pytest.approx(1 / 9)
+    assert res.uncertainty_method == "permutation"  # a rank test, no interval
+    assert res.estimates[["ci_lower", "ci_upper"]].isna().all().all()
 
 
 def test_gappy_donor_and_missing_treated_year_are_listed() -> None:
