@@ -202,6 +202,10 @@ LABELS = {
     "pct_of_fair_share_met": "Per cent of fair share met",
     "unhcr_revenue_per_capita": "Contribution to UNHCR per inhabitant",
     "oda_gni_pct": "ODA as per cent of GNI", "idrc_usd_million": "In-donor refugee costs",
+    "att": "Average effect on the treated (ATT)",
+    "att_event_time": "Average effect on the treated by event time",
+    "event_time_coefficient": "Effect by event time (relative to the year before onset)",
+    "gap": "Gap: treated minus synthetic control", "att_post": "Mean post-treatment gap",
 }
 
 
