@@ -25,6 +25,13 @@ from ._builders import (
 )
 from ._save import CHART_SUFFIXES, describe, save_chart
 from ._style import FONT, NAVY, PALETTE, SEQUENTIAL_BLUE, Palette, font_directory, register_fonts
+from .econometrics import (
+    EVENT_TIME_QUANTITIES,
+    coefficient_chart,
+    event_study_chart,
+    result_chart,
+    synthetic_control_chart,
+)
 from .multiverse import attribution_chart, specification_curve_chart
 
 __all__ = [
@@ -32,5 +39,6 @@ __all__ = [
     "comparison_chart", "comparison_ranks_chart", "contributions_chart", "describe",
     "font_directory", "lorenz_chart", "lorenz_points", "rank_agreement_chart", "ranking_chart",
     "register_fonts", "save_chart", "time_series_chart", "attribution_chart",
-    "specification_curve_chart",
+    "specification_curve_chart", "EVENT_TIME_QUANTITIES", "coefficient_chart",
+    "event_study_chart", "result_chart", "synthetic_control_chart",
 ]

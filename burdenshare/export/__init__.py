@@ -18,8 +18,9 @@ suffix   what is written
          escaped text (UTF-8 names kept), notes and sources under the table
 .html    self-contained page: great_tables table with title, subtitle (unit) and source notes,
          provenance as a JSON data block; no script, stylesheet or font is fetched
-.png     the default chart (:func:`~burdenshare.charts.ranking_chart` for a result,
-.svg     :func:`~burdenshare.charts.comparison_chart` for a comparison) or the one given,
+.png     the default chart (:func:`~burdenshare.charts.result_chart` for a result: a ranking,
+.svg     or the econometric design's own chart; :func:`~burdenshare.charts.comparison_chart`
+         for a comparison) or the one given,
 .pdf     with a "Source: …" footer, + ``FILE.provenance.json``
 ======== ===================================================================================
 
@@ -159,7 +160,9 @@ def write_result(res: Result, path: str | Path, *, quantity: str | None = None,
     title : str, optional
         Report tables and charts: replaces the default "What | period" title.
     chart : altair chart, optional
-        ``.png/.svg/.pdf``: the chart to save (default :func:`~burdenshare.charts.ranking_chart`).
+        ``.png/.svg/.pdf``: the chart to save (default :func:`~burdenshare.charts.result_chart`:
+        a ranking of country estimates, or the coefficient, event-study or synthetic-control
+        chart of an econometric result).
 
     Returns
     -------
@@ -180,10 +183,10 @@ def write_result(res: Result, path: str | Path, *, quantity: str | None = None,
             res, quantity=quantity, year=year, top=top, decimals=decimals, title=title))
     if s in _CHARTS:
         if chart is None:
-            from ..charts import ranking_chart
+            from ..charts import result_chart
 
             try:
-                chart = ranking_chart(res, year=year, top=top or 20, quantity=quantity, title=title)
+                chart = result_chart(res, year=year, top=top or 20, quantity=quantity, title=title)
             except ValueError as err:
                 raise ExportError(f"cannot draw {p.name}: {err}") from err
         return _write_chart(p, chart, meta)
