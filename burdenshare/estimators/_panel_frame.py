@@ -206,8 +206,11 @@ def _run_starts(columns: Sequence[pd.Series]) -> np.ndarray | None:
     change[0] = True
     for col in columns:
         arr = col.array
-        # a missing value never equals its neighbour: an extra run start, harmless
-        change[1:] |= np.asarray(arr[1:] != arr[:-1], dtype=bool)
+        differ = np.asarray(arr[1:] != arr[:-1], dtype=bool)
+        miss = col.isna().to_numpy()
+        if miss.any():  # two missing values in a row are one run (whole-country rows)
+            differ &= ~(miss[1:] & miss[:-1])
+        change[1:] |= differ
     starts = np.flatnonzero(change)
     return starts if len(starts) <= n // 8 else None
 
