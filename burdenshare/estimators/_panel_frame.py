@@ -161,9 +161,9 @@ class PanelLedger(Ledger):
                  sources: Mapping[str, str | None] | None = None, *, owner: str = "",
                  supports_areas: bool = False) -> None:
         super().__init__(data, indicators, sources, owner=owner, supports_areas=supports_areas)
-        ind_c, ind_u = pd.factorize(self.frame["indicator"])
         self.iso_codes, self.iso_uniq, u_iso, u_area = _unit_codes(self.frame)
-        self.arrays = (ind_c, np.asarray(ind_u, dtype=object), self.iso_codes,
+        self.arrays = (self.indicator_codes, np.asarray(self.indicator_names, dtype=object),
+                       self.iso_codes,
                        np.asarray(self.iso_uniq, dtype=object),
                        self.frame["year"].to_numpy(dtype=np.int64),
                        self.frame["value"].to_numpy(dtype=np.float64), u_iso, u_area)
@@ -193,12 +193,47 @@ class PanelFrame:
     pending_details: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
 
+def _run_starts(columns: Sequence[pd.Series]) -> np.ndarray | None:
+    """Start positions of the runs of equal consecutive rows, or None if runs are short.
+
+    Canonical datasets are sorted by (iso3, area, ...), so a million-row panel has one run per
+    unit; hashing the first row of each run instead of every row gives the same codes.
+    """
+    n = len(columns[0])
+    if n < 2:
+        return None
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    for col in columns:
+        arr = col.array
+        differ = np.asarray(arr[1:] != arr[:-1], dtype=bool)
+        miss = col.isna().to_numpy()
+        if miss.any():  # two missing values in a row are one run (whole-country rows)
+            differ &= ~(miss[1:] & miss[:-1])
+        change[1:] |= differ
+    starts = np.flatnonzero(change)
+    return starts if len(starts) <= n // 8 else None
+
+
 def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Integer unit codes of each row, and per unit its label, country and area.
 
     A unit is the country (``area`` missing; label = the ISO3 code) or one of its sub-national
     areas (label ``ISO3/area``); units are sorted by (iso3, area), the country before its areas.
+    Computed on the first row of each run of equal (iso3, area) when the frame has long runs.
     """
+    cols = [frame["iso3"]]
+    if "area" in frame.columns and bool(frame["area"].notna().any()):
+        cols.append(frame["area"])
+    starts = _run_starts(cols)
+    if starts is None:
+        return _unit_codes_all(frame)
+    codes, labels, u_iso, u_area = _unit_codes_all(frame.iloc[starts])
+    return (np.repeat(codes, np.diff(np.append(starts, len(frame)))), labels, u_iso, u_area)
+
+
+def _unit_codes_all(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_unit_codes` computed on every row."""
     iso_c, iso_u = pd.factorize(frame["iso3"], sort=True)
     iso_u = np.asarray(iso_u, dtype=object)
     area = frame["area"] if "area" in frame.columns else None
@@ -263,30 +298,39 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
                               else [i for v in variables for i in variable_inputs(v)]))
     ic, iu, sc, su, yr_all, val_all, u_iso, u_area = _arrays(ledger)
     ind_pos = {str(v): k for k, v in enumerate(iu)}
-    rows = np.flatnonzero((ledger._status == "")
-                          & np.isin(ic, [ind_pos[i] for i in inds if i in ind_pos]))
-    _check_levels(sc[rows], u_iso, u_area)
+    # slot of each indicator code among ``inds`` (-1: not handled here; last entry for code -1)
+    slot_of = np.full(len(iu) + 1, -1, dtype=np.int64)
+    for k, ind in enumerate(inds):
+        if ind in ind_pos:
+            slot_of[ind_pos[ind]] = k
+    rows = np.flatnonzero(ledger.is_open() & (slot_of[ic] >= 0))
+    # ``rows`` is usually every ledger row: the column arrays are then used without a copy
+    every_row = len(rows) == len(ic)
+    sc_r = sc if every_row else sc[rows]
+    yr_r = yr_all if every_row else yr_all[rows]
+    _check_levels(sc_r, u_iso, u_area)
+    gone = np.zeros(len(rows), dtype=bool)
     if years is not None:
-        y = yr_all[rows]
-        out = (y < years[0]) | (y > years[1])
+        out = (yr_r < years[0]) | (yr_r > years[1])
         if out.any():
             ledger.exclude(rows[out], "outside_window",
                            f"outside the estimation window {years[0]}-{years[1]}")
-            rows = rows[~out]
+            gone |= out
     ok_u = is_country(u_iso).to_numpy() if len(su) else np.zeros(0, dtype=bool)
-    bad = ~ok_u[sc[rows]]
+    bad = ~ok_u[sc_r] & ~gone
     if bad.any():
         det_u = np.array([f"{c} is not a country ({entity_type(c)})" if not ok else ""
                           for c, ok in zip(u_iso, ok_u)], dtype=object)
-        ledger.exclude(rows[bad], "aggregate_entity", det_u[sc[rows[bad]]])
-        rows = rows[~bad]
-    vals_all = val_all[rows]
+        ledger.exclude(rows[bad], "aggregate_entity", det_u[sc_r[bad]])
+        gone |= bad
+    if gone.any():
+        rows, sc_r, yr_r, every_row = rows[~gone], sc_r[~gone], yr_r[~gone], False
+    vals_all = val_all if every_row else val_all[rows]
     miss = np.isnan(vals_all)
     if miss.any():
         ledger.exclude(rows[miss], "missing_value", "the value is missing in the input")
     # grid: iso3-major dense (iso3 x year) cells; missing values stay NaN on the grid
-    iso_codes, iso_uniq = sc[rows], su
-    yr = yr_all[rows]
+    iso_codes, iso_uniq, yr = sc_r, su, yr_r
     if len(rows) == 0:
         empty = pd.DataFrame({"iso3": pd.Series([], dtype="str"), "year": pd.Series([], dtype="int64"),
                               **{v: pd.Series([], dtype="float64") for v in variables},
@@ -297,18 +341,18 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     n_cells = len(iso_uniq) * ny
     if n_cells > 200_000_000:
         raise EstimatorError(f"panel grid too large ({len(iso_uniq)} units x {ny} periods)")
-    cell = iso_codes.astype(np.int64) * ny + (yr - y0)
-    ind_rows = ic[rows]
-    rid_all = rows.astype(np.int64)
+    # one scatter of all rows into an (indicator x cell) grid; a later row wins, as before
+    flat = (slot_of[ic if every_row else ic[rows]] * n_cells
+            + iso_codes.astype(np.int64) * ny + (yr - y0))
+    grid_v = np.full(len(inds) * n_cells, np.nan)
+    grid_r = np.full(len(inds) * n_cells, -1, dtype=np.int64)
+    grid_v[flat] = vals_all
+    grid_r[flat] = rows
     val: dict[str, np.ndarray] = {}
     rid: dict[str, np.ndarray] = {}
-    for ind in inds:
-        sel = ind_rows == ind_pos.get(ind, -1)
-        v = np.full(n_cells, np.nan)
-        r = np.full(n_cells, -1, dtype=np.int64)
-        v[cell[sel]] = vals_all[sel]
-        r[cell[sel]] = rid_all[sel]
-        val[ind], rid[ind] = v, r
+    for k, ind in enumerate(inds):
+        val[ind] = grid_v[k * n_cells:(k + 1) * n_cells]
+        rid[ind] = grid_r[k * n_cells:(k + 1) * n_cells]
     year_idx = np.tile(np.arange(ny, dtype=np.int64), len(iso_uniq))
 
     def lagged(a: np.ndarray, lag: int, fill: float | int) -> np.ndarray:
@@ -349,8 +393,13 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     for var in variables:
         complete &= np.isfinite(cols[var])
     ids = np.column_stack(used_ids)
-    keep_cells = np.flatnonzero(complete)
-    present = np.unique(iso_codes)  # codes of units in f (the cached list may hold more)
+    every = bool(complete.all())  # a balanced complete panel: no gathering needed
+    keep_cells = np.arange(n_cells) if every else np.flatnonzero(complete)
+    # codes of units in f (the cached list may hold more)
+    own = np.zeros(n_cells, dtype=bool)  # cells holding a row of the panel
+    for ind in inds:
+        own |= rid[ind] >= 0
+    present = np.flatnonzero(own.reshape(len(iso_uniq), ny).any(axis=1))
     remap = np.full(len(iso_uniq), -1, dtype=np.int64)
     remap[present] = np.arange(len(present))
     cats = pd.Index(np.asarray(iso_uniq, dtype=object)[present], dtype="str")
@@ -369,14 +418,11 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     table = pd.DataFrame({
         "iso3": iso_col,
         "year": (keep_cells % ny + y0).astype(np.int64),
-        **{v: cols[v][keep_cells] for v in variables},
+        **{v: cols[v] if every else cols[v][keep_cells] for v in variables},
         "unit": unit,
         "area": area_col,
     })
     # pending: rows of incomplete cells (their own cell), unless a complete cell uses them
-    own = np.zeros(n_cells, dtype=bool)
-    for ind in inds:
-        own |= rid[ind] >= 0
     bad_cells = np.flatnonzero(own & ~complete)
     p_rows, p_reason, p_detail = [], [], []
     if len(bad_cells):
@@ -406,7 +452,7 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
                     p_detail.append(detail)
     return PanelFrame(
         table=table,
-        rows=ids[keep_cells],
+        rows=ids if every else ids[keep_cells],
         pending_rows=np.asarray(p_rows, dtype=np.int64),
         pending_reasons=np.asarray(p_reason, dtype=object),
         pending_details=np.asarray(p_detail, dtype=object),
@@ -417,7 +463,7 @@ def _check_levels(codes: np.ndarray, u_iso: np.ndarray, u_area: np.ndarray) -> N
     """Raise if a country appears both as a whole and through its areas (units would overlap)."""
     if not any(a is not None for a in u_area):  # no area at all (cheap: one entry per unit)
         return
-    units = np.unique(codes)
+    units = np.flatnonzero(np.bincount(codes, minlength=len(u_area)))
     if not len(units):
         return
     sub = u_area[units] != None  # noqa: E711 - elementwise test of an object array
@@ -479,8 +525,10 @@ def settle(ledger: Ledger, panel: PanelFrame, keep: np.ndarray,
         Country-years of ``panel.table`` left out by the estimator, with the reason and one
         detail per masked row (or one string); the first matching entry wins.
     """
-    ids = panel.rows[keep].ravel()
-    ledger.use(ids[ids >= 0])
+    ids = panel.rows if keep.all() else panel.rows[keep]
+    mark = np.zeros(len(ledger.frame) + 1, dtype=bool)
+    mark[ids.ravel()] = True  # id -1 (no row) marks the extra last entry
+    ledger.use_mask(mark[:-1])
     for mask, reason, detail in dropped:
         sub = panel.rows[mask]
         if not sub.size:

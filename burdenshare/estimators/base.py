@@ -418,15 +418,21 @@ class EstimatorBase:
             raise TypeError(
                 f"{self.name}.estimate() takes a burdenshare Dataset, not {type(data).__name__}; "
                 "build one with burdenshare.Dataset.from_frame or burdenshare.read_observations")
+        # one pass codes the indicator column for the check here and the sources in
+        # finish_result (a million-row dataset is not scanned twice)
+        inputs = sorted(self.inputs())
+        codes = _codes_of(data.observations["indicator"], inputs)
+        present = {inputs[k] for k in np.flatnonzero(
+            np.bincount(codes + 1, minlength=len(inputs) + 1)[1:])}
         needed = self.inputs() - self.optional_inputs()
-        missing = sorted(needed - set(data.indicators))
+        missing = sorted(needed - present)
         if missing:
             raise EstimatorError(
                 f"{self.name} needs indicator(s) {', '.join(missing)}, which the data do not "
                 f"contain (it has: {', '.join(data.indicators) or 'none'}); add a file with them "
                 "(--data) or use the embedded samples" + self._missing_hint(missing))
         comp = self._compute(data)
-        return finish_result(self, data, comp)
+        return finish_result(self, data, comp, _indicator_codes=(inputs, codes))
 
     def _compute(self, data: Dataset) -> Computation:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -441,7 +447,8 @@ def _flatten(v: Any) -> list[Any]:
     return [v]
 
 
-def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
+def finish_result(est: Any, data: Dataset, comp: Computation, *,
+                  _indicator_codes: tuple[list[str], np.ndarray] | None = None) -> Result:
     """Validate a :class:`Computation`, attach provenance and return a :class:`Result`.
 
     Used by :class:`EstimatorBase`; plugin authors who do not inherit can call it too.
@@ -451,6 +458,9 @@ def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
     est : Estimator
     data : Dataset
     comp : Computation
+    _indicator_codes : (list of str, numpy.ndarray), optional
+        Private: the sorted inputs of ``est`` and the position of each observation's indicator
+        among them (-1 otherwise), when :meth:`EstimatorBase.estimate` has them already.
 
     Returns
     -------
@@ -478,15 +488,9 @@ def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
                 f"{name} produced invalid {what}: {len(cases)} failure(s), e.g. column "
                 f"{first['column']!r} check {first['check']!r} value {first['failure_case']!r}")
     needed = sorted(est.inputs()) if hasattr(est, "inputs") else sorted(est.requires)
-    # sources of the needed observations, less those whose rows were all set aside because the
-    # user chose another source for the indicator
-    needed_obs = data.observations.loc[data.observations["indicator"].isin(needed),
-                                       ["indicator", "source"]]
-    other = excluded.loc[excluded["reason"] == "other_source", ["indicator", "source"]]
-    n_all = needed_obs.value_counts()
-    n_other = other.value_counts()
-    used_sources = sorted({src for (ind, src), n in n_all.items()
-                           if n_other.get((ind, src), 0) < n})
+    known = _indicator_codes if _indicator_codes and _indicator_codes[0] == needed else None
+    used_sources = _used_sources(data, needed, excluded,
+                                 None if known is None else known[1])
     params = est.get_params()
     diagnostics = dict(comp.diagnostics)
     diagnostics.setdefault("main_quantity", getattr(est, "quantity", ""))
@@ -519,7 +523,74 @@ def finish_result(est: Any, data: Dataset, comp: Computation) -> Result:
     )
 
 
+def _used_sources(data: Dataset, needed: list[str], excluded: pd.DataFrame,
+                  ind_codes: np.ndarray | None = None) -> list[str]:
+    """Sources of the needed observations, less those whose rows were all set aside because the
+    user chose another source for the indicator (counts per (indicator, source) pair).
+
+    ``ind_codes``: ``_codes_of(data.observations["indicator"], needed)`` if already computed.
+    """
+    obs = data.observations
+    other = excluded.loc[excluded["reason"] == "other_source", ["indicator", "source"]]
+    n_other = other.value_counts()
+    if ind_codes is None:
+        ind_codes = _codes_of(obs["indicator"], needed)
+    needed_rows = ind_codes >= 0
+    every = bool(needed_rows.all())
+    rows = None if every else np.flatnonzero(needed_rows)
+    src_codes, src_u = _hinted_codes(obs["source"], rows, data.sources, na_as_value=False)
+    ic = ind_codes if every else ind_codes[rows]
+    ok = src_codes >= 0  # a missing source is not counted (as value_counts)
+    if not ok.all():
+        ic, src_codes = ic[ok], src_codes[ok]
+    ns = len(src_u)
+    key = ic if ns == 1 else ic.astype(np.int64) * ns + src_codes
+    counts = np.bincount(key, minlength=len(needed) * ns).reshape(len(needed), ns)
+    return sorted({src_u[j] for k, j in zip(*np.nonzero(counts))
+                   if n_other.get((needed[k], src_u[j]), 0) < counts[k, j]})
+
+
 # --------------------------------------------------------------------------- accounting
+#: up to this many values, a string column is coded by one vectorised comparison per value
+#: (a memcmp pass, several times cheaper than hashing a million strings)
+_FEW = 8
+
+
+def _codes_of(col: pd.Series, values: typing.Sequence[str]) -> np.ndarray:
+    """Position of each entry of ``col`` in ``values``; -1 for other values and missing ones."""
+    out = np.full(len(col), -1, dtype=np.int32)
+    if not len(values):
+        return out
+    if len(values) <= _FEW:
+        for k, v in enumerate(values):
+            np.copyto(out, k, where=np.asarray(col == v, dtype=bool))
+        return out
+    codes, uniq = pd.factorize(col)
+    pos = {v: k for k, v in enumerate(values)}
+    lut = np.array([pos.get(u, -1) for u in uniq] + [-1], dtype=np.int32)
+    return lut[codes]  # code -1 (missing) picks the trailing -1
+
+
+def _hinted_codes(col: pd.Series, rows: np.ndarray | None, hint: typing.Iterable[str], *,
+                  na_as_value: bool = True) -> tuple[np.ndarray, list[Any]]:
+    """Codes and unique values of ``col`` (restricted to the positions ``rows`` if given).
+
+    ``hint`` lists the values expected (e.g. the dataset's source ids): when they are few and
+    cover every entry considered, the codes come from comparisons; otherwise from
+    ``pandas.factorize``, where a missing value counts as a value of its own (as in
+    ``Series.unique``) if ``na_as_value``, else gets code -1 (as in ``value_counts``).
+    """
+    hint = sorted(set(hint))
+    if 0 < len(hint) <= _FEW:
+        codes = _codes_of(col, hint)
+        sub = codes if rows is None else codes[rows]
+        if not (sub < 0).any():
+            return sub, list(hint)
+    part = col if rows is None else col.iloc[rows]
+    codes, uniq = pd.factorize(part, use_na_sentinel=not na_as_value)
+    return np.asarray(codes), list(uniq)
+
+
 class Ledger:
     """Bookkeeping of the input observations an estimator needs: each is used or excluded, once.
 
@@ -538,6 +609,12 @@ class Ledger:
         False (default): observations for a sub-national area (non-missing ``area``) are
         excluded up front as ``subnational`` and play no part in the source choice; pass the
         estimator's ``supports_areas`` class attribute.
+
+    Notes
+    -----
+    The state of each row is a small integer (0 open, 1 used, 2+ an exclusion reason) and the
+    details are kept per :meth:`exclude` call, so that a million-row ledger costs a few array
+    passes; ``_status`` and ``_detail`` give the former object arrays on demand.
     """
 
     def __init__(self, data: Dataset, indicators: typing.Iterable[str],
@@ -545,22 +622,38 @@ class Ledger:
                  supports_areas: bool = False) -> None:
         inds = sorted(set(indicators))
         obs = data.observations
-        keep = obs["indicator"].isin(inds).to_numpy()
+        ind_codes = _codes_of(obs["indicator"], inds)
+        keep = ind_codes >= 0
         # copy-on-write: no copy is made when every observation is needed (large panels)
-        self.frame = (obs if keep.all() else obs[keep]).reset_index(drop=True)
+        if keep.all():
+            self.frame = obs.reset_index(drop=True)
+        else:
+            self.frame = obs[keep].reset_index(drop=True)
+            ind_codes = ind_codes[keep]
         if "area" not in self.frame.columns:  # a frame built without the column: all national
             self.frame["area"] = pd.Series([None] * len(self.frame), dtype="str")
         self.frame["_row"] = np.arange(len(self.frame))
         n = len(self.frame)
-        self._status = np.full(n, "", dtype=object)
-        self._detail = np.full(n, "", dtype=object)
+        #: indicator of each row as a position in ``indicators`` (sorted)
+        self.indicator_codes = ind_codes
+        self.indicator_names = tuple(inds)
+        self._code = np.zeros(n, dtype=np.int16)
+        self._reasons: list[str] = ["", "used"]
+        self._reason_code: dict[str, int] = {"": 0, "used": 1}
+        self._details: list[tuple[np.ndarray, Any]] = []
         self.chosen_source: dict[str, str | None] = {}
         self.exclude_subnational(supports_areas)
-        national = self._status == ""
-        ind_col, src_col = self.frame["indicator"], self.frame["source"]
-        for ind in inds:
-            is_ind = (ind_col == ind).to_numpy() & national
-            srcs = sorted(str(x) for x in src_col[is_ind].unique())  # unique() is vectorised
+        national = np.flatnonzero(self._code == 0)
+        all_national = len(national) == n
+        src_codes, src_u = _hinted_codes(self.frame["source"], None if all_national else national,
+                                         getattr(data, "sources", {}) or {})
+        ns = len(src_u)
+        ic_nat = ind_codes if all_national else ind_codes[national]
+        key = ic_nat if ns == 1 else ic_nat.astype(np.int64) * ns + src_codes
+        counts = np.bincount(key, minlength=len(inds) * ns).reshape(len(inds), ns)
+        src_names = [str(x) for x in src_u]
+        for k, ind in enumerate(inds):
+            srcs = sorted(src_names[j] for j in np.flatnonzero(counts[k]))
             want = (sources or {}).get(ind)
             if want is None and len(srcs) > 1:
                 raise EstimatorError(
@@ -573,8 +666,26 @@ class Ledger:
                     f"{', '.join(srcs) or 'none'})")
             self.chosen_source[ind] = want or (srcs[0] if srcs else None)
             if want is not None:
-                other = np.flatnonzero(is_ind & (src_col != want).to_numpy())
+                other = national[(ic_nat == k) & (src_codes != src_names.index(want))]
                 self.exclude(other, "other_source", f"sources chose {want!r} for {ind}")
+
+    # ---- the former object arrays, built on demand
+    @property
+    def _status(self) -> np.ndarray:
+        """Reason of each row as an object array (``""`` open, ``"used"``, or the reason)."""
+        return np.asarray(self._reasons, dtype=object)[self._code]
+
+    @property
+    def _detail(self) -> np.ndarray:
+        """Detail of each row as an object array (``""`` where none)."""
+        out = np.full(len(self._code), "", dtype=object)
+        for rows, det in self._details:
+            out[rows] = det
+        return out
+
+    def is_open(self) -> np.ndarray:
+        """Return a boolean mask of the rows not yet used or excluded (position = ``_row``)."""
+        return self._code == 0
 
     def exclude_subnational(self, supports_areas: bool) -> None:
         """Exclude rows with an ``area`` as ``subnational`` unless the method supports areas."""
@@ -589,20 +700,24 @@ class Ledger:
 
     def active(self) -> pd.DataFrame:
         """Rows not yet used or excluded."""
-        return self.frame[self._status == ""]
+        return self.frame[self._code == 0]
 
     def exclude(self, rows: Any, reason: str, detail: Any) -> None:
         """Exclude rows (by ``_row`` id) with a reason; rows already settled keep theirs."""
         rows = np.asarray(rows, dtype=int)
         if rows.size == 0:
             return
+        free = self._code[rows] == 0
+        code = self._reason_code.get(reason)
+        if code is None:
+            code = self._reason_code[reason] = len(self._reasons)
+            self._reasons.append(reason)
+        target = rows[free]
+        self._code[target] = code
         if isinstance(detail, str):
-            det = np.full(rows.size, detail, dtype=object)
+            self._details.append((target, detail))
         else:
-            det = np.asarray(list(detail), dtype=object)
-        free = self._status[rows] == ""
-        self._status[rows[free]] = reason
-        self._detail[rows[free]] = det[free]
+            self._details.append((target, np.asarray(list(detail), dtype=object)[free]))
 
     def exclude_non_countries(self, rows: Any = None) -> None:
         """Exclude active rows whose code is not a country (``aggregate_entity``).
@@ -634,23 +749,30 @@ class Ledger:
     def use(self, rows: Any) -> None:
         """Mark rows as used."""
         rows = np.asarray(rows, dtype=int)
-        free = rows[self._status[rows] == ""]
-        self._status[free] = "used"
+        free = rows[self._code[rows] == 0]
+        self._code[free] = 1
+
+    def use_mask(self, mask: np.ndarray) -> None:
+        """Mark the rows where ``mask`` (boolean, position = ``_row``) is True as used."""
+        self._code[np.asarray(mask, dtype=bool) & (self._code == 0)] = 1
 
     @property
     def n_used(self) -> int:
         """Observations used."""
-        return int((self._status == "used").sum())
+        return int(np.count_nonzero(self._code == 1))
 
     def excluded_frame(self) -> pd.DataFrame:
         """All excluded rows as an exclusions frame; raises if any row is unaccounted for."""
-        open_rows = self._status == ""
+        open_rows = self._code == 0
         if open_rows.any():
             sample = self.frame[open_rows].head(3)[["iso3", "year", "indicator"]].to_dict("records")
             raise EstimatorError(f"internal accounting error: {int(open_rows.sum())} observations "
                                  f"neither used nor excluded, e.g. {sample}")
-        mask = self._status != "used"
-        sub = self.frame[mask]
+        idx = np.flatnonzero(self._code != 1)
+        detail = np.full(len(idx), "", dtype=object)
+        for rows, det in self._details:  # in call order: a later write wins, as before
+            detail[np.searchsorted(idx, rows)] = det
+        sub = self.frame.take(idx)
         return pd.DataFrame(
             {
                 "iso3": sub["iso3"].to_numpy(),
@@ -660,7 +782,7 @@ class Ledger:
                 "indicator": sub["indicator"].to_numpy(),
                 "source": sub["source"].to_numpy(),
                 "value": sub["value"].to_numpy(),
-                "reason": self._status[mask],
-                "detail": self._detail[mask].astype(str),
+                "reason": np.asarray(self._reasons, dtype=object)[self._code[idx]],
+                "detail": detail.astype(str),
             }
         )

@@ -127,19 +127,19 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
         r2w = float(res.rsquared)
         lib, ver = "linearmodels", library_version("linearmodels")
     if cluster == "none":
-        n_fe = (len(np.unique(entity)) if effects in ("twoway", "entity") else 0) + (
-            len(np.unique(time)) if effects in ("twoway", "time") else 0) - (
+        n_fe = (len(pd.unique(entity)) if effects in ("twoway", "entity") else 0) + (
+            len(pd.unique(time)) if effects in ("twoway", "time") else 0) - (
             1 if effects == "twoway" else 0)
         dof = n - k - n_fe
         n_clusters = None
     else:
         gs = []
         if cluster == "country":
-            gs.append(len(np.unique(country)))
+            gs.append(len(pd.unique(country)))
         if cluster in ("entity", "twoway"):
-            gs.append(len(np.unique(entity)))
+            gs.append(len(pd.unique(entity)))
         if cluster in ("time", "twoway"):
-            gs.append(len(np.unique(time)))
+            gs.append(len(pd.unique(time)))
         n_clusters = int(min(gs))
         dof = n_clusters - 1
     return {"params": params, "std_errors": np.sqrt(np.clip(np.diag(V), 0, None)), "vcov": V,
@@ -309,9 +309,12 @@ def _fit_panel(est: Any, panel: pfm.PanelFrame, outcome: str, regressors: tuple[
                    for i, y in zip(t["unit"].to_numpy()[single], t["year"].to_numpy()[single])]
         dropped.append((single, "singleton_fixed_effect", details))
     k = len(regressors)
-    sub = t[keep]
-    e2, _ = pd.factorize(sub["unit"], sort=True)
-    t2, _ = pd.factorize(sub["year"], sort=True)
+    sub = t if not single.any() else t[keep]
+    if sub is t:  # nothing removed: the codes are those computed above
+        e2, t2 = ent, tim
+    else:
+        e2, _ = pd.factorize(sub["unit"], sort=True)
+        t2, _ = pd.factorize(sub["year"], sort=True)
     g2, _ = pd.factorize(sub["iso3"], sort=True)
     n_g = int(g2.max()) + 1 if len(sub) else 0
     n_e, n_t = int(e2.max()) + 1 if len(sub) else 0, int(t2.max()) + 1 if len(sub) else 0
