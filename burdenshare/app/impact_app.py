@@ -101,6 +101,14 @@ _DETAIL: Mapping[str, tuple[tuple[str, str], ...]] = {
                           ("post_pre_rmspe_ratio", "post/pre RMSPE ratio")),
 }
 _CHART_KINDS = ("coefficients", *EVENT_DESIGNS, "synthetic_control")
+#: Numbers on one line; the long unit and diagnostics text small and wrapped.
+_TABLE_CSS = ("<style>.bs-impact-grid{border-collapse:collapse;font-size:12px}"
+              ".bs-impact-grid th,.bs-impact-grid td{padding:2px 6px;vertical-align:top;"
+              "text-align:left;border-bottom:1px solid #ddd}"
+              ".bs-impact-grid td{white-space:nowrap}"
+              ".bs-impact-grid td[data-col=unit],.bs-impact-grid td[data-col=detail]"
+              "{white-space:normal;font-size:11px;max-width:300px}"
+              ".bs-impact-failed td{white-space:normal}</style>")
 _STYLE = {"description_width": "initial"}
 _PER_DESIGN = "(each design's own)"
 
@@ -365,8 +373,8 @@ def impact_table_html(frame: pd.DataFrame, failures: Mapping[str, str] | None = 
         body.append(f'<tr data-design="{html.escape(d)}" class="bs-impact-failed"><td '
                     f'data-col="design">{html.escape(d)}</td><td colspan="11">failed: '
                     f"{html.escape(msg)}</td></tr>")
-    return (f'<table class="bs-impact-grid"><thead>{head}</thead><tbody>{"".join(body)}'
-            "</tbody></table>")
+    return (_TABLE_CSS + f'<table class="bs-impact-grid"><thead>{head}</thead><tbody>'
+            f'{"".join(body)}</tbody></table>')
 
 
 def export_impact(comp: Comparison, directory: str | Path, *, table: pd.DataFrame | None = None,
