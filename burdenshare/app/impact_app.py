@@ -103,11 +103,11 @@ _DETAIL: Mapping[str, tuple[tuple[str, str], ...]] = {
 _CHART_KINDS = ("coefficients", *EVENT_DESIGNS, "synthetic_control")
 #: Numbers on one line; the long unit and diagnostics text small and wrapped.
 _TABLE_CSS = ("<style>.bs-impact-grid{border-collapse:collapse;font-size:12px}"
-              ".bs-impact-grid th,.bs-impact-grid td{padding:2px 6px;vertical-align:top;"
+              ".bs-impact-grid th,.bs-impact-grid td{padding:2px 6px;vertical-align:top;line-height:1.35;"
               "text-align:left;border-bottom:1px solid #ddd}"
               ".bs-impact-grid td{white-space:nowrap}"
               ".bs-impact-grid td[data-col=unit],.bs-impact-grid td[data-col=detail]"
-              "{white-space:normal;font-size:11px;max-width:300px}"
+              "{white-space:normal;font-size:11px;line-height:1.35;min-width:170px;max-width:300px}"
               ".bs-impact-failed td{white-space:normal}</style>")
 _STYLE = {"description_width": "initial"}
 _PER_DESIGN = "(each design's own)"
