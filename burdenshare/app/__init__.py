@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["AppState", "ComparisonApp", "MultiverseApp", "ParamControls"]
+__all__ = ["AppState", "ComparisonApp", "HostImpactApp", "MultiverseApp", "ParamControls"]
 
-_WHERE = {"AppState": ".state", "ComparisonApp": ".widgets", "MultiverseApp": ".multiverse_app",
-          "ParamControls": ".controls"}
+_WHERE = {"AppState": ".state", "ComparisonApp": ".widgets", "HostImpactApp": ".impact_app",
+          "MultiverseApp": ".multiverse_app", "ParamControls": ".controls"}
 
 
 def __getattr__(name: str) -> Any:
