@@ -39,7 +39,7 @@ from ..charts.econometrics import (
 )
 from ..compare import Comparison
 from ..data import Dataset
-from ..export import neutralise_formula, write_comparison, write_result
+from ..export import write_comparison, write_result, write_workbook
 from ..registry import get
 from ..schemas import EXCLUSION_REASONS
 from .controls import ParamControls
@@ -387,7 +387,7 @@ def export_impact(comp: Comparison, directory: str | Path, *, table: pd.DataFram
       provenance and diagnostics (``provenance``: estimator, version, every parameter, data
       fingerprint and lineage, package versions) and the data sources with licences
       (``sources``). Text that a spreadsheet could run as a formula is neutralised
-      (:func:`burdenshare.export.neutralise_formula`); numbers are unchanged.
+      (:func:`burdenshare.export.write_workbook`); numbers are unchanged.
     - ``<stem>_estimates.csv``: :func:`burdenshare.export.write_comparison`'s long table of
       every estimate (leads and lags, yearly gaps included) with its sidecars
       ``.excluded.csv`` (every observation left out, with its reason) and
@@ -426,7 +426,7 @@ def export_impact(comp: Comparison, directory: str | Path, *, table: pd.DataFram
     if charts is None:
         charts = impact_charts(comp)[0]
     xlsx = d / f"{stem}.xlsx"
-    _write_workbook(xlsx, {
+    write_workbook(xlsx, {
         "table": table,
         "excluded_by_reason": exclusion_counts(comp),
         "assumptions": pd.DataFrame(
@@ -461,21 +461,6 @@ def _provenance_rows(comp: Comparison) -> pd.DataFrame:
                  for n, x in r.diagnostics.items()]
     rows += [(k, "failed", m) for k, m in comp.failures.items()]
     return pd.DataFrame(rows, columns=["design", "field", "value"])
-
-
-def _write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
-    """One sheet per frame: bold frozen header, formula-like text neutralised."""
-    from openpyxl.styles import Font
-
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, frame in sheets.items():
-            safe = frame.copy()
-            for c in safe.columns:
-                if safe[c].dtype == object:
-                    safe[c] = safe[c].map(neutralise_formula)
-            safe.to_excel(xw, sheet_name=name, index=False, freeze_panes=(1, 0))
-            for cell in xw.sheets[name][1]:
-                cell.font = Font(bold=True)
 
 
 # ====================================================================== widget shell

@@ -30,7 +30,7 @@ the latest year); the data formats keep every row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ from ._common import (
 )
 from ._text import LATEX_PREAMBLE, md_escape, tex_escape
 
-__all__ = ["write_result", "write_comparison", "neutralise_formula", "MISSING_TOKEN",
+__all__ = ["write_result", "write_comparison", "write_workbook", "neutralise_formula", "MISSING_TOKEN",
            "REPORT_MISSING", "SUFFIXES", "LATEX_PREAMBLE", "ReportTable", "result_table",
            "comparison_table", "report_table", "gt_table", "md_escape", "tex_escape"]
 
@@ -209,6 +209,40 @@ def write_result(res: Result, path: str | Path, *, quantity: str | None = None,
         "sources": pd.DataFrame([dict(x) for x in res.provenance.sources]),
         "assumptions": pd.DataFrame({"assumption": list(res.assumptions)}),
     })
+
+
+def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write frames as the sheets of one Excel workbook, with the exporters' safety and layout.
+
+    Each sheet gets a bold frozen header, filters and readable column widths; text a
+    spreadsheet could run as a formula is neutralised (:func:`neutralise_formula`) and numbers
+    are never changed. For tables assembled by an app or a report script (the result and
+    comparison writers build their own sheets with this function).
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` file to write (its folder is created).
+    sheets : Mapping of str to pandas.DataFrame
+        Sheet name -> frame, in order.
+
+    Returns
+    -------
+    list of Path
+        The file written.
+
+    Raises
+    ------
+    ExportError
+        The suffix is not ``.xlsx``.
+    """
+    from . import _tabular as tab
+
+    p = Path(path)
+    if p.suffix.lower() != ".xlsx":
+        raise ExportError(f"write_workbook writes .xlsx files, not {p.name!r}")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return tab.write_xlsx(p, sheets)
 
 
 def _assumption_notes(res: Result) -> list[str]:

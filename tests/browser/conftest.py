@@ -24,9 +24,12 @@ def _require_browser() -> None:
     pytest.fail(why, pytrace=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab on 127.0.0.1 serving a copy of ``notebooks/`` (autosave never touches ours)."""
+    """JupyterLab on 127.0.0.1 serving a copy of ``notebooks/`` (autosave never touches ours).
+
+    One server for the whole session: starting JupyterLab costs 10-15 s per module.
+    """
     _require_browser()
     server = LabServer(tmp_path_factory.mktemp("lab"))
     server.start(sorted((ROOT / "notebooks").glob("*.ipynb")))
