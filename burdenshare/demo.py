@@ -32,7 +32,7 @@ from typing import Any
 
 from .compare import Comparison, compare
 from .data import Dataset
-from .export import write_comparison
+from .export import write_comparison, write_result
 from .io import load_sample
 
 __all__ = ["run_demo", "latest_complete_year", "demo_dataset", "FAMILIES"]
@@ -290,6 +290,7 @@ def run_demo(out: Path) -> dict[str, Comparison]:
     except ImportError as err:  # charts extra not installed
         chart_note = f" (chart skipped: {err}; install burdenshare[charts])"
     written += _report_exports(comps["relative_burden"], year, out)
+    written += _host_impact_charts(comps["host_impact"], out)
     written += _multiverse(data, out)
     print("\nWritten:" + chart_note)
     for p in written:
@@ -308,6 +309,25 @@ def _report_exports(comp: Comparison, year: int, out: Path) -> list[Path]:
                                     top=15)
     except ImportError as err:  # charts extra not installed
         print(f"(comparison chart skipped: {err})")
+    return written
+
+
+def _host_impact_charts(comp: Comparison, out: Path) -> list[Path]:
+    """The econometric designs side by side, the event study and the synthetic control (SVG)."""
+    written: list[Path] = []
+    try:
+        from .charts import coefficient_chart
+    except ImportError as err:  # charts extra not installed
+        print(f"(host-impact charts skipped: {err})")
+        return written
+    try:  # designs without a whole-panel estimate (event study, synthetic control) are skipped
+        written += write_comparison(comp, out / "host_impact_designs.svg",
+                                    chart=coefficient_chart(comp))
+    except ValueError as err:
+        print(f"(host-impact coefficient chart skipped: {err})")
+    for key in ("event_study", "synthetic_control"):
+        if key in comp.results:  # their default chart is their own (result_chart)
+            written += write_result(comp.results[key], out / f"host_impact_{key}.svg")
     return written
 
 

@@ -123,6 +123,11 @@ def coefficient_chart(obj: Result | Comparison, *, title: str | None = None) -> 
                          f"{', '.join(results)}; event studies: use event_study_chart, "
                          "synthetic control: synthetic_control_chart")
     df = pd.concat(frames, ignore_index=True)
+    drawn = list(dict.fromkeys(df["method"]))
+    if isinstance(obj, Comparison) and len(drawn) < len(results):
+        # the footer names the designs drawn, not those without a whole-panel estimate
+        obj = Comparison(results={m: results[m] for m in drawn}, failures=obj.failures,
+                         data_fingerprint=obj.data_fingerprint)
     df["row"] = [f"{m}: {t}" for m, t in zip(df["method"], df["term"])]
     df["panel"] = df["unit"]
     order = list(df["row"])

@@ -88,6 +88,10 @@ def test_demo_writes_real_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert ran | set(NOT_RUN) == builtins and not ran & set(NOT_RUN)
     png = tmp_path / "refugees_per_1000_2024.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for chart in ("host_impact_designs", "host_impact_event_study",
+                  "host_impact_synthetic_control"):
+        assert "<svg" in (tmp_path / f"{chart}.svg").read_text(encoding="utf-8")
+        assert (tmp_path / f"{chart}.svg.provenance.json").exists()
     for family in comps:
         sheets = pd.read_excel(tmp_path / f"{family}.xlsx", sheet_name=None)
         assert {"estimates", "excluded", "provenance", "sources", "summary"} <= set(sheets)
