@@ -20,7 +20,7 @@ import pandas as pd
 
 from ._errors import EstimatorError, ParameterError
 from .data import Dataset
-from .estimators.base import EstimatorBase, Ledger, parse_param, sources_field
+from .estimators.base import Estimator, EstimatorBase, Ledger, parse_param, sources_field
 from .estimators.contributions import (
     _NOT_REFUGEE_SPECIFIC,
     _USD,
@@ -88,19 +88,23 @@ class SupportGap(EstimatorBase):
         if self.cost != "estimator" and self.cost_estimator_params:
             raise ParameterError("cost_estimator_params is only used with cost='estimator'")
 
-    def _inner(self) -> EstimatorBase:
+    def _inner(self) -> Estimator:
         from . import registry
 
         cls = registry.get(self.cost_estimator)
         kw = {k: parse_param(cls, k, v) for k, v in self.cost_estimator_params}
         return cls(**kw)
 
+    @staticmethod
+    def _inner_inputs(inner: Estimator) -> frozenset[str]:
+        # a plugin need only follow the Estimator protocol: inputs() is EstimatorBase's extra
+        inputs = getattr(inner, "inputs", None)
+        return frozenset(inputs() if inputs is not None else inner.requires)
+
     def inputs(self) -> frozenset[str]:
         """Support indicator plus the cost indicator or the inner estimator's inputs."""
         if self.cost == "estimator":
-            inner = self._inner()
-            ins = inner.inputs() if hasattr(inner, "inputs") else inner.requires
-            return frozenset({self.support, *ins})
+            return frozenset({self.support, *self._inner_inputs(self._inner())})
         return frozenset({self.support, "host_cost_usd_current"})
 
     def optional_inputs(self) -> frozenset[str]:
@@ -118,7 +122,7 @@ class SupportGap(EstimatorBase):
         inner_used = 0
         if self.cost == "estimator":
             inner = self._inner()
-            if self.support in inner.inputs():
+            if self.support in self._inner_inputs(inner):
                 raise EstimatorError(f"{self.name}: the cost estimator {self.cost_estimator} "
                                      f"itself uses {self.support}")
             res = inner.estimate(data)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from ._errors import RegistryError, RegistryWarning
 from .estimators import BUILTINS
-from .estimators.base import PROTOCOL_MEMBERS
+from .estimators.base import PROTOCOL_MEMBERS, Estimator
 
 __all__ = ["EstimatorInfo", "available", "get", "make", "refresh", "ENTRY_POINT_GROUP"]
 
@@ -81,7 +81,14 @@ def _check_protocol(obj: Any, label: str) -> None:
             "burdenshare.estimators.base.Estimator; inheriting EstimatorBase provides them)")
 
 
-def get(spec: str | type | Any) -> type:
+def _estimator_class(cls: type, label: str) -> type[Estimator]:
+    _check_protocol(cls, label)
+    # the Protocol members were checked by name just above (issubclass() cannot check a
+    # Protocol with data members), so the class is an Estimator class
+    return cast("type[Estimator]", cls)
+
+
+def get(spec: str | type | Any) -> type[Estimator]:
     """Return an estimator class from a registry name, a class or an instance.
 
     Parameters
@@ -102,11 +109,10 @@ def get(spec: str | type | Any) -> type:
         that does not follow the estimator protocol.
     """
     if isinstance(spec, type):
-        _check_protocol(spec, f"class {spec.__qualname__}")
-        return spec
+        return _estimator_class(spec, f"class {spec.__qualname__}")
     if not isinstance(spec, str):
         _check_protocol(spec, f"object {spec!r}")
-        return type(spec)
+        return _estimator_class(type(spec), f"object {spec!r}")
     found, clashes = _scan()
     if spec in clashes:
         who = "; ".join(f"{i.distribution} ({i.target})" for i in clashes[spec])
@@ -129,8 +135,7 @@ def get(spec: str | type | Any) -> type:
             f"load: {type(err).__name__}: {err}") from err
     if not isinstance(obj, type):
         raise RegistryError(f"estimator {spec!r} ({info.target}) is not a class")
-    _check_protocol(obj, f"estimator {spec!r} from {info.distribution}")
-    return obj
+    return _estimator_class(obj, f"estimator {spec!r} from {info.distribution}")
 
 
 def make(spec: str | type | Any) -> Any:

@@ -23,6 +23,7 @@ import altair as alt
 import ipywidgets as w
 
 from ..data import Dataset
+from ..estimators.base import Estimator
 from ..io import load_sample
 from ..registry import available, get
 from .controls import ParamControls
@@ -87,7 +88,7 @@ class ComparisonApp(w.VBox):
     """
 
     def __init__(self, data: Dataset | None = None, *, state: AppState | None = None,
-                 methods: Iterable[str | type] | None = None,
+                 methods: Iterable[str | type[Estimator]] | None = None,
                  export_dir: str | Path = "exports", cache_size: int = 64) -> None:
         _enable_offline()  # before any JupyterChart exists (class-wide switch)
         super().__init__()
@@ -97,7 +98,7 @@ class ComparisonApp(w.VBox):
         self.cache = ResultCache(maxsize=cache_size)
         self.exported: list[Path] = []
         self._muted = False
-        self.classes: dict[str, type] = {}
+        self.classes: dict[str, type[Estimator]] = {}
         names: list[str] = []
         for m in (methods if methods is not None else available()):
             if isinstance(m, type):
@@ -194,7 +195,7 @@ class ComparisonApp(w.VBox):
         pc.observe(self._param_handler(method))
         self.param_controls[method] = pc
 
-    def _class(self, method: str) -> type:
+    def _class(self, method: str) -> type[Estimator]:
         return self.classes.get(method) or get(method)
 
     def _sync_params_box(self) -> None:
@@ -202,7 +203,7 @@ class ComparisonApp(w.VBox):
                                 if m in self.param_controls]
 
     # ------------------------------------------------------------------ handlers
-    def _guard(self, what: str, fn: Callable[[], None]) -> None:
+    def _guard(self, what: str, fn: Callable[[], object]) -> None:
         """Run ``fn``; show any error in the status area (callbacks' errors are otherwise lost)."""
         try:
             fn()

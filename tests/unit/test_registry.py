@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import burdenshare as bs
@@ -100,3 +101,44 @@ def test_class_or_instance_pass_through() -> None:
 def test_non_estimators_are_refused() -> None:
     with pytest.raises(bs.RegistryError, match="lacks"):
         bs.get_estimator(dict)
+
+
+PROTOCOL_ONLY_COST = '''
+from typing import ClassVar
+from burdenshare.estimators.unit_cost import HealthInclusionCost
+
+class ProtocolOnlyCost:
+    """Follows the Estimator protocol without inheriting EstimatorBase (so: no inputs())."""
+    name: ClassVar[str] = "synthetic_protocol_only_cost"
+    version: ClassVar[str] = "0.0.1"
+    quantity: ClassVar[str] = HealthInclusionCost.quantity
+    unit: ClassVar[str] = HealthInclusionCost.unit
+    requires: ClassVar[frozenset[str]] = HealthInclusionCost.requires
+    reference: ClassVar[str] = "methodology/health_inclusion_cost.md"
+    summary: ClassVar[str] = "synthetic: the health inclusion cost, through the protocol only"
+
+    def get_params(self):
+        return {}
+
+    def estimate(self, data):
+        return HealthInclusionCost().estimate(data)
+'''
+
+
+def test_support_gap_accepts_a_cost_plugin_without_inputs_method(plugin_dir: Path) -> None:
+    # a plugin need only follow the Estimator protocol; SupportGap used to call inner.inputs()
+    from burdenshare.composite import SupportGap
+    from tests.conftest import synthetic_dataset
+
+    install_plugin(plugin_dir, "synthetic_plugin_cost",
+                   {"synthetic_protocol_only_cost": "synthetic_plugin_cost:ProtocolOnlyCost"},
+                   PROTOCOL_ONLY_COST)
+    data = synthetic_dataset([("JOR", 2020, "refugees", 1000.0),
+                              ("JOR", 2020, "gov_health_expenditure_per_capita_usd_current", 50.0),
+                              ("JOR", 2020, "oda_received_usd_current", 20000.0)])
+    via_plugin = SupportGap(cost="estimator",
+                            cost_estimator="synthetic_protocol_only_cost").estimate(data)
+    built_in = SupportGap(cost="estimator", cost_estimator="health_inclusion_cost").estimate(data)
+    assert len(via_plugin.estimates)
+    pd.testing.assert_frame_equal(
+        via_plugin.estimates.drop(columns="term"), built_in.estimates.drop(columns="term"))
