@@ -166,6 +166,7 @@ def _cmd_validate(files: Sequence[str]) -> int:
                 print(f"{f}: {err}")
                 continue
             print(f"{f}: {len(failures)} problem(s)")
+            r: Any  # pandas-stubs types every itertuples() field as "any scalar"
             for r in failures.itertuples(index=False):
                 where = f"line {r.line}" if r.line is not None and r.line == r.line else "file"
                 val = "" if r.value is None or r.value != r.value else f" {r.value!r}"
@@ -293,6 +294,7 @@ def _cmd_multiverse(args: argparse.Namespace) -> int:
         ranks.to_csv(side["ranks"], index=False)
         written += list(side.values())
     print(mv.summary())
+    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
     for r in mv.failures.itertuples(index=False):
         print(f"  FAILED universe {r.universe_id} ({r.method}): {r.error}")
     if attr is not None and len(attr):

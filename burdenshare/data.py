@@ -13,7 +13,7 @@ import io as _stdio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -326,6 +326,7 @@ class Dataset:
         # 3. column rules (pandera, lazy)
         cases = validate_lazily(ObservationSchema, df)
         if cases is not None:
+            rec: Any  # pandas-stubs types every itertuples() field as "any scalar"
             for rec in cases.itertuples(index=False):
                 idx = rec.index
                 if idx is None or (isinstance(idx, float) and np.isnan(idx)):
@@ -561,7 +562,9 @@ class Dataset:
                                aggfunc="first", dropna=False)
         if len(index) == 3:  # keep the (iso3, area) units that exist, not their cross product
             units = pd.MultiIndex.from_frame(sub[["iso3", "area"]].drop_duplicates())
-            wide = wide[wide.index.droplevel("year").isin(units)]
+            # pandas-stubs types the pivot_table index as Index: with three keys it is a MultiIndex
+            wide_index = cast(pd.MultiIndex, wide.index)
+            wide = wide[wide_index.droplevel("year").isin(units)]
         return wide.reindex(columns=inds)
 
     def _repr_html_(self) -> str:
@@ -654,6 +657,7 @@ def _raise(fail: list[dict[str, Any]]) -> None:
     failures = failures.sort_values(["file", "_l", "column"], kind="mergesort").drop(columns="_l")
     failures = failures.reset_index(drop=True)
     lines = []
+    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
     for r in failures.head(_SHOW).itertuples(index=False):
         where = f"{r.file}, line {r.line}" if r.line is not None and not pd.isna(r.line) else str(r.file)
         val = "" if r.value is None or (isinstance(r.value, float) and np.isnan(r.value)) else f" {r.value!r}"

@@ -119,12 +119,13 @@ def _keys_estimators(year: int) -> dict[str, Any]:
         ReferenceKey5050,
     )
 
-    actual = {"actual": "asylum_applications", "actual_year": 2015}
     return {
-        "eu_relocation_2015": EuRelocation2015(states=EU28_2015, **actual),
-        "grech_2017": Grech2017(states=EU28_2015, **actual),
+        "eu_relocation_2015": EuRelocation2015(states=EU28_2015, actual="asylum_applications",
+                                               actual_year=2015),
+        "grech_2017": Grech2017(states=EU28_2015, actual="asylum_applications", actual_year=2015),
         "reference_key_50_50": ReferenceKey5050(states=EU28_2015, population_year=2014,
-                                                gdp_year=2013, key_year=2015, **actual),
+                                                gdp_year=2013, key_year=2015,
+                                                actual="asylum_applications", actual_year=2015),
     }
 
 
@@ -342,6 +343,7 @@ def _multiverse(data: Dataset, out: Path) -> list[Path]:
     overall = drivers[drivers["scope"] == "overall"]
     if len(overall):
         print("Which choice moves the ranks most, per family (Shapley share of rank variance):")
+        r: Any  # pandas-stubs types every itertuples() field as "any scalar"
         for r in overall.itertuples(index=False):
             second = (f", then {r.second_choice} {100 * r.second_share:.0f}%"
                       if isinstance(r.second_choice, str) else "")
@@ -364,8 +366,9 @@ def _print_family(fam: Family, year: int, comp: Comparison) -> None:
     if fam.key == "relative_burden":
         per1000 = comp.results["refugees_per_1000"].estimates
         print("Highest refugees per 1,000 inhabitants:")
-        for r in per1000.nlargest(5, "estimate").itertuples(index=False):
-            print(f"  {country_name(r.iso3):<28} {r.estimate:8.1f}")
+        host: Any  # pandas-stubs types every itertuples() field as "any scalar"
+        for host in per1000.nlargest(5, "estimate").itertuples(index=False):
+            print(f"  {country_name(host.iso3):<28} {host.estimate:8.1f}")
         conc = comp.results["hosting_concentration"].estimates
         lmic = conc[conc["quantity"] == "share_hosted_low_and_middle_income"]
         if len(lmic):
@@ -401,11 +404,11 @@ def _print_family(fam: Family, year: int, comp: Comparison) -> None:
                 continue
             if label_ in ("event_study", "staggered_did"):
                 main = main[main["term"].astype(str).isin(["overall", "e=0"])] if len(main) else main
-            for row in main.head(1).itertuples(index=False):
+            for first in main.head(1).itertuples(index=False):
                 extra = ""
                 if label_ == "iv_2sls" and "first_stage_f" in r.diagnostics:
                     extra = f", first-stage F {float(r.diagnostics['first_stage_f']):.2f}"
-                print(f"  {label_:<18} {row.term}: {row.estimate:+.4f} (SE {row.std_error:.4f}, "
+                print(f"  {label_:<18} {first.term}: {first.estimate:+.4f} (SE {first.std_error:.4f}, "
                       f"{r.uncertainty_method}{extra})")
     for k, msg in comp.failures.items():
         print(f"FAILED {k}: {msg}")

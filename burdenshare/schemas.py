@@ -153,5 +153,6 @@ def validate_lazily(schema: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.Dat
         try:
             schema.validate(df, lazy=True)
         except pa.errors.SchemaErrors as err:
-            return err.failure_cases
+            cases: pd.DataFrame = err.failure_cases
+            return cases
     return None

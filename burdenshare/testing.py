@@ -161,7 +161,7 @@ _KEY = ["iso3", "area", "year", "indicator", "source"]  # area: sub-national uni
 
 
 def _excluded_keys(res: Any) -> pd.DataFrame:
-    exc = res.excluded.copy()
+    exc: pd.DataFrame = res.excluded.copy()
     exc["year"] = exc["year"].astype("int64")
     return exc
 

@@ -361,7 +361,8 @@ def synthetic_control_chart(result: Result, *, title: str | None = None) -> Any:
     outcome = label(str(result.provenance.params.get("outcome", "outcome")))
     desc = (f"Line chart of {who}'s {_lc(outcome)} and its "
             f"synthetic control over {per}, with the yearly gap as bars below"
-            + (f"; the mean gap from {int(ty)} is {post['gap'].mean():.3g}" if len(post) else "")
+            + (f"; the mean gap from {int(ty)} is {post['gap'].mean():.3g}"
+               if ty is not None and len(post) else "")
             + ".")
     chart = alt.vconcat(top, bottom, spacing=8)
     return finish(chart, title=title or f"{who}: treated and synthetic control | {per}",

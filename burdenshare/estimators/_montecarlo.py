@@ -83,7 +83,7 @@ class Progress:
         if "ipykernel" not in sys.modules:
             return None
         try:
-            import ipywidgets  # type: ignore[import-untyped]
+            import ipywidgets
             from IPython import get_ipython
             from IPython.display import display
         except ImportError:

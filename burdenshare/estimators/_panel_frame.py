@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -234,8 +234,8 @@ def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def _unit_codes_all(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_unit_codes` computed on every row."""
-    iso_c, iso_u = pd.factorize(frame["iso3"], sort=True)
-    iso_u = np.asarray(iso_u, dtype=object)
+    iso_c, iso_index = pd.factorize(frame["iso3"], sort=True)
+    iso_u = np.asarray(iso_index, dtype=object)
     area = frame["area"] if "area" in frame.columns else None
     if area is None or not bool(area.notna().any()):
         return iso_c, iso_u, iso_u, np.full(len(iso_u), None, dtype=object)
@@ -245,7 +245,9 @@ def _unit_codes_all(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nda
     uniq = np.asarray(uniq, dtype=np.int64)
     u_iso = iso_u[uniq // base]
     a_idx = uniq % base - 1
-    u_area = np.where(a_idx >= 0, np.asarray(ar_u, dtype=object)[np.maximum(a_idx, 0)], None)
+    # numpy's stubs reject None as where()'s "else" value (an object array-like at run time)
+    u_area = cast(np.ndarray,
+                  np.where(a_idx >= 0, np.asarray(ar_u, dtype=object)[np.maximum(a_idx, 0)], None))
     labels = np.array([i if a is None else f"{i}/{a}" for i, a in zip(u_iso, u_area)],
                       dtype=object)
     return codes, labels, u_iso, u_area

@@ -62,8 +62,12 @@ def largest_remainder(shares: Sequence[float], total: int, labels: Sequence[str]
     base = np.floor(exact + 1e-9).astype(np.int64)  # 1e-9 guards against 2.9999999 -> 2
     left = int(total) - int(base.sum())
     remainder = exact - base
+
+    def rank(i: int) -> tuple[float, float, str]:
+        return (-round(remainder[i], 12), -s[i], labels[i])
+
     # order: larger remainder, then larger share, then label
-    order = sorted(range(len(s)), key=lambda i: (-round(remainder[i], 12), -s[i], labels[i]))
+    order = sorted(range(len(s)), key=rank)
     for i in order[:left]:
         base[i] += 1
     return base

@@ -685,7 +685,8 @@ class Ledger:
 
     def is_open(self) -> np.ndarray:
         """Return a boolean mask of the rows not yet used or excluded (position = ``_row``)."""
-        return self._code == 0
+        mask: np.ndarray = self._code == 0
+        return mask
 
     def exclude_subnational(self, supports_areas: bool) -> None:
         """Exclude rows with an ``area`` as ``subnational`` unless the method supports areas."""
@@ -700,7 +701,8 @@ class Ledger:
 
     def active(self) -> pd.DataFrame:
         """Rows not yet used or excluded."""
-        return self.frame[self._code == 0]
+        rows: pd.DataFrame = self.frame[self._code == 0]
+        return rows
 
     def exclude(self, rows: Any, reason: str, detail: Any) -> None:
         """Exclude rows (by ``_row`` id) with a reason; rows already settled keep theirs."""

@@ -7,7 +7,7 @@ and ``methodology/oda_gni_commitment.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -183,6 +183,7 @@ class InDonorRefugeeCosts(EstimatorBase):
                                    positive=[ODA, GNI])
         rows: list[dict[str, object]] = []
         zero_apps: list[str] = []
+        r: Any  # pandas-stubs types every itertuples() field as "any scalar"
         for r in table.itertuples(index=False):
             c = getattr(r, IDRC)
             if pd.isna(c):
@@ -205,6 +206,7 @@ class InDonorRefugeeCosts(EstimatorBase):
                     zero_apps.append(f"{r.iso3} {r.year}")
         groups: dict[int, int] = {}
         reporting: dict[int, int] = {}
+        year: Any  # pandas-stubs types a groupby key as "any scalar": a year here
         for year, sub in table.groupby("year", sort=True):
             term = _term(year, group)
             cg = float(sub[IDRC].fillna(0.0).sum())
@@ -331,6 +333,7 @@ class OdaGniCommitment(EstimatorBase):
         pct, pp, usd = "percent of GNI", "percentage points of GNI", "USD million current"
         rows: list[dict[str, object]] = []
         beyond: list[str] = []
+        r: Any  # pandas-stubs types every itertuples() field as "any scalar"
         for r in table.itertuples(index=False):
             term = _term(r.year)
             o, y = getattr(r, ODA), getattr(r, GNI)
@@ -353,6 +356,7 @@ class OdaGniCommitment(EstimatorBase):
                                      ratio - p, pp))
                     if abs(ratio - p) > 0.005 + 1e-9:
                         beyond.append(f"{r.iso3} {r.year}: {ratio:.4f} vs {p:.2f}")
+        year: Any  # pandas-stubs types a groupby key as "any scalar": a year here
         for year, sub in table.groupby("year", sort=True):
             term = _term(year, group)
             og, yg = float(sub[ODA].sum()), float(sub[GNI].sum())

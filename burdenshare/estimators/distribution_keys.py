@@ -105,7 +105,8 @@ def _rows(quantity: str, states: Sequence[str], year: int, values: Iterable[floa
 
 def _inverse_shares(v: np.ndarray) -> np.ndarray:
     inv = 1.0 / v
-    return inv / inv.sum()
+    shares: np.ndarray = inv / inv.sum()
+    return shares
 
 
 def _check_states(name: str, states: tuple[str, ...]) -> None:

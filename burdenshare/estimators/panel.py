@@ -134,7 +134,7 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
         n_clusters = None
     else:
         gs = []
-        if cluster == "country":
+        if cluster == "country" and country is not None:  # (checked on entry: never None here)
             gs.append(len(pd.unique(country)))
         if cluster in ("entity", "twoway"):
             gs.append(len(pd.unique(entity)))

@@ -7,7 +7,7 @@ Formulas, sources, assumptions and validation are in ``methodology/<name>.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -244,7 +244,8 @@ class RefugeesPer1000(_HostedRatio):
     _capacity: ClassVar[str] = "population"
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-        return 1000.0 * hosted / capacity
+        index: np.ndarray = 1000.0 * hosted / capacity
+        return index
 
     def _assumptions(self) -> list[str]:
         return ["Population is the World Bank WDI mid-year total population unless another "
@@ -277,7 +278,8 @@ class RefugeesPerGdpPppPerCapita(_HostedRatio):
     _capacity: ClassVar[str] = "gdp_ppp_per_capita_intl_current"
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-        return hosted / capacity
+        index: np.ndarray = hosted / capacity
+        return index
 
     def _assumptions(self) -> list[str]:
         return ["GDP per capita (PPP) is WDI NY.GDP.PCAP.PP.CD in current international dollars "
@@ -336,7 +338,8 @@ class RefugeesPer1000Km2(_HostedRatio):
         return (self.area,) if self.area_year == "latest_available" else ()
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-        return 1000.0 * hosted / capacity
+        index: np.ndarray = 1000.0 * hosted / capacity
+        return index
 
     def _assumptions(self) -> list[str]:
         if self.area_year == "latest_available":
@@ -618,8 +621,8 @@ class HostingConcentration(EstimatorBase):
         if self.group_by == "wb_income_group":
             # a year in which no country has an income group cannot be split into groups
             act = ledger.active()
-            grp = act[(act["indicator"] == "wb_income_group") & act["value"].notna()]
-            classified = set(grp["year"])
+            grouped = act[(act["indicator"] == "wb_income_group") & act["value"].notna()]
+            classified = set(grouped["year"])
             out_rows = act[~act["year"].isin(classified)]
             unclassified_years = sorted({int(y) for y in out_rows["year"]})
             ledger.exclude(out_rows["_row"].to_numpy(), "unclassified",
@@ -641,6 +644,7 @@ class HostingConcentration(EstimatorBase):
         rows: list[dict[str, object]] = []
         share_unit = self.unit
         outside_gini: dict[int, list[str]] = {}
+        year: Any  # pandas-stubs types a groupby key as "any scalar": a year here
         for year, sub in table.groupby("year", sort=True):
             total = float(sub["_hosted"].sum())
             by_group = sub.groupby("_group")["_hosted"].sum().sort_index()

@@ -11,6 +11,7 @@ non-positive denominator, observation of another year).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,6 +67,7 @@ def country_year_table(
     ledger.exclude_non_countries()
     # 2. missing values stay missing (and set aside their country-year)
     poisoned: dict[tuple[str, int], str] = {}
+    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
     for r in ledger.exclude_missing_values().itertuples(index=False):
         if r.indicator not in carried:
             poisoned.setdefault((r.iso3, int(r.year)), r.indicator)
@@ -108,6 +110,9 @@ def country_year_table(
         nonpos |= zero_sum
     ok &= ~nonpos
     # 5. settle the rows of plain indicators
+    def cell(i: np.integer[Any], col: str) -> Any:  # pandas-stubs types a cell as "any scalar"; numbers here
+        return table.at[i, col]
+
     details = np.full(len(table), "", dtype=object)
     reasons = np.full(len(table), "", dtype=object)
     for i in np.flatnonzero(~ok):
@@ -119,7 +124,7 @@ def country_year_table(
             reasons[i] = "missing_counterpart"
             details[i] = f"no {' or '.join(any_of)} observation for {_label(iso3, year)}"
         elif not has_all[i]:
-            absent = [n for n in need if pd.isna(table.at[i, n])]
+            absent = [n for n in need if pd.isna(cell(i, n))]
             reasons[i] = "missing_counterpart"
             details[i] = f"no {', '.join(absent)} observation for {_label(iso3, year)}" + (
                 " (at or before that year)" if any(a in carried for a in absent) else "")
@@ -127,7 +132,7 @@ def country_year_table(
             reasons[i] = "non_positive_denominator"
             details[i] = f"{' + '.join(any_of)} is zero for {_label(iso3, year)}"
         else:
-            bad = [n for n in positive if table.at[i, n] <= 0]
+            bad = [n for n in positive if cell(i, n) <= 0]
             reasons[i] = "non_positive_denominator"
             details[i] = f"{', '.join(bad)} is zero or negative for {_label(iso3, year)}"
     id_arr = ids.to_numpy()
@@ -154,7 +159,7 @@ def country_year_table(
             ledger.exclude(rest["_row"].to_numpy()[~has_country], "missing_counterpart",
                            [f"no complete country-year uses this {ind} observation for {c}"
                             for c in rest["iso3"].to_numpy()[~has_country]])
-    out = table[ok].reset_index(drop=True)
+    out: pd.DataFrame = table[ok].reset_index(drop=True)
     out["year"] = out["year"].astype("int64")
     return out
 
