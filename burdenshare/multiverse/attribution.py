@@ -124,12 +124,12 @@ def decompose(y: Sequence[float] | np.ndarray, factors: pd.DataFrame, *,
         anova: dict[str, float] = {}
         higher = 0.0
         for r in range(1, k + 1):
-            for sub in itertools.combinations(names, r):
-                t = frozenset(sub)
+            for term in itertools.combinations(names, r):
+                t = frozenset(term)
                 eff = sum((-1) ** (len(t) - len(s)) * cells[frozenset(s)]
-                          for q in range(len(t) + 1) for s in itertools.combinations(sub, q))
+                          for q in range(len(t) + 1) for s in itertools.combinations(term, q))
                 if r <= max_order:
-                    anova[_SEP.join(sub)] = float(eff)
+                    anova[_SEP.join(term)] = float(eff)
                 else:
                     higher += float(eff)
         if k > max_order:

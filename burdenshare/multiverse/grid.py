@@ -421,12 +421,12 @@ class Grid:
                 if METHOD not in s:
                     raise GridError(f"specification #{i} has no 'method'")
                 m = self.method(str(s[METHOD]))
-                for k in s:
-                    if k == METHOD:
+                for key in s:
+                    if key == METHOD:
                         continue
-                    if k not in DATA_CHOICES and k not in m.parameter_names():
+                    if key not in DATA_CHOICES and key not in m.parameter_names():
                         raise GridError(f"specification #{i}: method {m.label!r} has no parameter "
-                                        f"{k!r}")
+                                        f"{key!r}")
 
     # ---- universes
     def choice_names(self) -> tuple[str, ...]:
@@ -564,7 +564,7 @@ def _line_of(lines: list[str], table: str | None, index: int, key: str | None) -
     inside = table is None
     in_sub = False
     want_sub = key is not None and key.startswith("params.")
-    if want_sub:
+    if want_sub and key is not None:  # (want_sub implies a key)
         key = key.split(".", 1)[1]
     for i, raw in enumerate(lines, start=1):
         s = raw.strip()
@@ -743,8 +743,8 @@ def grid_from_toml(text: str, *, origin: str = "<string>") -> Grid:
     except GridError as err:
         msg = str(err)
         # point at the block the message is about
-        for i, k in enumerate(constraints):
-            if msg.startswith(f"constraint '{k.describe()}'"):
+        for i, con in enumerate(constraints):
+            if msg.startswith(f"constraint '{con.describe()}'"):
                 fail(msg, "constraint", i)
         for table, entries, key in (("choice", doc.get("choice", []), "name"),
                                     ("method", raw_methods, "label")):

@@ -101,7 +101,7 @@ def rank_table(mv: Multiverse, *, year: int | None = None,
                                      "year", "estimate", "rank", "rank_best", "rank_worst",
                                      "n_ranked", "has_interval"])
     out = pd.concat(frames, ignore_index=True)
-    out["year"] = pd.array(out["year"], dtype="Int64")
+    out["year"] = out["year"].astype("Int64")
     return out
 
 

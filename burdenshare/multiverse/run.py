@@ -15,7 +15,7 @@ import json
 import math
 import shutil
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -125,7 +125,8 @@ def _views(data: Dataset, keys: Iterable[tuple[int | None, int | None]]
     out: dict[tuple[int | None, int | None], Dataset] = {}
     for k in keys:
         if k not in out:
-            out[k] = data if k == (None, None) else data.select(years=k)
+            lo, hi = k  # _data_key gives (None, None) (every year) or (first, last)
+            out[k] = data if lo is None or hi is None else data.select(years=(lo, hi))
     return out
 
 
@@ -242,7 +243,7 @@ def _typed_long(df: pd.DataFrame) -> pd.DataFrame:
         out[c] = out[c].astype("string")
     for c in ("iso3", "term"):
         out[c] = _clean_text(out[c])
-    out["year"] = pd.array(out["year"], dtype="Int64")
+    out["year"] = out["year"].astype("Int64")
     for c in ("estimate", "ci_lower", "ci_upper"):
         out[c] = out[c].astype("float64")
     out["higher_means_more_burden"] = out["higher_means_more_burden"].astype("bool")
@@ -256,7 +257,7 @@ def _typed_excluded(df: pd.DataFrame) -> pd.DataFrame:
     out["universe_id"] = out["universe_id"].astype("int64")
     for c in ("iso3", "area", "counterpart_iso3", "indicator", "source", "reason", "detail"):
         out[c] = _clean_text(out[c])
-    out["year"] = pd.array(out["year"], dtype="Int64")
+    out["year"] = out["year"].astype("Int64")
     out["value"] = out["value"].astype("float64")
     return out
 
@@ -383,7 +384,7 @@ class Multiverse:
         for f in sorted((self.path / "provenance").glob("*.jsonl")):
             with open(f, encoding="utf-8") as fh:
                 for line in fh:
-                    d = json.loads(line)
+                    d: dict[str, Any] = json.loads(line)
                     if d["universe_id"] == universe_id:
                         return d
         raise KeyError(f"no provenance for universe {universe_id} (failed or unknown)")
@@ -593,7 +594,7 @@ def _run_dask(batches: Sequence[Sequence[Universe]], planner: _Planner,
         scattered = {k: client.scatter(v, broadcast=True, hash=False) for k, v in views.items()}
         n_live = max(1, len(client.scheduler_info().get("workers", {})) or n_workers)
         window = 4 * n_live  # batches in flight: memory stays bounded, workers stay busy
-        index: dict[str, int] = {}
+        index: dict[Hashable, int] = {}
 
         def submit(i: int) -> Any:
             tasks = [planner.task(u) for u in batches[i]]
@@ -632,7 +633,7 @@ def _finish(grid: Grid, sink: _Sink, ruled: list[dict[str, Any]], seed: int, fin
                 if sink.manifest else _empty(cols))
     manifest = manifest.sort_values("universe_id", kind="mergesort").reset_index(drop=True)
     for c in ("year", "data_from_year", "seed"):
-        manifest[c] = pd.array(manifest[c], dtype="Int64")
+        manifest[c] = manifest[c].astype("Int64")
     for c in (*names, "method", "family", "estimator", "estimator_version", "status", "error",
               "quantity", "unit", "uncertainty_method", "data_fingerprint", "params_json",
               "provenance_fingerprint"):
@@ -641,7 +642,8 @@ def _finish(grid: Grid, sink: _Sink, ruled: list[dict[str, Any]], seed: int, fin
     ruled_df = pd.DataFrame(ruled, columns=[METHOD, *names, "constraint"]) if ruled else \
         _empty([METHOD, *names, "constraint"]).astype("string")
     if outdir is None:
-        def cat(frames: list[pd.DataFrame], columns: Sequence[str], typed: Any) -> pd.DataFrame:
+        def cat(frames: list[pd.DataFrame], columns: Sequence[str],
+                typed: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
             if not frames:
                 return typed(_empty(columns))
             out = pd.concat(frames, ignore_index=True)
