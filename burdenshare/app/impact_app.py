@@ -22,7 +22,7 @@ import json
 import math
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -324,7 +324,7 @@ def impact_charts(comp: Comparison) -> tuple[dict[str, Any], dict[str, str]]:
     for d in EVENT_DESIGNS:
         if d in comp.results:
             res = comp.results[d]
-            attempt(d, lambda res=res: event_study_chart(res))
+            attempt(d, partial(event_study_chart, res))
     if "synthetic_control" in comp.results:
         res = comp.results["synthetic_control"]
         attempt("synthetic_control", lambda: synthetic_control_chart(res))
@@ -353,6 +353,7 @@ def impact_table_html(frame: pd.DataFrame, failures: Mapping[str, str] | None = 
             "<th>interval</th><th>n obs</th><th>n clusters</th><th>first-stage F</th>"
             "<th>pre-trend p</th><th>placebo p</th><th>unit</th><th>more diagnostics</th></tr>")
     body = []
+    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
     for r in frame.itertuples(index=False):
         lo, hi, lv = r.ci_lower, r.ci_upper, r.ci_level
         interval = ("–" if pd.isna(lo) or pd.isna(hi) else

@@ -185,7 +185,10 @@ class MultiverseApp(w.VBox):
     def _on_family(self, _change: Mapping[str, Any]) -> None:
         if getattr(self, "_updating", False) or self.multiverse is None:
             return
-        self._guard("drawing the charts", lambda: (self._update_options(), self.redraw()))
+        def draw() -> None:
+            self._update_options()
+            self.redraw()
+        self._guard("drawing the charts", draw)
 
     def _on_view(self, _change: Mapping[str, Any]) -> None:
         if getattr(self, "_updating", False):
@@ -229,7 +232,7 @@ class MultiverseApp(w.VBox):
             codes = sorted(spread.index, key=lambda c: country_name(c))
             old = self.country.value
             self.country.options = [(f"{country_name(c)} ({c})", c) for c in codes]
-            if codes:
+            if codes and keep is not None:  # keep is None only when no family ran (codes empty)
                 self.country.value = old if old in codes else _most_moved(mv, keep, codes)
             qs = sorted(set(long["quantity"]))
             oldq = self.quantity.value
