@@ -27,6 +27,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check burdenshare tests benchmarks data_samples
 	$(BIN)/lint-imports
+	$(BIN)/mypy burdenshare
 
 # the browser tests drive Debian's chromium (Playwright never downloads a browser here)
 chromium:
