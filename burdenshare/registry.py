@@ -81,8 +81,9 @@ def _check_protocol(obj: Any, label: str) -> None:
             "burdenshare.estimators.base.Estimator; inheriting EstimatorBase provides them)")
 
 
-def _estimator_class(cls: type, label: str) -> type[Estimator]:
-    _check_protocol(cls, label)
+def _estimator_class(obj: Any, cls: type, label: str) -> type[Estimator]:
+    """Check ``obj`` (the class or an instance) and return its class ``cls``."""
+    _check_protocol(obj, label)
     # the Protocol members were checked by name just above (issubclass() cannot check a
     # Protocol with data members), so the class is an Estimator class
     return cast("type[Estimator]", cls)
@@ -109,10 +110,9 @@ def get(spec: str | type | Any) -> type[Estimator]:
         that does not follow the estimator protocol.
     """
     if isinstance(spec, type):
-        return _estimator_class(spec, f"class {spec.__qualname__}")
+        return _estimator_class(spec, spec, f"class {spec.__qualname__}")
     if not isinstance(spec, str):
-        _check_protocol(spec, f"object {spec!r}")
-        return _estimator_class(type(spec), f"object {spec!r}")
+        return _estimator_class(spec, type(spec), f"object {spec!r}")
     found, clashes = _scan()
     if spec in clashes:
         who = "; ".join(f"{i.distribution} ({i.target})" for i in clashes[spec])
@@ -135,7 +135,7 @@ def get(spec: str | type | Any) -> type[Estimator]:
             f"load: {type(err).__name__}: {err}") from err
     if not isinstance(obj, type):
         raise RegistryError(f"estimator {spec!r} ({info.target}) is not a class")
-    return _estimator_class(obj, f"estimator {spec!r} from {info.distribution}")
+    return _estimator_class(obj, obj, f"estimator {spec!r} from {info.distribution}")
 
 
 def make(spec: str | type | Any) -> Any:
