@@ -245,20 +245,28 @@ def _partial_out_fixed_effects(M: np.ndarray, entity: np.ndarray, time: np.ndarr
         return M - _group_means(entity, n_e, M)[entity]
     if effects == "time":
         return M - _group_means(time, n_t, M)[time]
-    ones = np.ones(len(entity))
-    N = sparse.csr_matrix((ones, (entity, time)), shape=(n_e, n_t))
+    if n_e * n_t <= 20_000_000:  # the entity x year counts fit in memory as a dense matrix
+        N: Any = np.bincount(entity * n_t + time, minlength=n_e * n_t).reshape(n_e, n_t)
+        N = N.astype(float)
+    else:
+        N = sparse.csr_matrix((np.ones(len(entity)), (entity, time)), shape=(n_e, n_t))
     n_i = np.asarray(N.sum(axis=1)).ravel()
     n_y = np.asarray(N.sum(axis=0)).ravel()
     S_e = np.column_stack([np.bincount(entity, weights=M[:, j], minlength=n_e)
                            for j in range(M.shape[1])])
     S_t = np.column_stack([np.bincount(time, weights=M[:, j], minlength=n_t)
                            for j in range(M.shape[1])])
-    NtDi = N.T.multiply(1.0 / n_i[None, :]).tocsr()
-    A = np.diag(n_y) - (NtDi @ N).toarray()
+    if sparse.issparse(N):
+        NtDi = N.T.multiply(1.0 / n_i[None, :]).tocsr()
+        A = np.diag(n_y) - (NtDi @ N).toarray()
+    else:
+        NtDi = N.T / n_i[None, :]
+        A = np.diag(n_y) - NtDi @ N
     B = S_t - NtDi @ S_e
     # the year effects are identified up to a constant per connected component of the
     # entity-year graph: fix the first year of each component at zero
-    graph = sparse.bmat([[None, N], [N.T, None]], format="csr")
+    Ns = sparse.csr_matrix(N)
+    graph = sparse.bmat([[None, Ns], [Ns.T, None]], format="csr")
     _, comp = connected_components(graph, directed=False)
     comp_t = comp[n_e:]
     _, first = np.unique(comp_t, return_index=True)
@@ -589,7 +597,12 @@ class IV2SLS(EstimatorBase):
         Z = Wv @ np.nan_to_num(Rv)
         gap = (Wv > 0).astype(float) @ np.isnan(Rv).astype(float) > 0
         has_w = (Wv > 0).any(axis=1)
-        hi = pd.Index(hosts_sorted).get_indexer(t_units)
+        key = _unit_key(t)
+        if isinstance(key.dtype, pd.CategoricalDtype):  # by category, not by row
+            hi = pd.Index(hosts_sorted).get_indexer(
+                key.cat.categories.astype(str))[key.cat.codes.to_numpy()]
+        else:
+            hi = pd.Index(hosts_sorted).get_indexer(t_units)
         yi = pd.Index(years).get_indexer(t["year"])
         pop_col = None
         if len(t):
