@@ -66,7 +66,7 @@ def country_codes(n: int) -> list[str]:
 
 def synthetic_area_panel(n_countries: int, n_areas: int, n_years: int, seed: int = 0
                          ) -> tuple[Dataset, pd.DataFrame, dict[str, int]]:
-    """Synthetic area-year outcome with staggered country onsets (a third never treated).
+    """Synthetic area-year outcome with staggered country onsets (ten cohorts, a third never).
 
     Returns the Dataset (long), the ready wide frame (``e`` unit code, ``g`` country code,
     ``t`` year, ``y``, ``cohort`` onset year or NaN) and the onsets by country.
@@ -79,7 +79,8 @@ def synthetic_area_panel(n_countries: int, n_areas: int, n_years: int, seed: int
     unit_area = np.tile(np.array([f"A{k:02d}" for k in range(1, n_areas + 1)], dtype=object),
                         len(codes))
     lo, hi = int(years[len(years) // 4]), int(years[-len(years) // 4])
-    onset = {c: int(rng.integers(lo, hi)) for c in codes if rng.uniform() < 2 / 3}
+    cohorts = np.linspace(lo, hi, 10).astype(int)  # ten cohorts
+    onset = {c: int(rng.choice(cohorts)) for c in codes if rng.uniform() < 2 / 3}
     unit_cohort = np.array([onset.get(c, np.nan) for c in unit_iso3], dtype=float)
     iso3 = np.repeat(unit_iso3, len(years))
     area = np.repeat(unit_area, len(years))
@@ -114,12 +115,61 @@ def line(label: str, raw: float, wrap: float, note: str = "") -> None:
     print(f"{label:18s} raw {raw:8.3f}s  wrapper {wrap:8.3f}s  ratio {wrap / raw:6.2f}  {note}")
 
 
+def stage_times(run: Callable[[], Any], probes: dict[str, tuple[Any, str]],
+                runs: int) -> tuple[float, dict[str, float]]:
+    """Median total seconds of ``run`` and of each probed function inside it (wall clock).
+
+    Each probe ``label -> (owner, attribute)`` is wrapped for the measurement only and
+    restored afterwards; nested probes are each timed in full.
+    """
+    acc: dict[str, float] = {}
+    saved = {k: getattr(o, a) for k, (o, a) in probes.items()}
+
+    def wrap(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def inner(*args: Any, **kw: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kw)
+            finally:
+                acc[label] = acc.get(label, 0.0) + time.perf_counter() - t0
+        return inner
+
+    totals, per = [], {k: [] for k in probes}
+    try:
+        for k, (o, a) in probes.items():
+            setattr(o, a, wrap(k, saved[k]))
+        run()
+        for _ in range(runs):
+            acc.clear()
+            t0 = time.perf_counter()
+            run()
+            totals.append(time.perf_counter() - t0)
+            for k in probes:
+                per[k].append(acc.get(k, 0.0))
+    finally:
+        for k, (o, a) in probes.items():
+            setattr(o, a, saved[k])
+    return statistics.median(totals), {k: statistics.median(v) for k, v in per.items()}
+
+
 def stages(est: Any, data: Dataset, runs: int) -> None:
-    """Print the wrapper's stages: ``_compute`` (panel, bookkeeping, fit) vs the rest."""
-    t_comp, _ = timed(lambda: est._compute(data), runs)
-    t_all, _ = timed(lambda: est.estimate(data), runs)
-    print(f"{'':18s} stages: _compute {t_comp:.3f}s, estimate() - _compute (checks, "
-          f"provenance, schema validation) {t_all - t_comp:.3f}s")
+    """Print where the wrapper's time goes, stage by stage."""
+    from burdenshare.estimators import _did_common, base, did
+
+    probes = {"ledger of the inputs (base.Ledger)": (base.Ledger, "__init__"),
+              "panel build (PanelBuilder)": (_did_common.PanelBuilder, "__init__"),
+              "library (pyfixest feols)": (did, "_feols"),
+              "exclusion frame (base.Ledger.excluded_frame)": (base.Ledger, "excluded_frame"),
+              "validation + provenance (base.finish_result)": (base, "finish_result")}
+    if isinstance(est, SyntheticControl):
+        from burdenshare.estimators import synth
+        probes["library (pysyncon, via synth_weights)"] = (synth, "synth_weights")
+        del probes["library (pyfixest feols)"]
+    total, per = stage_times(lambda: est.estimate(data), probes, runs)
+    rest = total - sum(per.values())
+    parts = ", ".join(f"{k} {v:.3f}s" for k, v in per.items())
+    print(f"{'':18s} stages (median of {runs}): {parts}, design bookkeeping and diagnostics "
+          f"{rest:.3f}s; total {total:.3f}s")
 
 
 def bench_did(pf: Any, data: Dataset, wide: pd.DataFrame, onset: dict[str, int], runs: int,
@@ -241,6 +291,9 @@ def main() -> None:
     only = set(args.only.split(","))
     if not 1 <= args.years <= 201:
         parser.error("--years must be 1..201 (years end in 2100, the schema's last year)")
+    if only <= {"synthetic_control"}:
+        bench_synth(args.runs, args.stages)
+        return
     data, wide, onset = synthetic_area_panel(args.countries, args.areas, args.years)
     print(f"bench_econometrics_did {time.strftime('%Y-%m-%d %H:%M:%S')}: synthetic area panel "
           f"{args.countries} countries x {args.areas} areas x {args.years} years = "
