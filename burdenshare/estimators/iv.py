@@ -640,7 +640,7 @@ class IV2SLS(EstimatorBase):
                    + ": " + why)
             dropped.append((~ok_z, "missing_counterpart", det))
         sub = t[keep].assign(**{INSTRUMENT: z[keep]})
-        ent, _ = pd.factorize(t_units[keep], sort=True)
+        ent = pd.factorize(_unit_key(t)[keep])[0]  # codes only: the order is irrelevant
         tim, _ = pd.factorize(sub["year"], sort=True)
         single = pfm.drop_singletons(ent, tim, self.effects) if len(sub) else np.zeros(0, bool)
         if single.any():
