@@ -192,11 +192,12 @@ def _unit_codes(f: pd.DataFrame) -> tuple[np.ndarray, pd.Series, pd.Series]:
         If a country has both whole-country and sub-national rows (a unit is either the
         country or one of its areas, never both).
     """
-    ci, cu = pd.factorize(f["iso3"].astype("str"))
-    cu = np.asarray(cu, dtype=object)
+    ci, c_uniq = pd.factorize(f["iso3"].astype("str"))
+    cu: np.ndarray = np.asarray(c_uniq, dtype=object)
+    au: np.ndarray
     if "area" in f.columns:
-        ai, au = pd.factorize(f["area"])  # missing area -> -1
-        au = np.asarray(au, dtype=object)
+        ai, a_uniq = pd.factorize(f["area"])  # missing area -> -1
+        au = np.asarray(a_uniq, dtype=object)
     else:
         ai, au = np.full(len(f), -1, dtype=np.int64), np.empty(0, dtype=object)
     has = ai >= 0
@@ -207,7 +208,8 @@ def _unit_codes(f: pd.DataFrame) -> tuple[np.ndarray, pd.Series, pd.Series]:
         if mixed:
             raise _mixed_levels_error(mixed)
     key = ci.astype(np.int64) * (len(au) + 1) + (ai + 1)
-    ki, ku = pd.factorize(key)
+    ki, k_uniq = pd.factorize(key)
+    ku = np.asarray(k_uniq, dtype=np.int64)
     kc, ka = ku // (len(au) + 1), ku % (len(au) + 1) - 1
     lab = np.array([str(cu[c]) if a < 0 else f"{cu[c]}/{au[a]}" for c, a in zip(kc, ka)],
                    dtype=object)
