@@ -1,17 +1,33 @@
-"""Overhead of burdenshare's DiD-family wrappers over the raw library calls they wrap.
+"""Overhead of burdenshare's DiD-family wrappers over the raw library calls, on a 1M-row panel.
 
-For each estimator the wrapper (``estimate()``: ledger bookkeeping, exclusions, panel build,
-library call, tidy output, provenance) is timed against the fastest raw library call for the
-same model on the same, already prepared frame, in the same process (median of N runs after a
-warm-up). Ratios wrapper / raw are printed; nothing is asserted.
+A synthetic sub-national panel (named synthetic; generated here, never shipped), built as a
+``Dataset`` directly as in ``bench_econometrics_panel.py``: 200 real country codes x 25 areas
+(observation column ``area``, codes ``A01`` ... ``A25``) x 200 years (1901-2100) = 1,000,000
+area-years of one outcome. Every wrapper's unit is the area (``ISO3/area``); treatment and
+onsets are given by country (every area of it), so the bookkeeping of area labels, code
+matching, event windows and exclusions is all exercised.
 
-Size: a burdenshare Dataset is keyed by ISO3 country codes and years 1900-2100, so the largest
-country-year panel it can hold is every country code x 201 years (about 50,000 rows); a
-1-million-row panel cannot be expressed as a Dataset (see the report). The regression part is
-also timed on a 1,000,000-row synthetic frame with the raw pyfixest call alone, for scale.
+Timed, in the same process (median of ``--runs`` runs after one warm-up), each wrapper's
+``estimate()`` (parameter checks, ledger of all input observations, panel build, exclusions
+with reasons, the library call, tidy rows, provenance, schema validation) against the fastest
+raw ``pyfixest.feols`` call for the same model on a ready wide frame (integer unit / year /
+cluster codes, the wrapper's options ``fixef_rm="none"`` and the default CRV1 small-sample
+correction, without copying or storing the data):
 
-Data are synthetic (generated here, named synthetic). Run:
-``.venv/bin/python benchmarks/bench_econometrics_did.py [--runs N]``.
+* ``did``: ``y ~ treated_post | unit + year``, clustered by unit;
+* ``event_study``: ``y ~ e_m5 + ... + e_p5 | unit + year`` (reference e = -1) on the sample
+  inside the event window;
+* ``staggered_did``: the saturated cohort x event-time regression (Sun and Abraham) plus the
+  static TWFE the wrapper also fits (two raw calls are the baseline);
+* ``synthetic_control``: per-unit and small, so on a realistic size (40 country units x 30
+  years, one treated unit, 39 donors, 39 placebo refits) against the same 40 raw
+  ``pysyncon.Synth.fit`` calls on ready matrices.
+
+Printed: seconds, ratio wrapper / raw, the estimates of both (they must agree), and the stages
+of each wrapper. Nothing is asserted. ``iv_2sls``: ``bench_econometrics_iv.py``.
+
+Run: ``.venv/bin/python benchmarks/bench_econometrics_did.py [--runs N] [--countries C]
+[--areas A] [--years T] [--only did,event_study,staggered_did,synthetic_control]``.
 """
 
 from __future__ import annotations
@@ -26,134 +42,269 @@ import numpy as np
 import pandas as pd
 
 import burdenshare as bs
-from burdenshare.countries import country_table, is_country
+from burdenshare.countries import is_country, known_codes
+from burdenshare.data import Dataset, Source
 from burdenshare.estimators.did import DiD, EventStudy, StaggeredDiD
 from burdenshare.estimators.synth import SyntheticControl, synth_weights
 
 
-def timed(fn: Callable[[], Any], runs: int) -> float:
-    """Median seconds of ``runs`` calls after one warm-up call."""
-    fn()
-    out = []
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """Median seconds of ``runs`` calls after one warm-up call, and the last value."""
+    value = fn()
+    times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return statistics.median(out)
+        value = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), value
 
 
-def breakdown(est: Any, data: bs.Dataset, raw: float, runs: int) -> None:
-    """Print where the wrapper's time goes (shared base-class steps vs this family's own)."""
-    from burdenshare.estimators.base import Ledger
-
-    def ledger() -> None:
-        lg = Ledger(data, sorted(est.inputs()), owner=est.name)
-        lg.exclude_non_countries()
-
-    t_ledger = timed(ledger, runs)
-    t_compute = timed(lambda: est._compute(data), runs)
-    t_all = timed(lambda: est.estimate(data), runs)
-    print(f"               of which: shared Ledger + non-country check {t_ledger:.3f}s, "
-          f"schema validation + provenance {t_all - t_compute:.3f}s, panel build and "
-          f"bookkeeping {max(t_compute - t_ledger - raw, 0):.3f}s, library ~{raw:.3f}s")
+def country_codes(n: int) -> list[str]:
+    """The first ``n`` real country codes (sorted)."""
+    return sorted(c for c in known_codes() if bool(is_country([c]).iloc[0]))[:n]
 
 
-def synthetic_panel(n_units: int, years: np.ndarray, seed: int = 0) -> tuple[pd.DataFrame, dict]:
-    """Synthetic country-year outcome with staggered onsets (a third never treated)."""
+def synthetic_area_panel(n_countries: int, n_areas: int, n_years: int, seed: int = 0
+                         ) -> tuple[Dataset, pd.DataFrame, dict[str, int]]:
+    """Synthetic area-year outcome with staggered country onsets (ten cohorts, a third never).
+
+    Returns the Dataset (long), the ready wide frame (``e`` unit code, ``g`` country code,
+    ``t`` year, ``y``, ``cohort`` onset year or NaN) and the onsets by country.
+    """
     rng = np.random.default_rng(seed)
-    t = country_table()
-    codes = sorted(t.loc[t["iso3"].str.fullmatch(r"[A-Z]{3}").fillna(False)
-                         & is_country(t["iso3"]).to_numpy(), "iso3"])[:n_units]
-    cohorts = rng.choice(np.r_[years[len(years) // 3: -5], [0] * 60], size=len(codes))
-    onset = {c: int(g) for c, g in zip(codes, cohorts) if g}
-    iso = np.repeat(codes, len(years))
-    yr = np.tile(years, len(codes))
-    g = pd.Series(iso).map(onset).to_numpy(dtype=float)
-    y = (20 + rng.normal(0, 2, len(codes)).repeat(len(years)) + 0.01 * (yr - years[0])
-         + np.where(yr >= g, 1.0, 0.0) + rng.normal(0, 1, len(iso)))
-    return pd.DataFrame({"iso3": iso, "year": yr, "y": y, "g": g}), onset
+    codes = country_codes(n_countries)
+    years = np.arange(2101 - n_years, 2101, dtype=np.int64)
+    n_units = len(codes) * n_areas
+    unit_iso3 = np.repeat(np.array(codes, dtype=object), n_areas)
+    unit_area = np.tile(np.array([f"A{k:02d}" for k in range(1, n_areas + 1)], dtype=object),
+                        len(codes))
+    lo, hi = int(years[len(years) // 4]), int(years[-len(years) // 4])
+    cohorts = np.linspace(lo, hi, 10).astype(int)  # ten cohorts
+    onset = {c: int(rng.choice(cohorts)) for c in codes if rng.uniform() < 2 / 3}
+    unit_cohort = np.array([onset.get(c, np.nan) for c in unit_iso3], dtype=float)
+    iso3 = np.repeat(unit_iso3, len(years))
+    area = np.repeat(unit_area, len(years))
+    year = np.tile(years, n_units)
+    cohort = np.repeat(unit_cohort, len(years))
+    n = len(iso3)
+    y = (np.repeat(rng.normal(0, 2, n_units), len(years)) + 0.01 * (year - years[0])
+         + np.where(year >= cohort, 1.0, 0.0) + rng.normal(0, 1, n) + 20)
+    long = pd.DataFrame({
+        "iso3": iso3, "year": year, "indicator": "unemployment_rate", "value": y,
+        "unit": "percent of labour force", "source": "synthetic_bench",
+        "counterpart_iso3": pd.Series([None] * n, dtype="str"), "area": area})
+    for c in ("iso3", "indicator", "unit", "source", "area"):
+        long[c] = long[c].astype("str")
+    src = Source(id="synthetic_bench", title="synthetic benchmark panel", publisher="burdenshare",
+                 url="", licence="CC0", retrieved="", vintage="synthetic", derivation="generated")
+    data = Dataset(observations=long, sources={"synthetic_bench": src},
+                   fingerprint="synthetic-benchmark-did")
+    wide = pd.DataFrame({"y": y, "e": np.repeat(np.arange(n_units), len(years)),
+                         "g": pd.factorize(iso3)[0], "t": year, "cohort": cohort})
+    return data, wide, onset
+
+
+def feols(pf: Any, fml: str, frame: pd.DataFrame) -> Any:
+    """The fastest raw pyfixest call for the wrapper's model (same options, no copies)."""
+    return pf.feols(fml, frame, vcov={"CRV1": "e"}, fixef_rm="none", copy_data=False,
+                    store_data=False)
+
+
+def line(label: str, raw: float, wrap: float, note: str = "") -> None:
+    """Print one wrapper / raw line."""
+    print(f"{label:18s} raw {raw:8.3f}s  wrapper {wrap:8.3f}s  ratio {wrap / raw:6.2f}  {note}")
+
+
+def stage_times(run: Callable[[], Any], probes: dict[str, tuple[Any, str]],
+                runs: int) -> tuple[float, dict[str, float]]:
+    """Median total seconds of ``run`` and of each probed function inside it (wall clock).
+
+    Each probe ``label -> (owner, attribute)`` is wrapped for the measurement only and
+    restored afterwards; nested probes are each timed in full.
+    """
+    acc: dict[str, float] = {}
+    saved = {k: getattr(o, a) for k, (o, a) in probes.items()}
+
+    def wrap(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def inner(*args: Any, **kw: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kw)
+            finally:
+                acc[label] = acc.get(label, 0.0) + time.perf_counter() - t0
+        return inner
+
+    totals, per = [], {k: [] for k in probes}
+    try:
+        for k, (o, a) in probes.items():
+            setattr(o, a, wrap(k, saved[k]))
+        run()
+        for _ in range(runs):
+            acc.clear()
+            t0 = time.perf_counter()
+            run()
+            totals.append(time.perf_counter() - t0)
+            for k in probes:
+                per[k].append(acc.get(k, 0.0))
+    finally:
+        for k, (o, a) in probes.items():
+            setattr(o, a, saved[k])
+    return statistics.median(totals), {k: statistics.median(v) for k, v in per.items()}
+
+
+def stages(est: Any, data: Dataset, runs: int) -> None:
+    """Print where the wrapper's time goes, stage by stage."""
+    from burdenshare.estimators import _did_common, base, did
+
+    probes = {"ledger of the inputs (base.Ledger)": (base.Ledger, "__init__"),
+              "panel build (PanelBuilder)": (_did_common.PanelBuilder, "__init__"),
+              "library (pyfixest feols)": (did, "_feols"),
+              "exclusion frame (base.Ledger.excluded_frame)": (base.Ledger, "excluded_frame"),
+              "validation + provenance (base.finish_result)": (base, "finish_result")}
+    if isinstance(est, SyntheticControl):
+        from burdenshare.estimators import synth
+        probes["library (pysyncon, via synth_weights)"] = (synth, "synth_weights")
+        del probes["library (pyfixest feols)"]
+    total, per = stage_times(lambda: est.estimate(data), probes, runs)
+    rest = total - sum(per.values())
+    parts = ", ".join(f"{k} {v:.3f}s" for k, v in per.items())
+    print(f"{'':18s} stages (median of {runs}): {parts}, design bookkeeping and diagnostics "
+          f"{rest:.3f}s; total {total:.3f}s")
+
+
+def bench_did(pf: Any, data: Dataset, wide: pd.DataFrame, onset: dict[str, int], runs: int,
+              show_stages: bool) -> None:
+    """Time ``did`` against raw feols."""
+    years = np.sort(wide["t"].unique())
+    ty = int(years[len(years) // 2])
+    treated = tuple(sorted(onset)[:20])
+    codes = country_codes(wide["g"].max() + 1)
+    tr_g = [codes.index(c) for c in treated]
+    f = wide[["y", "e", "t"]].copy()
+    f["treated_post"] = (wide["g"].isin(tr_g) & (wide["t"] >= ty)).to_numpy(dtype=float)
+    raw, fit = timed(lambda: feols(pf, "y ~ treated_post | e + t", f), runs)
+    est = DiD(treated=treated, controls=(), treatment_year=ty, first_year=int(years[0]),
+              last_year=int(years[-1]))
+    wrap, res = timed(lambda: est.estimate(data), runs)
+    line("did", raw, wrap, f"(estimate raw {float(fit.coef().iloc[0]):.12f}, wrapper "
+         f"{float(res.estimates['estimate'].iloc[0]):.12f})")
+    if show_stages:
+        stages(est, data, runs)
+
+
+def event_frame(wide: pd.DataFrame, leads: int, lags: int) -> pd.DataFrame:
+    """The wrapper's event-study sample: never treated, or inside the event window."""
+    e = wide["t"] - wide["cohort"]
+    first = wide.groupby("e")["t"].transform("min")
+    always = wide["cohort"] <= first
+    keep = ~always & (wide["cohort"].isna() | e.between(-leads, lags))
+    f = wide[keep.to_numpy()].reset_index(drop=True)
+    f["ev"] = (f["t"] - f["cohort"]).to_numpy()
+    return f
+
+
+def bench_event(pf: Any, data: Dataset, wide: pd.DataFrame, onset: dict[str, int], runs: int,
+                show_stages: bool) -> None:
+    """Time ``event_study`` and ``staggered_did`` against raw feols."""
+    years = np.sort(wide["t"].unique())
+    ons = tuple(sorted(onset.items()))
+    kw = {"onsets": ons, "leads": 5, "lags": 5, "first_year": int(years[0]),
+          "last_year": int(years[-1])}
+    fe = event_frame(wide, 5, 5)
+    ee = fe["ev"].to_numpy()
+    evs = [k for k in range(-5, 6) if k != -1]
+    names = {k: (f"e_m{-k}" if k < 0 else f"e_p{k}") for k in evs}
+    fes = pd.concat([fe[["y", "e", "t"]], pd.DataFrame(
+        {names[k]: (ee == k).astype(float) for k in evs})], axis=1)
+    fml = "y ~ " + " + ".join(names.values()) + " | e + t"
+    raw, fit = timed(lambda: feols(pf, fml, fes), runs)
+    es = EventStudy(**kw)
+    wrap, res = timed(lambda: es.estimate(data), runs)
+    line("event_study", raw, wrap, f"({len(fes):,} rows in the window; e=0 raw "
+         f"{float(fit.coef()['e_p0']):.12f}, wrapper "
+         f"{float(res.estimates.set_index('term').loc['e=0', 'estimate']):.12f})")
+    if show_stages:
+        stages(es, data, runs)
+    gg = fe["cohort"].to_numpy()
+    tr = ~np.isnan(gg)
+    cells = sorted({(int(a), int(b)) for a, b in zip(gg[tr], ee[tr]) if b != -1})
+    dcols = {f"d_{a}_{names[b]}": ((gg == a) & (ee == b)).astype(float) for a, b in cells}
+    fs = pd.concat([fe[["y", "e", "t"]], pd.DataFrame(dcols)], axis=1)
+    fs["treated_post"] = (ee >= 0).astype(float)
+    fml = "y ~ " + " + ".join(dcols) + " | e + t"
+
+    def raw_st() -> Any:
+        sat = feols(pf, fml, fs)
+        feols(pf, "y ~ treated_post | e + t", fs)
+        return sat
+
+    raw, _ = timed(raw_st, runs)
+    st = StaggeredDiD(**kw)
+    wrap, res = timed(lambda: st.estimate(data), runs)
+    line("staggered_did", raw, wrap, f"({len(dcols)} cohort x event-time cells; baseline = the "
+         f"saturated fit + the static TWFE; overall ATT "
+         f"{float(res.estimates.set_index('term').loc['overall', 'estimate']):.6f}, true 1)")
+    if show_stages:
+        stages(st, data, runs)
+
+
+def bench_synth(runs: int, show_stages: bool) -> None:
+    """Time ``synthetic_control`` (40 units x 30 years, placebo) against raw pysyncon."""
+    data, wide, _ = synthetic_area_panel(40, 1, 30, seed=2)
+    obs = data.observations.assign(area=pd.Series([None] * len(data.observations),
+                                                  dtype="str"))
+    data = Dataset(observations=obs, sources=data.sources, fingerprint="synthetic-bench-synth")
+    codes = country_codes(40)
+    years = np.sort(wide["t"].unique())
+    ty = int(years[20])
+    panel = wide.pivot(index="t", columns="e", values="y")
+    panel.columns = codes
+    treated, donors = codes[0], codes[1:]
+    pre = [y for y in years if y < ty]
+
+    def raw_sc() -> None:
+        synth_weights(panel.loc[pre, treated], panel.loc[pre, donors])
+        for d in donors:
+            synth_weights(panel.loc[pre, d], panel.loc[pre, [o for o in donors if o != d]])
+
+    raw, _ = timed(raw_sc, runs)
+    sc = SyntheticControl(treated=treated, treatment_year=ty, first_year=int(years[0]),
+                          last_year=int(years[-1]), donors=(), exclude_donors=())
+    wrap, _ = timed(lambda: sc.estimate(data), runs)
+    line("synthetic_control", raw, wrap, f"({len(donors) + 1} pysyncon fits: 1 + "
+         f"{len(donors)} placebos)")
+    if show_stages:
+        stages(sc, data, runs)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--countries", type=int, default=200)
+    parser.add_argument("--areas", type=int, default=25)
+    parser.add_argument("--years", type=int, default=200)
+    parser.add_argument("--only", default="did,event_study,staggered_did,synthetic_control")
+    parser.add_argument("--stages", action="store_true", help="also time the wrapper stages")
+    args = parser.parse_args()
     import pyfixest as pf
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=3)
-    runs = ap.parse_args().runs
-    years = np.arange(1900, 2101)
-    frame, onset = synthetic_panel(250, years)
-    obs = pd.DataFrame({"iso3": frame["iso3"], "year": frame["year"],
-                        "indicator": "unemployment_rate", "value": frame["y"],
-                        "unit": "percent of labour force", "source": "synthetic_bench"})
-    src = bs.Source(id="synthetic_bench", title="synthetic benchmark panel",
-                    publisher="burdenshare benchmarks")
-    data = bs.Dataset.from_frame(obs, {"synthetic_bench": src})
-    n = len(frame)
-    print(f"bench_econometrics_did  {time.strftime('%Y-%m-%d %H:%M:%S')}  rows={n:,} "
-          f"units={frame['iso3'].nunique()} years={len(years)} runs={runs}")
-    treated = tuple(sorted(onset)[:20])
-    ty = 2000
-    # --- did
-    f = frame.assign(d=(frame["iso3"].isin(treated) & (frame["year"] >= ty)).astype(float))
-    raw = timed(lambda: pf.feols("y ~ d | iso3 + year", data=f, vcov={"CRV1": "iso3"}), runs)
-    est = DiD(treated=treated, controls=(), treatment_year=ty, first_year=1900, last_year=2100)
-    wrap = timed(lambda: est.estimate(data), runs)
-    print(f"did            raw feols {raw:8.3f}s  wrapper {wrap:8.3f}s  ratio {wrap / raw:6.2f}")
-    breakdown(est, data, raw, runs)
-    # --- event study and staggered (explicit onsets, window +-5)
-    ons = tuple(sorted(onset.items()))
-    e = frame["year"] - frame["g"]
-    keep = frame["g"].isna() | e.between(-5, 5)
-    fe = frame[keep].copy()
-    ee = (fe["year"] - fe["g"]).to_numpy()
-    evs = [k for k in range(-5, 6) if k != -1]
-    cols = {f"e{k + 10}": (ee == k).astype(float) for k in evs}
-    fe = pd.concat([fe, pd.DataFrame(cols, index=fe.index)], axis=1)
-    fml = "y ~ " + " + ".join(cols) + " | iso3 + year"
-    raw = timed(lambda: pf.feols(fml, data=fe, vcov={"CRV1": "iso3"}), runs)
-    es = EventStudy(onsets=ons, leads=5, lags=5, first_year=1900, last_year=2100)
-    wrap = timed(lambda: es.estimate(data), runs)
-    print(f"event_study    raw feols {raw:8.3f}s  wrapper {wrap:8.3f}s  ratio {wrap / raw:6.2f}")
-    breakdown(es, data, raw, runs)
-    gg = fe["g"].to_numpy()
-    cells = sorted({(int(a), int(b)) for a, b in zip(gg[~np.isnan(gg)], ee[~np.isnan(gg)])
-                    if b != -1})
-    dcols = {f"d{a}_{b + 10}": ((gg == a) & (ee == b)).astype(float) for a, b in cells}
-    fs = pd.concat([fe[["iso3", "year", "y"]], pd.DataFrame(dcols, index=fe.index)], axis=1)
-    fml = "y ~ " + " + ".join(dcols) + " | iso3 + year"
-    raw = timed(lambda: pf.feols(fml, data=fs, vcov={"CRV1": "iso3"}), runs)
-    st = StaggeredDiD(onsets=ons, leads=5, lags=5, first_year=1900, last_year=2100)
-    wrap = timed(lambda: st.estimate(data), runs)
-    print(f"staggered_did  raw feols {raw:8.3f}s  wrapper {wrap:8.3f}s  ratio {wrap / raw:6.2f}  "
-          f"({len(dcols)} cohort x event-time cells; the wrapper also fits the static TWFE)")
-    # --- synthetic control, realistic size: 1 treated, 17 donors, 20 years, with placebo
-    small = data.select(years=(2000, 2019))
-    donors = tuple(sorted(set(frame["iso3"]) - {"AFG"})[:17])
-    sc = SyntheticControl(treated="AFG", treatment_year=2012, first_year=2000, last_year=2019, donors=donors,
-                          exclude_donors=())
-    wide = frame[frame["year"].between(2000, 2019)].pivot(index="year", columns="iso3",
-                                                          values="y")
-    pre = [y for y in wide.index if y < 2012]
-
-    def raw_sc() -> None:
-        synth_weights(wide.loc[pre, "AFG"], wide.loc[pre, list(donors)])
-        for d in donors:
-            others = [o for o in donors if o != d]
-            synth_weights(wide.loc[pre, d], wide.loc[pre, others])
-
-    raw = timed(raw_sc, runs)
-    wrap = timed(lambda: sc.estimate(small), runs)
-    print(f"synth+placebo  raw pysyncon {raw:6.3f}s  wrapper {wrap:8.3f}s  ratio {wrap / raw:6.2f}"
-          "  (18 pysyncon fits)")
-    # --- scale: raw pyfixest on a 1,000,000-row synthetic frame (10,000 units x 100 periods)
-    rng = np.random.default_rng(1)
-    big = pd.DataFrame({"unit": np.repeat(np.arange(10_000), 100),
-                        "year": np.tile(np.arange(100), 10_000)})
-    big["d"] = ((big["unit"] < 3000) & (big["year"] >= 60)).astype(float)
-    big["y"] = rng.normal(size=len(big)) + big["d"]
-    raw = timed(lambda: pf.feols("y ~ d | unit + year", data=big, vcov={"CRV1": "unit"}), 1)
-    print(f"scale          raw feols on 1,000,000 rows: {raw:.3f}s (no Dataset can hold this "
-          "panel: ISO3 x 1900-2100 caps a country-year Dataset at ~50,000 rows)")
+    only = set(args.only.split(","))
+    if not 1 <= args.years <= 201:
+        parser.error("--years must be 1..201 (years end in 2100, the schema's last year)")
+    if only <= {"synthetic_control"}:
+        bench_synth(args.runs, args.stages)
+        return
+    data, wide, onset = synthetic_area_panel(args.countries, args.areas, args.years)
+    print(f"bench_econometrics_did {time.strftime('%Y-%m-%d %H:%M:%S')}: synthetic area panel "
+          f"{args.countries} countries x {args.areas} areas x {args.years} years = "
+          f"{len(wide):,} area-years; {len(onset)} countries treated; runs={args.runs}; "
+          f"pyfixest {pf.__version__}, burdenshare {bs.__version__}")
+    if "did" in only:
+        bench_did(pf, data, wide, onset, args.runs, args.stages)
+    if only & {"event_study", "staggered_did"}:
+        bench_event(pf, data, wide, onset, args.runs, args.stages)
+    if "synthetic_control" in only:
+        bench_synth(args.runs, args.stages)
 
 
 if __name__ == "__main__":

@@ -161,29 +161,72 @@ def check_years(years: tuple[int, int]) -> None:
 
 
 
-def _unit_labels(f: pd.DataFrame) -> pd.DataFrame:
-    """Relabel sub-national rows: ``iso3`` becomes the unit ``ISO3/area``, ``country`` the ISO3.
+def _mixed_levels_error(mixed: list[str]) -> EstimatorError:
+    return EstimatorError(
+        f"the data mix whole-country and sub-national observations for "
+        f"{', '.join(mixed[:5])}: a panel unit is either a country or one of its areas, never "
+        "both (the country would count twice); keep one level, e.g. data.select(areas=[...])"
+        " for the areas or areas=[None] for whole countries")
 
-    The label is the one :func:`burdenshare.estimators._panel_frame._unit_codes` gives (``ISO3``
-    for a whole country, ``f"{iso3}/{area}"`` for an area; checked equal in
-    ``tests/unit/test_did_subnational.py``), so the two panel builders can later be merged.
 
-    Raises :class:`EstimatorError` if a country has both whole-country and sub-national rows (a
-    unit is either the country or one of its areas, never both).
+def _unit_codes(f: pd.DataFrame) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """Unit of each row of ``f`` as a code into sorted unit labels; the labels; their countries.
+
+    A unit is the country (label ``ISO3``) or, for a row with an ``area``, the area (label
+    ``f"{iso3}/{area}"``, the one :func:`burdenshare.estimators._panel_frame._unit_codes` gives;
+    checked equal in ``tests/unit/test_did_subnational.py``, so the two panel builders can later
+    be merged). Labels are built once per distinct (iso3, area) pair, never row by row.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        Per row, the position of its unit in ``labels``.
+    labels : pandas.Series of str
+        Sorted unit labels.
+    countries : pandas.Series of str
+        The ISO3 code of each label.
+
+    Raises
+    ------
+    EstimatorError
+        If a country has both whole-country and sub-national rows (a unit is either the
+        country or one of its areas, never both).
     """
-    country = f["iso3"].astype("str")
-    if "area" not in f.columns or not bool(f["area"].notna().any()):
-        return f.assign(country=country)
-    has = f["area"].notna()
-    mixed = sorted(set(country[has]) & set(country[~has]))
-    if mixed:
-        raise EstimatorError(
-            f"the data mix whole-country and sub-national observations for "
-            f"{', '.join(mixed[:5])}: a panel unit is either a country or one of its areas, never "
-            "both (the country would count twice); keep one level, e.g. data.select(areas=[...])"
-            " for the areas or areas=[None] for whole countries")
-    unit = country.where(~has, country + "/" + f["area"].astype("str"))
-    return f.assign(iso3=unit, country=country)
+    ci, c_uniq = pd.factorize(f["iso3"].astype("str"))
+    cu: np.ndarray = np.asarray(c_uniq, dtype=object)
+    au: np.ndarray
+    if "area" in f.columns:
+        ai, a_uniq = pd.factorize(f["area"])  # missing area -> -1
+        au = np.asarray(a_uniq, dtype=object)
+    else:
+        ai, au = np.full(len(f), -1, dtype=np.int64), np.empty(0, dtype=object)
+    has = ai >= 0
+    if has.any():
+        with_area = np.bincount(ci[has], minlength=len(cu)) > 0
+        national = np.bincount(ci[~has], minlength=len(cu)) > 0
+        mixed = sorted(str(c) for c in cu[with_area & national])
+        if mixed:
+            raise _mixed_levels_error(mixed)
+    key = ci.astype(np.int64) * (len(au) + 1) + (ai + 1)
+    ki, k_uniq = pd.factorize(key)
+    ku = np.asarray(k_uniq, dtype=np.int64)
+    kc, ka = ku // (len(au) + 1), ku % (len(au) + 1) - 1
+    lab = np.array([str(cu[c]) if a < 0 else f"{cu[c]}/{au[a]}" for c, a in zip(kc, ka)],
+                   dtype=object)
+    order = np.argsort(lab, kind="stable")
+    rank = np.empty(len(lab), dtype=np.int64)
+    rank[order] = np.arange(len(lab))
+    labels = pd.Series(lab[order], dtype="str")
+    countries = pd.Series(cu[kc[order]], dtype="str")
+    return rank[ki], labels, countries
+
+
+def _by_value(values: np.ndarray, fmt: Any) -> np.ndarray:
+    """``fmt(v)`` for every element of ``values``, formatted once per distinct value."""
+    if len(values) == 0:
+        return np.empty(0, dtype=object)
+    inv, uniq = pd.factorize(values)
+    return np.array([fmt(v) for v in uniq], dtype=object)[inv]
 
 
 class PanelBuilder:
@@ -192,7 +235,8 @@ class PanelBuilder:
     A unit is a country or, for observations with an ``area`` (estimators that set
     ``supports_areas``), a sub-national area: the table's ``iso3`` column then holds the unit
     label ``ISO3/area`` and ``country`` its ISO3 code (for whole countries both are the ISO3
-    code).
+    code). The table's ``_u`` column is the unit's position in :attr:`labels` (sorted), so
+    per-unit work never touches the label strings row by row.
 
     Parameters
     ----------
@@ -208,49 +252,86 @@ class PanelBuilder:
         self.indicators = list(indicators)
         ledger.exclude_non_countries()
         f = ledger.active()
-        out = f[(f["year"] < years[0]) | (f["year"] > years[1])]
-        ledger.exclude(out["_row"].to_numpy(), "outside_window",
-                       ("year " + out["year"].astype(str)
-                        + f" is outside the estimation window {years[0]}-{years[1]}").to_numpy())
-        _unit_labels(ledger.active())  # mixed levels: an error before anything is settled
-        miss = _unit_labels(ledger.exclude_missing_values())
-        f = _unit_labels(ledger.active())
-        if f.empty:
-            vals = pd.DataFrame(columns=self.indicators,
-                                index=pd.MultiIndex.from_arrays([[], []], names=["iso3", "year"]))
-            ids = vals.copy()
+        yr = f["year"].to_numpy()
+        out = (yr < years[0]) | (yr > years[1])
+        if out.any():
+            ledger.exclude(f["_row"].to_numpy()[out], "outside_window", _by_value(
+                yr[out], lambda y: f"year {y} is outside the estimation window "
+                                   f"{years[0]}-{years[1]}"))
+            f = f[~out]
+        # mixed levels: an error before anything else is settled
+        unit, self.labels, self.countries = _unit_codes(f)
+        missing = f["value"].isna().to_numpy()
+        miss = ledger.exclude_missing_values()
+        # unit-year key, in the (label, year) order pandas' pivot gives
+        y0 = int(yr.min()) if len(yr) else 0
+        span = int(yr.max()) - y0 + 1 if len(yr) else 1
+        key = unit * span + (f["year"].to_numpy().astype(np.int64) - y0)
+        ok = ~missing
+        ii, iu = pd.factorize(f["indicator"])
+        ind_pos = pd.Index(self.indicators).get_indexer(pd.Index(iu).astype("str"))[ii]
+        ok &= ind_pos >= 0
+        kk = key[ok]
+        if len(kk) and bool((kk[1:] > kk[:-1]).all()):  # already sorted by unit and year
+            inv, ukeys = np.arange(len(kk)), kk
         else:
-            vals = f.pivot(index=["iso3", "year"], columns="indicator", values="value")
-            ids = f.pivot(index=["iso3", "year"], columns="indicator", values="_row")
-        vals = vals.reindex(columns=self.indicators)
-        ids = ids.reindex(index=vals.index, columns=self.indicators)
-        table = vals.reset_index()
-        table.columns.name = None
-        for ind in self.indicators:
-            table[f"_r_{ind}"] = ids[ind].to_numpy()
-        table["year"] = table["year"].astype("int64")
-        country_of = f.drop_duplicates("iso3").set_index("iso3")["country"]
-        table["country"] = table["iso3"].map(country_of).astype("str")
-        # country-years with a missing value anywhere are set aside whole (never filled)
-        first_missing = (miss.drop_duplicates(["iso3", "year"])
-                         .set_index(["iso3", "year"])["indicator"])
-        key = pd.MultiIndex.from_frame(table[["iso3", "year"]])
-        poisoned_by = first_missing.reindex(key).to_numpy(dtype=object)
-        is_poisoned = ~pd.isna(poisoned_by)
-        complete = table[self.indicators].notna().all(axis=1).to_numpy()
+            inv, ukeys = pd.factorize(kk, sort=True)
+        k = len(self.indicators)
+        if len(inv) and int(np.bincount(inv * k + ind_pos[ok]).max()) > 1:
+            # two observations of one unit-year and indicator: pandas' own error, as before
+            f.assign(iso3=self.labels.to_numpy(dtype=object)[unit]).loc[ok].pivot(
+                index=["iso3", "year"], columns="indicator", values="value")
+        vals = np.full((len(ukeys), k), np.nan)
+        ids = np.full((len(ukeys), k), np.nan)
+        vals[inv, ind_pos[ok]] = f["value"].to_numpy(dtype=float)[ok]
+        ids[inv, ind_pos[ok]] = f["_row"].to_numpy()[ok]
+        u = (ukeys // span).astype(np.int64)
+        table = pd.DataFrame({"iso3": self.labels.array.take(u),
+                              "year": (ukeys % span + y0).astype("int64")})
+        for j, ind in enumerate(self.indicators):
+            table[ind] = vals[:, j]
+        for j, ind in enumerate(self.indicators):
+            table[f"_r_{ind}"] = ids[:, j]
+        table["country"] = self.countries.array.take(u)
+        table["_u"] = u
+        # unit-years with a missing value anywhere are set aside whole (never filled): the
+        # first missing indicator (in input order) names the reason
+        mkey = key[missing]
+        first_key, first_at = np.unique(mkey, return_index=True)
+        pos = np.searchsorted(first_key, ukeys)
+        pos_c = np.minimum(pos, max(len(first_key) - 1, 0))
+        is_poisoned = (pos < len(first_key)) & (first_key[pos_c] == ukeys) if len(first_key) \
+            else np.zeros(len(ukeys), dtype=bool)
+        present = ~np.isnan(vals)
+        complete = present.all(axis=1)
         bad = is_poisoned | ~complete
         details = np.full(len(table), "", dtype=object)
-        codes = table["iso3"].to_numpy(dtype=object)
-        yrs = table["year"].to_numpy()
-        present = table[self.indicators].notna().to_numpy()
-        for i in np.flatnonzero(bad):
-            if is_poisoned[i]:
-                details[i] = f"{poisoned_by[i]} is missing for {codes[i]} {yrs[i]}"
-            else:
-                absent = [n for n, p in zip(self.indicators, present[i]) if not p]
-                details[i] = f"no {', '.join(absent)} observation for {codes[i]} {yrs[i]}"
+        if bad.any():
+            where = (table["iso3"].to_numpy(dtype=object)[bad] + " "
+                     + table["year"].to_numpy()[bad].astype(str).astype(object))
+            m_ind = miss["indicator"].to_numpy(dtype=object)
+            if len(miss) != int(missing.sum()):
+                raise EstimatorError("internal accounting error: missing values changed")
+            first_ind = m_ind[first_at] if len(first_at) else np.empty(0, dtype=object)
+            pois = is_poisoned[bad]
+            pref = np.empty(int(bad.sum()), dtype=object)
+            if pois.any():
+                pref[pois] = first_ind[pos_c[bad][pois]] + " is missing for "
+            if (~pois).any():
+                pattern = present[bad][~pois] @ (1 << np.arange(k, dtype=np.int64))
+                pref[~pois] = _by_value(pattern, lambda p: "no " + ", ".join(
+                    n for j, n in enumerate(self.indicators) if not (int(p) >> j) & 1)
+                    + " observation for ")
+            details[bad] = pref + where
         self.table = table
         self.drop(bad, "missing_counterpart", details)
+
+    def units(self) -> pd.Series:
+        """Unit label (``ISO3`` or ``ISO3/area``) -> its country, for the units in the table."""
+        here = np.flatnonzero(np.bincount(self.table["_u"].to_numpy(), minlength=len(self.labels)))
+        return pd.Series(self.countries.array.take(here),
+                         index=pd.Index(self.labels.array.take(here), name="iso3"),
+                         name="country")
 
     def drop(self, mask: np.ndarray, reason: str, detail: Any) -> None:
         """Exclude the observations of the country-years where ``mask`` is true."""
@@ -258,35 +339,44 @@ class PanelBuilder:
         if not mask.any():
             return
         if isinstance(detail, str):
-            det = np.full(len(mask), detail, dtype=object)
+            det = np.full(int(mask.sum()), detail, dtype=object)
         else:
-            det = np.asarray(detail, dtype=object)
-        sub = self.table[mask]
+            det = np.asarray(detail, dtype=object)[mask]
         for ind in self.indicators:
-            col = sub[f"_r_{ind}"].to_numpy()
-            ok = ~pd.isna(col)
-            self.ledger.exclude(col[ok].astype(int), reason, det[mask][ok])
+            col = self.table[f"_r_{ind}"].to_numpy()[mask]
+            ok = ~np.isnan(col)
+            self.ledger.exclude(col[ok].astype(int), reason, det[ok])
         self.table = self.table[~mask].reset_index(drop=True)
+
+    def unit_mask(self, units: Iterable[str]) -> np.ndarray:
+        """Rows of the table whose unit label is in ``units``."""
+        wanted = self.labels.isin(set(units)).to_numpy()
+        return wanted[self.table["_u"].to_numpy()]
 
     def drop_units(self, units: Iterable[str], reason: str, detail: dict[str, str] | str) -> None:
         """Exclude every country-year of some units."""
         units = set(units)
         if not units:
             return
-        mask = self.table["iso3"].isin(units).to_numpy()
+        mask = self.unit_mask(units)
         if isinstance(detail, str):
             self.drop(mask, reason, detail)
             return
-        det = self.table["iso3"].map(detail).fillna("").to_numpy(dtype=object)
-        self.drop(mask, reason, det)
+        per_unit = self.labels.map(detail).fillna("").to_numpy(dtype=object)
+        self.drop(mask, reason, per_unit[self.table["_u"].to_numpy()])
 
     def drop_singletons(self, unit: str = "iso3", time: str = "year") -> int:
         """Remove units and years observed once (their fixed effect absorbs them), repeatedly."""
         n = 0
         while True:
             t = self.table
-            cu = t[unit].map(t[unit].value_counts()).to_numpy()
-            ct = t[time].map(t[time].value_counts()).to_numpy()
+            if unit == "iso3":  # the integer unit code, not the labels
+                ucode = t["_u"].to_numpy()
+            else:
+                ucode = pd.factorize(t[unit])[0]
+            tcode = pd.factorize(t[time])[0]
+            cu = np.bincount(ucode)[ucode] if len(t) else np.zeros(0, dtype=np.int64)
+            ct = np.bincount(tcode)[tcode] if len(t) else np.zeros(0, dtype=np.int64)
             mask = (cu <= 1) | (ct <= 1)
             if not mask.any():
                 return n
@@ -301,7 +391,7 @@ class PanelBuilder:
         """Mark every observation of the remaining country-years as used."""
         for ind in self.indicators:
             col = self.table[f"_r_{ind}"].to_numpy()
-            self.ledger.use(col[~pd.isna(col)].astype(int))
+            self.ledger.use(col[~np.isnan(col)].astype(int))
 
 
 def onset_from_threshold(table: pd.DataFrame, threshold: float) -> pd.Series:

@@ -25,6 +25,7 @@ from ..indicators import VOCABULARY
 from ..results import Computation, Result
 from ._did_common import (
     PanelBuilder,
+    _by_value,
     check_known_units,
     check_outcome,
     check_unit_codes,
@@ -77,10 +78,21 @@ def fit_twfe(frame: pd.DataFrame, y: str, regressors: list[str], *, unit: str = 
     -------
     pyfixest Feols
     """
+    return _feols(frame, y, regressors, unit=unit, time=time, cluster=cluster, lean=False)
+
+
+def _feols(frame: pd.DataFrame, y: str, regressors: list[str], *, unit: str, time: str,
+           cluster: str, lean: bool) -> Any:
+    """:func:`fit_twfe`; ``lean`` lets pyfixest use ``frame`` without copying or storing it.
+
+    ``lean`` is for frames built inside burdenshare and thrown away after the fit (pyfixest may
+    then work on them in place); the estimates are those of the default call.
+    """
     import pyfixest as pf
 
     fml = f"{y} ~ {' + '.join(regressors)} | {unit} + {time}"
-    fit = pf.feols(fml, data=frame, vcov={"CRV1": cluster}, fixef_rm="none")
+    extra = {"copy_data": False, "store_data": False} if lean else {}
+    fit = pf.feols(fml, data=frame, vcov={"CRV1": cluster}, fixef_rm="none", **extra)
     if int(fit._N) != len(frame):
         raise EstimatorError(f"internal error: pyfixest used {fit._N} of {len(frame)} rows")
     names = list(fit._coefnames)
@@ -153,7 +165,27 @@ class _PanelDesign(EstimatorBase):
     @staticmethod
     def _units(pb: PanelBuilder) -> pd.Series:
         """Unit label (``ISO3`` or ``ISO3/area``) -> its country, for the units of the panel."""
-        return pb.table.drop_duplicates("iso3").set_index("iso3")["country"]
+        return pb.units()
+
+    @staticmethod
+    def _frame(pb: PanelBuilder, **columns: Any) -> pd.DataFrame:
+        """The estimation frame: integer unit (``iso3``) and ``country`` codes, ``year``.
+
+        Units and countries are integer codes (positions in the sorted labels), never the label
+        strings, so that the fit and the counts work on integers; the labels stay in ``pb``.
+        """
+        t = pb.table
+        u = t["_u"].to_numpy()
+        country = pd.factorize(pb.countries.array, sort=True)[0]
+        return pd.DataFrame({"iso3": u, "year": t["year"].to_numpy(), "country": country[u],
+                             **columns})
+
+    def _fit(self, frame: pd.DataFrame, regressors: list[str]) -> Any:
+        """Two-way FE fit of ``y`` on ``regressors`` (lean pyfixest call on our own frame)."""
+        cols = ["y", *regressors, "iso3", "year"] + (["country"] if self._cl() == "country"
+                                                    else [])
+        return _feols(frame[cols], "y", regressors, unit="iso3", time="year",
+                      cluster=self._cl(), lean=True)
 
     def _y(self, pb: PanelBuilder) -> np.ndarray:
         y = pb.table[self.outcome].to_numpy(dtype=float)
@@ -172,12 +204,14 @@ class _PanelDesign(EstimatorBase):
         """Column of the estimation frame that defines the clusters."""
         return "country" if self.cluster == "country" else "iso3"
 
-    def _cluster_label(self, frame: pd.DataFrame) -> str:
-        if self.cluster == "country" or bool((frame["iso3"] == frame["country"]).all()):
+    def _cluster_label(self, pb: PanelBuilder) -> str:
+        units = pb.units()
+        if self.cluster == "country" or bool((units.index == units.to_numpy()).all()):
             return "country"
         return "sub-national unit"
 
-    def _common_diag(self, ledger: Ledger, fit: Any, frame: pd.DataFrame) -> dict[str, Any]:
+    def _common_diag(self, ledger: Ledger, fit: Any, frame: pd.DataFrame,
+                     pb: PanelBuilder) -> dict[str, Any]:
         return {
             "used": ledger.n_used,
             "n_obs": int(fit._N),
@@ -187,7 +221,7 @@ class _PanelDesign(EstimatorBase):
             "n_years": int(frame["year"].nunique()),
             "first_panel_year": int(frame["year"].min()),
             "last_panel_year": int(frame["year"].max()),
-            "vcov": f"CRV1 clustered by {self._cluster_label(frame)} (pyfixest default "
+            "vcov": f"CRV1 clustered by {self._cluster_label(pb)} (pyfixest default "
                     "small-sample correction)",
             "t_df": float(fit._df_t),
             "library": f"pyfixest {library_version('pyfixest')}",
@@ -289,9 +323,11 @@ class DiD(_PanelDesign):
         treated_units = set(code.index[code.isin(self.treated)])
         t = pb.table
         # treated units need observations both before and after the treatment year
-        span = t[t["iso3"].isin(treated_units)].groupby("iso3")["year"].agg(["min", "max"])
+        span = (t.loc[pb.unit_mask(treated_units), ["_u", "year"]].groupby("_u")["year"]
+                .agg(["min", "max"]))
         bad = {}
-        for c, lo, hi in zip(span.index, span["min"], span["max"]):
+        for c, lo, hi in zip(pb.labels.to_numpy(dtype=object)[span.index.to_numpy()],
+                             span["min"], span["max"]):
             if not (lo < self.treatment_year <= hi):
                 bad[c] = (f"{c} has no complete observation "
                           f"{'before' if lo >= self.treatment_year else 'from'} "
@@ -299,7 +335,7 @@ class DiD(_PanelDesign):
         pb.drop_units(bad, "insufficient_data", bad)
         pb.drop_singletons()
         t = pb.table
-        is_tr = t["iso3"].isin(treated_units)
+        is_tr = pd.Series(pb.unit_mask(treated_units))
         require(bool(is_tr.any()),
                 f"did: none of the treated countries or areas {list(self.treated)} has complete "
                 f"{self.outcome} data before and after {self.treatment_year} within "
@@ -310,26 +346,26 @@ class DiD(_PanelDesign):
         require(bool(pre.any()) and bool((~pre).any()),
                 f"did: the data have no complete years before or from {self.treatment_year}")
         pb.use_all()
-        frame = pd.DataFrame({"iso3": t["iso3"].to_numpy(), "year": t["year"].to_numpy(),
-                              "country": t["country"].to_numpy(), "y": self._y(pb)})
+        frame = self._frame(pb, y=self._y(pb))
         frame["treated_post"] = (is_tr.to_numpy()
                                  & (frame["year"] >= self.treatment_year).to_numpy()
                                  ).astype(float)
-        used_codes = sorted(set(code.reindex(t.loc[is_tr, "iso3"].unique())))
-        fit = fit_twfe(frame, "y", ["treated_post"], cluster=self._cl())
+        here = pb.units().index
+        used_codes = sorted(set(code.reindex(here[here.isin(treated_units)])))
+        fit = self._fit(frame, ["treated_post"])
         q = _t_quantile(fit._df_t)
         est, se = float(fit._beta_hat[0]), float(np.sqrt(fit._vcov[0, 0]))
         unit = self._outcome_unit()
         rows = [_row(self.quantity, "treated:post", est, se, q, unit)]
         excluded = ledger.excluded_frame()
-        diag = self._common_diag(ledger, fit, frame)
+        diag = self._common_diag(ledger, fit, frame, pb)
         diag.update({
             "excluded": len(excluded),
             "treated_used": ", ".join(used_codes),
             "n_treated": len(used_codes),
-            "n_controls": int(t.loc[~is_tr, "country"].nunique()),
-            "n_treated_units": int(t.loc[is_tr, "iso3"].nunique()),
-            "n_control_units": int(t.loc[~is_tr, "iso3"].nunique()),
+            "n_controls": int(frame.loc[~is_tr, "country"].nunique()),
+            "n_treated_units": int(frame.loc[is_tr, "iso3"].nunique()),
+            "n_control_units": int(frame.loc[~is_tr, "iso3"].nunique()),
             "treatment_year": self.treatment_year,
             "p_value": float(fit._pvalue[0]),
             "balanced_panel": bool(frame.groupby("iso3").size().nunique() == 1
@@ -342,7 +378,7 @@ class DiD(_PanelDesign):
             "(with areas of one country on both sides, e.g. border provinces against the rest, "
             "internal migration and country-wide policy responses can reach the controls).",
             _NOT_RANDOM,
-            f"Standard errors clustered by {self._cluster_label(frame)} ({diag['n_clusters']} "
+            f"Standard errors clustered by {self._cluster_label(pb)} ({diag['n_clusters']} "
             "clusters); with few "
             "treated countries the cluster-robust interval is unreliable (see methodology).",
         )
@@ -407,29 +443,29 @@ class _TimingDesign(_PanelDesign):
             onset = code.map(dict(self.onsets)).dropna().astype("int64")
         else:
             onset = onset_from_threshold(t, self.threshold)
-        first = t.groupby("iso3")["year"].min()
+        # onset by unit code (NaN: never treated), and each unit's first panel year
+        g_u = np.full(len(pb.labels), np.nan)
+        g_u[pd.Index(pb.labels).get_indexer(onset.index)] = onset.to_numpy(dtype=float)
+        first = np.full(len(pb.labels), np.iinfo(np.int64).max)
+        np.minimum.at(first, t["_u"].to_numpy(), t["year"].to_numpy())
         # always treated: at or above the threshold (or onset) in its first panel year
-        g = t["iso3"].map(onset)
-        always = sorted(c for c, y in onset.items() if c in first.index and y <= first[c])
+        here = np.bincount(t["_u"].to_numpy(), minlength=len(pb.labels)) > 0
+        always = sorted(str(c) for c in pb.labels.to_numpy(dtype=object)[here & (g_u <= first)])
         pb.drop_units(always, "insufficient_data",
                       {c: f"{c} is treated from its first year in the panel "
                           f"({int(onset[c])} under the rule: {self._rule()}), so it has no "
                           "untreated period to compare" for c in always})
         t = pb.table
-        g = t["iso3"].map(onset)
-        e = t["year"] - g
-        outside = g.notna() & ((e < -self.leads) | (e > self.lags))
+        g = g_u[t["_u"].to_numpy()]
+        e = t["year"].to_numpy() - g
+        outside = ~np.isnan(g) & ((e < -self.leads) | (e > self.lags))
         det = np.full(len(t), "", dtype=object)
-        det[outside.to_numpy()] = ("event time " + e[outside].astype(int).astype(str)
-                                   + f" outside the event window [-{self.leads}, {self.lags}]"
-                                   ).to_numpy()
-        pb.drop(outside.to_numpy(), "outside_window", det)
+        det[outside] = _by_value(e[outside].astype(int), lambda v: f"event time {v} outside "
+                                 f"the event window [-{self.leads}, {self.lags}]")
+        pb.drop(outside, "outside_window", det)
         pb.drop_singletons()
         t = pb.table
-        g = t["iso3"].map(onset)
-        frame = pd.DataFrame({"iso3": t["iso3"].to_numpy(), "year": t["year"].to_numpy(),
-                              "country": t["country"].to_numpy(),
-                              "cohort": g.to_numpy(dtype=float)})
+        frame = self._frame(pb, cohort=g_u[t["_u"].to_numpy()])
         frame["e"] = frame["year"] - frame["cohort"]
         require(bool(frame["cohort"].notna().any()),
                 f"{self.name}: no unit becomes treated within "
@@ -520,7 +556,7 @@ class EventStudy(_TimingDesign):
         frame = pd.concat([frame, pd.DataFrame({_ename(e): (ee == e).astype(float)
                                                 for e in present}, index=frame.index)], axis=1)
         require(bool(cols), f"{self.name}: no event time other than the reference is observed")
-        fit = fit_twfe(frame, "y", cols, cluster=self._cl())
+        fit = self._fit(frame, cols)
         q = _t_quantile(fit._df_t)
         names = list(fit._coefnames)
         beta = np.asarray(fit._beta_hat, dtype=float)
@@ -534,7 +570,7 @@ class EventStudy(_TimingDesign):
         stat, p, k = wald_pvalue(beta[lead_idx], vcov[np.ix_(lead_idx, lead_idx)],
                                  int(frame[self._cl()].nunique()))
         excluded = ledger.excluded_frame()
-        diag = self._common_diag(ledger, fit, frame)
+        diag = self._common_diag(ledger, fit, frame, pb)
         diag.update(self._timing_diag(frame))
         diag.update({
             "excluded": len(excluded),
@@ -596,7 +632,7 @@ class StaggeredDiD(_TimingDesign):
             {c: ((gg == g) & (ee == e)).astype(float) for c, (g, e) in zip(cols, pairs)},
             index=frame.index)], axis=1)
         require(bool(cols), f"{self.name}: no event time other than the reference is observed")
-        fit = fit_twfe(frame, "y", cols, cluster=self._cl())
+        fit = self._fit(frame, cols)
         names = list(fit._coefnames)
         order = [names.index(c) for c in cols]
         beta = np.asarray(fit._beta_hat, dtype=float)[order]
@@ -618,7 +654,7 @@ class StaggeredDiD(_TimingDesign):
         rows.append(_row("att_event_time", "e=-1", 0.0, np.nan, q, unit))
         # the static TWFE coefficient on the same sample (for comparison, e.g. Goodman-Bacon)
         frame["treated_post"] = (frame["e"] >= 0).astype(float)
-        static = fit_twfe(frame, "y", ["treated_post"], cluster=self._cl())
+        static = self._fit(frame, ["treated_post"])
         lead = ev <= -2
         wl = [np.where(ev == e, n, 0.0) / n[ev == e].sum() for e in sorted(set(ev[lead]))]
         if wl:
@@ -627,7 +663,7 @@ class StaggeredDiD(_TimingDesign):
         else:
             stat, p, k = float("nan"), float("nan"), 0
         excluded = ledger.excluded_frame()
-        diag = self._common_diag(ledger, fit, frame)
+        diag = self._common_diag(ledger, fit, frame, pb)
         diag.update(self._timing_diag(frame))
         diag.update({
             "excluded": len(excluded),

@@ -113,16 +113,194 @@ def read_distance_table(path: str | Path) -> pd.DataFrame:
 
 
 def _unit_labels(iso3: Any, area: Any) -> np.ndarray:
-    """Panel unit labels: the ISO3 code, or ``ISO3/area`` for a sub-national area."""
+    """Panel unit labels: the ISO3 code, or ``ISO3/area`` for a sub-national area.
+
+    Each label is built once per distinct (iso3, area) pair, not once per row.
+    """
     iso = np.asarray(iso3, dtype=object)
     ar = np.asarray(area, dtype=object)
-    return np.array([i if a is None or pd.isna(a) else f"{i}/{a}" for i, a in zip(iso, ar)],
-                    dtype=object)
+    if len(iso) == 0:
+        return np.empty(0, dtype=object)
+    ii, iu = pd.factorize(iso)
+    ai, au = pd.factorize(ar)  # missing area -> -1
+    ku, kinv = np.unique(ii.astype(np.int64) * (len(au) + 1) + ai + 1, return_inverse=True)
+    lab = np.array([iu[k // (len(au) + 1)] if k % (len(au) + 1) == 0 else
+                    f"{iu[k // (len(au) + 1)]}/{au[k % (len(au) + 1) - 1]}" for k in ku],
+                   dtype=object)
+    return lab[kinv.ravel()]
+
+
+def _by_value(values: np.ndarray, fmt: Any) -> np.ndarray:
+    """``fmt(v)`` for every element of ``values``, formatted once per distinct value."""
+    if len(values) == 0:
+        return np.empty(0, dtype=object)
+    inv, uniq = pd.factorize(np.asarray(values))
+    return np.array([fmt(v) for v in uniq], dtype=object)[inv]
+
+
+def _unit_years(units: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """``f"{unit} {year}"`` for each row, as an object array (no per-row Python formatting)."""
+    return (np.asarray(units, dtype=object) + " "
+            + np.asarray(years).astype(str).astype(object))
+
+
+def _partial_r2(x: np.ndarray, W: np.ndarray | None, z: np.ndarray) -> float:
+    """The first-stage ``partial.rsquared`` of linearmodels (one endogenous, one instrument).
+
+    The (uncentred: the partialled-out columns have no constant) R-squared of the regression of
+    the endogenous regressor on the instrument, both orthogonalised to the exogenous
+    regressors ``W``.
+    """
+    if W is not None and W.shape[1]:
+        x = x - W @ np.linalg.lstsq(W, x, rcond=None)[0]
+        z = z - W @ np.linalg.lstsq(W, z, rcond=None)[0]
+    b = float(z @ x) / float(z @ z)
+    e = x - b * z
+    return 1.0 - float(e @ e) / float(x @ x)
+
+
+def _ols_first_coef_var(y: np.ndarray, X: np.ndarray, clusters: np.ndarray | None,
+                        extra_df: int) -> tuple[float, float]:
+    """Coefficient on the first column of ``X`` and its variance, as linearmodels gives them.
+
+    The OLS fit ``IV2SLS(y, X, None, None).fit(debiased=True, extra_df=extra_df)`` with
+    ``cov_type="unadjusted"`` (``clusters`` None) or ``"clustered"`` (one or two cluster
+    columns), with linearmodels' formulas: ``V = v^{-1} S v^{-1} / n``, ``v = X'X / n``; the
+    unadjusted ``S = s^2 v`` with ``s^2 = e'e / (n - k - extra_df)``; the clustered ``S`` the
+    sum over clusters of the summed scores' outer products over ``n``, times
+    ``n / (n - k - extra_df) x G / (G - 1) x (n - 1) / n``, and for two clusters
+    ``S_1 + S_2 - S_12``. Equal to linearmodels to rounding (tested).
+    """
+    n, k = X.shape
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    e = y - X @ beta
+    v = X.T @ X / n
+    vinv = np.linalg.inv(v)
+    scale = n / (n - k - extra_df)
+    if clusters is None:
+        s = scale * float(e @ e) / n * v
+    else:
+        xe = X * e[:, None]
+        cl = clusters.reshape(n, -1)
+
+        def one(codes: np.ndarray) -> np.ndarray:
+            g, nc = pd.factorize(codes)[0], len(pd.unique(codes))
+            u = np.column_stack([np.bincount(g, weights=xe[:, j], minlength=nc)
+                                 for j in range(k)])
+            return (u.T @ u / n) * (scale * (nc / (nc - 1)) * ((n - 1) / n))
+
+        if cl.shape[1] == 1:
+            s = one(cl[:, 0])
+        else:
+            c0 = cl[:, 0] - cl[:, 0].min() + 1
+            c1 = cl[:, 1] - cl[:, 1].min() + 1
+            s = one(cl[:, 0]) + one(cl[:, 1]) - one((c0 * (c1.max() + 1) + c1).astype(np.int64))
+    c = vinv @ s @ vinv / n
+    c = (c + c.T) / 2
+    return float(beta[0]), float(c[0, 0])
+
+
+def _group_means(codes: np.ndarray, n: int, M: np.ndarray) -> np.ndarray:
+    """Mean of each column of ``M`` within each of the ``n`` groups ``codes``."""
+    cnt = np.bincount(codes, minlength=n).astype(float)
+    sums = np.column_stack([np.bincount(codes, weights=M[:, j], minlength=n)
+                            for j in range(M.shape[1])])
+    return sums / cnt[:, None]
+
+
+def _partial_out_fixed_effects(M: np.ndarray, entity: np.ndarray, time: np.ndarray,
+                              effects: str) -> np.ndarray:
+    r"""Residuals of the columns of ``M`` on entity and/or time dummies, without the dummies.
+
+    The least-squares projection on the dummies is computed exactly from group sums: one-way
+    effects are removed by group means; for two-way effects the year effects :math:`\gamma`
+    solve the normal equations with the entity effects eliminated (a Schur complement,
+    :math:`(D_t - N' D_e^{-1} N)\gamma = S_t - N' D_e^{-1} S_e`, with :math:`N` the
+    entity x year counts, one year per connected component of the panel fixed at zero), then
+    :math:`lpha_i = (S_{e,i} - N_i\gamma)/n_i` and the residual is
+    :math:`M_{it} - lpha_i - \gamma_t`. No dense ``N x (entities + years)`` dummy matrix is
+    built, so a million-row panel costs a few group sums and a years x years solve. Equal to
+    the dense least-squares residuals to rounding (tested against them in
+    ``tests/unit/test_iv.py``).
+
+    Parameters
+    ----------
+    M : numpy.ndarray
+        ``N x k`` values.
+    entity, time : numpy.ndarray
+        Integer codes ``0 .. n-1`` of each row's entity and period.
+    effects : {"twoway", "entity", "time"}
+
+    Returns
+    -------
+    numpy.ndarray
+        ``N x k`` residuals.
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    n_e = int(entity.max()) + 1 if len(entity) else 0
+    n_t = int(time.max()) + 1 if len(time) else 0
+    if effects == "entity":
+        return M - _group_means(entity, n_e, M)[entity]
+    if effects == "time":
+        return M - _group_means(time, n_t, M)[time]
+    if n_e * n_t <= 20_000_000:  # the entity x year counts fit in memory as a dense matrix
+        N: Any = np.bincount(entity * n_t + time, minlength=n_e * n_t).reshape(n_e, n_t)
+        N = N.astype(float)
+    else:
+        N = sparse.csr_matrix((np.ones(len(entity)), (entity, time)), shape=(n_e, n_t))
+    n_i = np.asarray(N.sum(axis=1)).ravel()
+    n_y = np.asarray(N.sum(axis=0)).ravel()
+    S_e = np.column_stack([np.bincount(entity, weights=M[:, j], minlength=n_e)
+                           for j in range(M.shape[1])])
+    S_t = np.column_stack([np.bincount(time, weights=M[:, j], minlength=n_t)
+                           for j in range(M.shape[1])])
+    if sparse.issparse(N):
+        NtDi = N.T.multiply(1.0 / n_i[None, :]).tocsr()
+        A = np.diag(n_y) - (NtDi @ N).toarray()
+    else:
+        NtDi = N.T / n_i[None, :]
+        A = np.diag(n_y) - NtDi @ N
+    B = S_t - NtDi @ S_e
+    # the year effects are identified up to a constant per connected component of the
+    # entity-year graph: fix the first year of each component at zero
+    Ns = sparse.csr_matrix(N)
+    graph = sparse.bmat([[None, Ns], [Ns.T, None]], format="csr")
+    _, comp = connected_components(graph, directed=False)
+    comp_t = comp[n_e:]
+    _, first = np.unique(comp_t, return_index=True)
+    free = np.ones(n_t, dtype=bool)
+    free[first] = False
+    gamma = np.zeros((n_t, M.shape[1]))
+    if free.any():
+        gamma[free] = np.linalg.solve(A[np.ix_(free, free)], B[free])
+    alpha = (S_e - N @ gamma) / n_i[:, None]
+    return M - alpha[entity] - gamma[time]
 
 
 def _units(sub: pd.DataFrame) -> pd.Series:
     """The unit of each row of a panel table (``unit`` column, else the country)."""
     return sub["unit"].astype(str) if "unit" in sub.columns else sub["iso3"].astype(str)
+
+
+def _unit_key(sub: pd.DataFrame) -> pd.Series:
+    """The unit column as stored (``unit``, else ``iso3``), for codes and counts only."""
+    return sub["unit"] if "unit" in sub.columns else sub["iso3"]
+
+
+def _unit_array(sub: pd.DataFrame) -> np.ndarray:
+    """:func:`_units` as an object array, built from the categories when the column has them."""
+    s = _unit_key(sub)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = np.asarray(s.cat.categories.astype(str), dtype=object)
+        return cats[s.cat.codes.to_numpy()]
+    return s.astype(str).to_numpy(dtype=object)
+
+
+def _in(values: np.ndarray, allowed: Any) -> np.ndarray:
+    """Element-wise membership of ``values`` in ``allowed`` (hashing, not sorting objects)."""
+    return pd.Series(values, dtype=object).isin(list(allowed)).to_numpy()
 
 
 def anderson_rubin_interval(a_y: float, a_x: float, v_yy: float, v_xy: float, v_xx: float,
@@ -327,10 +505,10 @@ class IV2SLS(EstimatorBase):
                            "the value is missing in the input")
             dy = dy[~miss]
             unit = _unit_labels(dy["iso3"], dy["area"])
-            notin = ~np.isin(unit, list(hosts)) if len(unit) else np.zeros(0, dtype=bool)
+            notin = ~_in(unit, hosts) if len(unit) else np.zeros(0, dtype=bool)
             ledger.exclude(dy["_row"].to_numpy()[notin], "missing_counterpart",
-                           [f"host {a} has no complete outcome/regressor unit-year in the "
-                            "estimation window" for a in unit[notin]])
+                           _by_value(unit[notin], lambda a: f"host {a} has no complete "
+                                     "outcome/regressor unit-year in the estimation window"))
             dy = dy[~notin]
             w = pd.DataFrame({"asylum": unit[~notin], "origin": dy["counterpart_iso3"].to_numpy(),
                               "stock": dy["value"].to_numpy(dtype=float), "_row": dy["_row"].to_numpy()})
@@ -339,7 +517,7 @@ class IV2SLS(EstimatorBase):
         table = read_distance_table(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         unit = _unit_labels(table["asylum_iso3"], table["asylum_area"])
-        inside = np.isin(unit, list(hosts)) if len(unit) else np.zeros(0, dtype=bool)
+        inside = _in(unit, hosts) if len(unit) else np.zeros(0, dtype=bool)
         table = table[inside]
         w = pd.DataFrame({"asylum": unit[inside],
                           "origin": table["origin_iso3"].to_numpy(),
@@ -379,8 +557,8 @@ class IV2SLS(EstimatorBase):
             Files read (the distance table).
         """
         t = panel.table
-        t_units = _units(t).to_numpy(dtype=object)
-        hosts = set(t_units)
+        t_units = _unit_array(t)
+        hosts = set(pd.unique(t_units))
         w, _, external = self._weights(ledger, hosts)
         # shifts: refugees from each origin, by year
         act = ledger.active()
@@ -398,9 +576,9 @@ class IV2SLS(EstimatorBase):
             base = sh[sh["year"] == self.base_year].set_index("iso3")
             lost = ~w["origin"].isin(base.index).to_numpy()
             ledger.exclude(w["_row"].to_numpy()[lost], "missing_counterpart",
-                           [f"origin {o} has no refugees_from_origin observation in base year "
-                            f"{self.base_year}, so its shares are undefined"
-                            for o in w["origin"].to_numpy()[lost]])
+                           _by_value(w["origin"].to_numpy()[lost], lambda o: (
+                               f"origin {o} has no refugees_from_origin observation in base "
+                               f"year {self.base_year}, so its shares are undefined")))
             w = w[~lost].copy()
             denom = base["value"].reindex(w["origin"]).to_numpy(dtype=float) if len(w) else np.empty(0)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -419,7 +597,12 @@ class IV2SLS(EstimatorBase):
         Z = Wv @ np.nan_to_num(Rv)
         gap = (Wv > 0).astype(float) @ np.isnan(Rv).astype(float) > 0
         has_w = (Wv > 0).any(axis=1)
-        hi = pd.Index(hosts_sorted).get_indexer(t_units)
+        key = _unit_key(t)
+        if isinstance(key.dtype, pd.CategoricalDtype):  # by category, not by row
+            hi = pd.Index(hosts_sorted).get_indexer(
+                key.cat.categories.astype(str))[key.cat.codes.to_numpy()]
+        else:
+            hi = pd.Index(hosts_sorted).get_indexer(t_units)
         yi = pd.Index(years).get_indexer(t["year"])
         pop_col = None
         if len(t):
@@ -445,42 +628,42 @@ class IV2SLS(EstimatorBase):
         z, ok_z, host_has_w, w, external = self.instrument_values(ledger, panel)
         keep = ok_z.copy()
         dropped: list[Any] = []
-        t_units = _units(t).to_numpy(dtype=object)
+        t_units = _unit_array(t)
         if (~ok_z).any():
-            det = []
-            for i3, yr, hw in zip(t_units[~ok_z], t["year"].to_numpy()[~ok_z],
-                                  host_has_w[~ok_z]):
-                det.append(f"no instrument for {i3} {yr}: " + (
-                    "an origin with a positive weight has no refugees_from_origin observation "
-                    "that year" if hw else
-                    (f"no refugees hosted in base year {self.base_year}" if
-                     self.instrument == "shift_share" else "no distances for this host")))
+            why = np.where(host_has_w[~ok_z],
+                           "an origin with a positive weight has no refugees_from_origin "
+                           "observation that year",
+                           f"no refugees hosted in base year {self.base_year}" if
+                           self.instrument == "shift_share" else "no distances for this host"
+                           ).astype(object)
+            det = ("no instrument for " + _unit_years(t_units[~ok_z], t["year"].to_numpy()[~ok_z])
+                   + ": " + why)
             dropped.append((~ok_z, "missing_counterpart", det))
         sub = t[keep].assign(**{INSTRUMENT: z[keep]})
-        ent, _ = pd.factorize(t_units[keep], sort=True)
+        ent = pd.factorize(_unit_key(t)[keep])[0]  # codes only: the order is irrelevant
         tim, _ = pd.factorize(sub["year"], sort=True)
         single = pfm.drop_singletons(ent, tim, self.effects) if len(sub) else np.zeros(0, bool)
         if single.any():
             mask = np.zeros(len(t), dtype=bool)
             mask[np.flatnonzero(keep)[single]] = True
             dropped.insert(0, (mask, "singleton_fixed_effect",
-                               [f"{a} {b}: its unit (country or area) or year has a single "
-                                "complete observation"
-                                for a, b in zip(t_units[mask], t["year"].to_numpy()[mask])]))
+                               _unit_years(t_units[mask], t["year"].to_numpy()[mask])
+                               + ": its unit (country or area) or year has a single complete "
+                                 "observation"))
             keep[mask] = False
             sub = sub[~single]
         fit = self._fit(sub)
         # settle: panel rows, then the instrument inputs actually used
         pfm.settle(ledger, panel, keep, dropped)
-        used_hosts = set(_units(sub))
-        used_years = set(sub["year"].astype(int))
+        used_hosts = set(pd.unique(_unit_array(sub)))
+        used_years = set(np.unique(sub["year"].to_numpy()).astype(int).tolist())
         if self.instrument == "shift_share":
             wrows = w[w["asylum"].isin(used_hosts)]
             ledger.use(wrows["_row"].to_numpy(dtype=int))
             rest = w[~w["asylum"].isin(used_hosts)]
             ledger.exclude(rest["_row"].to_numpy(dtype=int), "missing_counterpart",
-                           [f"host {a} has no unit-year left in the estimate"
-                            for a in rest["asylum"]])
+                           _by_value(rest["asylum"].to_numpy(dtype=object),
+                                     lambda a: f"host {a} has no unit-year left in the estimate"))
         used_origins = set(w.loc[w["asylum"].isin(used_hosts) & (w["weight"] > 0), "origin"]) \
             if len(w) else set()
         act = ledger.active()
@@ -497,8 +680,8 @@ class IV2SLS(EstimatorBase):
         ledger.exclude(r2["_row"].to_numpy()[out_w], "outside_window",
                        "origin stock of a year outside the estimation sample")
         ledger.exclude(r2["_row"].to_numpy()[~out_w], "not_in_group",
-                       [f"origin {o} has no weight in any host of the estimation sample" for o in
-                        r2["iso3"].to_numpy()[~out_w]])
+                       _by_value(r2["iso3"].to_numpy(dtype=object)[~out_w], lambda o: (
+                           f"origin {o} has no weight in any host of the estimation sample")))
         excluded = ledger.excluded_frame()
         rows, diag = self._rows(fit, sub)
         diag = {"used": ledger.n_used, "excluded": len(excluded), **diag}
@@ -521,8 +704,7 @@ class IV2SLS(EstimatorBase):
         has_area = act["area"].notna().to_numpy()
         if not has_area.any():
             return
-        ind = act["indicator"].to_numpy()
-        bad = has_area & (ind == "refugees_from_origin")
+        bad = has_area & (act["indicator"] == "refugees_from_origin").to_numpy()
         if bad.any():
             ledger.exclude(act["_row"].to_numpy()[bad], "subnational",
                            [f"{o} area {a}: refugees_from_origin is a total by origin country "
@@ -532,9 +714,9 @@ class IV2SLS(EstimatorBase):
         host_inds = set(panel_inds)
         if self.instrument == "shift_share":
             host_inds.add("refugees_by_origin")
-        host = np.isin(ind, sorted(host_inds))
-        iso = act["iso3"].to_numpy()
-        mixed = sorted(set(iso[host & has_area]) & set(iso[host & ~has_area]))
+        host = act["indicator"].isin(sorted(host_inds)).to_numpy()
+        iso = act["iso3"]
+        mixed = sorted(set(iso[host & has_area].unique()) & set(iso[host & ~has_area].unique()))
         if mixed:
             raise EstimatorError(
                 f"{self.name}: the data mix whole-country and sub-national observations for "
@@ -570,14 +752,19 @@ class IV2SLS(EstimatorBase):
         (slower; used in the tests as a second implementation).
         """
         idx = pd.RangeIndex(len(sub))
-        D = self._dummies(sub)
         names = [self.outcome, self.endogenous, INSTRUMENT, *self.exogenous]
         M = sub[names].to_numpy(dtype=float)
+        units = _unit_key(sub)
         if dummies:
+            D = self._dummies(sub)
             R, extra = M, 0
         else:
-            coef, *_ = np.linalg.lstsq(D, M, rcond=None)
-            R, extra = M - D @ coef, D.shape[1]
+            ent = pd.factorize(units)[0]
+            tim = pd.factorize(sub["year"])[0]
+            R = _partial_out_fixed_effects(M, ent, tim, self.effects)
+            n_e, n_t = int(ent.max()) + 1, int(tim.max()) + 1
+            # the number of dummy columns (as in _dummies), counted by linearmodels' corrections
+            extra = {"twoway": n_e + n_t - 1, "entity": n_e, "time": n_t}[self.effects]
         y = pd.Series(R[:, 0], index=idx, name="y")
         endog = pd.DataFrame({self.endogenous: R[:, 1]}, index=idx)
         instr = pd.DataFrame({INSTRUMENT: R[:, 2]}, index=idx)
@@ -589,9 +776,9 @@ class IV2SLS(EstimatorBase):
         if self.cluster != "none":
             cl = {}
             if self.cluster in ("entity", "twoway"):
-                cl["entity"] = pd.factorize(_units(sub))[0]
+                cl["entity"] = pd.factorize(units)[0]
             if self.cluster == "country":
-                cl["country"] = pd.factorize(sub["iso3"].astype(str))[0]
+                cl["country"] = pd.factorize(sub["iso3"])[0]
             if self.cluster in ("time", "twoway"):
                 cl["time"] = pd.factorize(sub["year"])[0]
             clusters = pd.DataFrame(cl, index=idx)
@@ -607,8 +794,8 @@ class IV2SLS(EstimatorBase):
         from linearmodels.iv import IV2SLS as LM2SLS
         from linearmodels.iv import IVLIML
 
-        n_e, n_t = _units(sub).nunique(), sub["year"].nunique()
-        n_g = sub["iso3"].astype(str).nunique()
+        n_e, n_t = _unit_key(sub).nunique(), sub["year"].nunique()
+        n_g = sub["iso3"].nunique()
         k = 1 + len(self.exogenous)
         n_fe = {"twoway": n_e + n_t - 1, "entity": n_e, "time": n_t}[self.effects]
         if len(sub) <= k + n_fe + 1:
@@ -631,15 +818,23 @@ class IV2SLS(EstimatorBase):
             res = model_cls(y, exog, endog, instr).fit(**kw)
         except (ValueError, np.linalg.LinAlgError) as err:
             raise EstimatorError(f"{self.name}: linearmodels could not fit the model: {err}") from err
-        fs = res.first_stage.diagnostics
+        # linearmodels' own first-stage diagnostics rebuild the model several times (each a
+        # copy of every row label): only on the slow dummy path, a second implementation
+        fs = res.first_stage.diagnostics if dummies else None
+        W = None if exog is None else exog.to_numpy(dtype=float)
+        partial_r2 = _partial_r2(endog[self.endogenous].to_numpy(), W,
+                                 instr[INSTRUMENT].to_numpy())
         # Anderson-Rubin: the Wald statistic of the instrument in the regression of y - b x on
-        # [instrument, exog] is quadratic in b; three linearmodels fits give its coefficients.
+        # [instrument, exog] is quadratic in b; three OLS fits with linearmodels' covariance
+        # (same formulas, computed directly; checked against linearmodels in the tests) give
+        # its coefficients.
         ar = {}
+        xb = instr.to_numpy(dtype=float) if W is None else np.column_stack(
+            [instr.to_numpy(dtype=float), W])
+        cl = None if clusters is None else clusters.to_numpy()
         for b in (0.0, 1.0, -1.0):
-            yb = y - b * endog[self.endogenous]
-            xb = instr if exog is None else pd.concat([instr, exog], axis=1)
-            r = LM2SLS(yb, xb, None, None).fit(**kw)
-            ar[b] = (float(r.params[INSTRUMENT]), float(r.cov.loc[INSTRUMENT, INSTRUMENT]))
+            yb = (y - b * endog[self.endogenous]).to_numpy()
+            ar[b] = _ols_first_coef_var(yb, xb, cl, extra)
         a_y = ar[0.0][0]
         a_x = ar[0.0][0] - ar[1.0][0]
         v_yy = ar[0.0][1]
@@ -648,8 +843,9 @@ class IV2SLS(EstimatorBase):
         dof = (ng - 1) if self.cluster != "none" else int(len(sub) - k - n_fe)
         crit = float(stats.t.ppf(0.5 + self.ci_level / 2, dof) ** 2)
         lo, hi, shape = anderson_rubin_interval(a_y, a_x, v_yy, v_xy, v_xx, crit)
-        return {"res": res, "first_stage": fs, "dof": dof, "n_clusters": ng if clusters is not None
-                else None, "ar": (lo, hi, shape), "ar_parts": (a_y, a_x, v_yy, v_xy, v_xx),
+        return {"res": res, "first_stage": fs, "partial_r2": partial_r2, "dof": dof,
+                "n_clusters": ng if clusters is not None else None, "ar": (lo, hi, shape),
+                "ar_parts": (a_y, a_x, v_yy, v_xy, v_xx),
                 "ar_crit": crit, "n_entities": n_e, "n_countries": n_g, "n_periods": n_t,
                 "sub_national": bool("area" in sub.columns and sub["area"].notna().any())}
 
@@ -668,7 +864,6 @@ class IV2SLS(EstimatorBase):
             "unit": [f"{self.outcome} ({out_unit}) per one unit of {t} ({pfm.variable_unit(t)})"
                      for t in terms],
         })
-        fs = fit["first_stage"]
         lo, hi, shape = fit["ar"]
         ar_text = {"bounded": f"[{lo:.6g}, {hi:.6g}]",
                    "two_rays": f"(-inf, {lo:.6g}] U [{hi:.6g}, inf)",
@@ -689,7 +884,7 @@ class IV2SLS(EstimatorBase):
                                   "chosen (cluster-robust) covariance and the fixed effects counted; "
                                   "equals linearmodels' first_stage.diagnostics f.stat when the "
                                   "fixed effects are dummies (tested)",
-            "first_stage_partial_r2": round(float(fs.loc[self.endogenous, "partial.rsquared"]), 12),
+            "first_stage_partial_r2": round(float(fit["partial_r2"]), 12),
             "anderson_rubin_interval": ar_text,
             "anderson_rubin_lower": float(lo) if shape != "unbounded" else "none",
             "anderson_rubin_upper": float(hi) if shape != "unbounded" else "none",
