@@ -351,7 +351,8 @@ class PanelBuilder:
     def unit_mask(self, units: Iterable[str]) -> np.ndarray:
         """Rows of the table whose unit label is in ``units``."""
         wanted = self.labels.isin(set(units)).to_numpy()
-        return wanted[self.table["_u"].to_numpy()]
+        rows: np.ndarray = wanted[self.table["_u"].to_numpy()]
+        return rows
 
     def drop_units(self, units: Iterable[str], reason: str, detail: dict[str, str] | str) -> None:
         """Exclude every country-year of some units."""

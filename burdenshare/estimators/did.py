@@ -14,7 +14,7 @@ and ``methodology/staggered_did.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -484,7 +484,7 @@ class _TimingDesign(_PanelDesign):
             "treatment_rule": self._rule(),
             "n_treated": int(frame.loc[frame["cohort"].notna(), "iso3"].nunique()),
             "n_never_treated": int(frame.loc[frame["cohort"].isna(), "iso3"].nunique()),
-            "cohorts": ", ".join(f"{int(k)}: {int(v)}" for k, v in coh.items()),
+            "cohorts": ", ".join(f"{int(cast(float, k))}: {int(v)}" for k, v in coh.items()),
             "reference_event_time": -1,
         }
 

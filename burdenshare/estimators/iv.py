@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -127,7 +127,8 @@ def _unit_labels(iso3: Any, area: Any) -> np.ndarray:
     lab = np.array([iu[k // (len(au) + 1)] if k % (len(au) + 1) == 0 else
                     f"{iu[k // (len(au) + 1)]}/{au[k % (len(au) + 1) - 1]}" for k in ku],
                    dtype=object)
-    return lab[kinv.ravel()]
+    out: np.ndarray = lab[kinv.ravel()]
+    return out
 
 
 def _by_value(values: np.ndarray, fmt: Any) -> np.ndarray:
@@ -140,8 +141,9 @@ def _by_value(values: np.ndarray, fmt: Any) -> np.ndarray:
 
 def _unit_years(units: np.ndarray, years: np.ndarray) -> np.ndarray:
     """``f"{unit} {year}"`` for each row, as an object array (no per-row Python formatting)."""
-    return (np.asarray(units, dtype=object) + " "
-            + np.asarray(years).astype(str).astype(object))
+    out: np.ndarray = (np.asarray(units, dtype=object) + " "
+                       + np.asarray(years).astype(str).astype(object))
+    return out
 
 
 def _partial_r2(x: np.ndarray, W: np.ndarray | None, z: np.ndarray) -> float:
@@ -187,7 +189,8 @@ def _ols_first_coef_var(y: np.ndarray, X: np.ndarray, clusters: np.ndarray | Non
             g, nc = pd.factorize(codes)[0], len(pd.unique(codes))
             u = np.column_stack([np.bincount(g, weights=xe[:, j], minlength=nc)
                                  for j in range(k)])
-            return (u.T @ u / n) * (scale * (nc / (nc - 1)) * ((n - 1) / n))
+            meat: np.ndarray = (u.T @ u / n) * (scale * (nc / (nc - 1)) * ((n - 1) / n))
+            return meat
 
         if cl.shape[1] == 1:
             s = one(cl[:, 0])
@@ -205,7 +208,8 @@ def _group_means(codes: np.ndarray, n: int, M: np.ndarray) -> np.ndarray:
     cnt = np.bincount(codes, minlength=n).astype(float)
     sums = np.column_stack([np.bincount(codes, weights=M[:, j], minlength=n)
                             for j in range(M.shape[1])])
-    return sums / cnt[:, None]
+    means: np.ndarray = sums / cnt[:, None]
+    return means
 
 
 def _partial_out_fixed_effects(M: np.ndarray, entity: np.ndarray, time: np.ndarray,
@@ -241,10 +245,13 @@ def _partial_out_fixed_effects(M: np.ndarray, entity: np.ndarray, time: np.ndarr
 
     n_e = int(entity.max()) + 1 if len(entity) else 0
     n_t = int(time.max()) + 1 if len(time) else 0
+    within: np.ndarray
     if effects == "entity":
-        return M - _group_means(entity, n_e, M)[entity]
+        within = M - _group_means(entity, n_e, M)[entity]
+        return within
     if effects == "time":
-        return M - _group_means(time, n_t, M)[time]
+        within = M - _group_means(time, n_t, M)[time]
+        return within
     if n_e * n_t <= 20_000_000:  # the entity x year counts fit in memory as a dense matrix
         N: Any = np.bincount(entity * n_t + time, minlength=n_e * n_t).reshape(n_e, n_t)
         N = N.astype(float)
@@ -276,7 +283,8 @@ def _partial_out_fixed_effects(M: np.ndarray, entity: np.ndarray, time: np.ndarr
     if free.any():
         gamma[free] = np.linalg.solve(A[np.ix_(free, free)], B[free])
     alpha = (S_e - N @ gamma) / n_i[:, None]
-    return M - alpha[entity] - gamma[time]
+    within = M - alpha[entity] - gamma[time]
+    return within
 
 
 def _units(sub: pd.DataFrame) -> pd.Series:
@@ -596,7 +604,7 @@ class IV2SLS(EstimatorBase):
         Wv = W.to_numpy(dtype=float)
         Z = Wv @ np.nan_to_num(Rv)
         gap = (Wv > 0).astype(float) @ np.isnan(Rv).astype(float) > 0
-        has_w = (Wv > 0).any(axis=1)
+        has_w: np.ndarray = np.asarray((Wv > 0).any(axis=1))
         key = _unit_key(t)
         if isinstance(key.dtype, pd.CategoricalDtype):  # by category, not by row
             hi = pd.Index(hosts_sorted).get_indexer(
@@ -820,7 +828,8 @@ class IV2SLS(EstimatorBase):
             raise EstimatorError(f"{self.name}: linearmodels could not fit the model: {err}") from err
         # linearmodels' own first-stage diagnostics rebuild the model several times (each a
         # copy of every row label): only on the slow dummy path, a second implementation
-        fs = res.first_stage.diagnostics if dummies else None
+        # (``res`` is an IV result here: the OLS branch of the type union never reaches this)
+        fs = cast(Any, res).first_stage.diagnostics if dummies else None
         W = None if exog is None else exog.to_numpy(dtype=float)
         partial_r2 = _partial_r2(endog[self.endogenous].to_numpy(), W,
                                  instr[INSTRUMENT].to_numpy())

@@ -67,7 +67,8 @@ def synth_weights(z1_pre: pd.Series, z0_pre: pd.DataFrame) -> np.ndarray:
     s = Synth()
     s.fit(X0=z0_pre, X1=z1_pre, Z0=z0_pre, Z1=z1_pre, custom_V=np.ones(len(z1_pre)))
     w = np.clip(np.asarray(s.W, dtype=float), 0.0, None)
-    return w / w.sum()
+    weights: np.ndarray = w / w.sum()
+    return weights
 
 
 def _rmspe(x: np.ndarray) -> float:
@@ -216,9 +217,10 @@ class SyntheticControl(EstimatorBase):
         t = pb.table
         years = sorted(tr_years)
         counts = t.groupby("iso3")["year"].nunique()
-        gappy = {c: f"donor {c} lacks {len(years) - int(n)} of the {len(years)} years the "
+        gappy: dict[str, str] = {
+            str(c): f"donor {c} lacks {len(years) - int(n)} of the {len(years)} years the "
                     "treated unit has (a synthetic control needs a balanced panel)"
-                 for c, n in counts.items() if n < len(years)}
+            for c, n in counts.items() if n < len(years)}
         pb.drop_units(gappy, "insufficient_data", gappy)
         t = pb.table
         pre = [y for y in years if y < self.treatment_year]
