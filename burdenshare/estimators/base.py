@@ -771,20 +771,36 @@ class Ledger:
             raise EstimatorError(f"internal accounting error: {int(open_rows.sum())} observations "
                                  f"neither used nor excluded, e.g. {sample}")
         idx = np.flatnonzero(self._code != 1)
-        detail = np.full(len(idx), "", dtype=object)
+        # details as codes into their distinct texts (0 = ""), reasons as codes into
+        # self._reasons: each text is materialised once, then gathered (a take), so that
+        # hundreds of thousands of exclusions never round-trip through Python str objects
+        texts: dict[str, int] = {"": 0}
+        dcode = np.zeros(len(idx), dtype=np.intp)
         for rows, det in self._details:  # in call order: a later write wins, as before
-            detail[np.searchsorted(idx, rows)] = det
+            where = np.searchsorted(idx, rows)
+            if isinstance(det, str):
+                dcode[where] = texts.setdefault(det, len(texts))
+            else:  # one text per row
+                inv, uniq = pd.factorize(np.asarray(det, dtype=object), use_na_sentinel=False)
+                dcode[where] = np.array([texts.setdefault(str(u), len(texts)) for u in uniq],
+                                        dtype=np.intp)[inv]
         sub = self.frame.take(idx)
+
+        def col(name: str) -> Any:
+            c = sub[name]
+            # string columns keep their (Arrow) array: no conversion to objects and back
+            return c.array if isinstance(c.dtype, pd.StringDtype) else c.to_numpy()
+
         return pd.DataFrame(
             {
-                "iso3": sub["iso3"].to_numpy(),
-                "area": sub["area"].to_numpy(),
-                "counterpart_iso3": sub["counterpart_iso3"].to_numpy(),
+                "iso3": col("iso3"),
+                "area": col("area"),
+                "counterpart_iso3": col("counterpart_iso3"),
                 "year": sub["year"].to_numpy(),
-                "indicator": sub["indicator"].to_numpy(),
-                "source": sub["source"].to_numpy(),
+                "indicator": col("indicator"),
+                "source": col("source"),
                 "value": sub["value"].to_numpy(),
-                "reason": np.asarray(self._reasons, dtype=object)[self._code[idx]],
-                "detail": detail.astype(str),
+                "reason": pd.array(list(self._reasons), dtype="str").take(self._code[idx]),
+                "detail": pd.array(list(texts), dtype="str").take(dcode),
             }
         )
