@@ -333,6 +333,14 @@ class DiD(_PanelDesign):
                           f"{'before' if lo >= self.treatment_year else 'from'} "
                           f"{self.treatment_year} in the window")
         pb.drop_units(bad, "insufficient_data", bad)
+        shown = ", ".join(self.controls[:6]) + (", ..." if len(self.controls) > 6 else "")
+        demo = (" (these are the default controls of the European 2015 demo design: set "
+                "'controls' to countries or ISO3/area units of your data)"
+                if self.controls == _EUROPE_CONTROLS else "")
+        no_controls = (f"did: none of the controls ({shown}) has complete {self.outcome} data "
+                       f"within {self.years[0]}-{self.years[1]} in these data{demo}")
+        # checked before singletons: without controls every year effect is a singleton
+        require(bool((~pb.unit_mask(treated_units)).any()), no_controls)
         pb.drop_singletons()
         t = pb.table
         is_tr = pd.Series(pb.unit_mask(treated_units))
@@ -340,8 +348,7 @@ class DiD(_PanelDesign):
                 f"did: none of the treated countries or areas {list(self.treated)} has complete "
                 f"{self.outcome} data before and after {self.treatment_year} within "
                 f"{self.years[0]}-{self.years[1]} in these data")
-        require(bool((~is_tr).any()),
-                "did: no control unit has complete data in the window")
+        require(bool((~is_tr).any()), no_controls)
         pre = t["year"] < self.treatment_year
         require(bool(pre.any()) and bool((~pre).any()),
                 f"did: the data have no complete years before or from {self.treatment_year}")

@@ -230,8 +230,12 @@ class SyntheticControl(EstimatorBase):
                 f"synthetic_control: {tr} needs at least two complete years before and "
                 f"one from {self.treatment_year} within {self.years[0]}-{self.years[1]} in these "
                 f"data (has {len(pre)} before, {len(post)} from)")
+        demo = (" (the default donors are the Lebanon demo design's Middle East and North Africa "
+                "pool: set 'donors' to countries or ISO3/area units of your data)"
+                if self.donors == _MENA_DONORS else "")
         require(len(donors) >= 2, "synthetic_control: fewer than two donors have complete data "
-                f"for {self.years[0]}-{self.years[1]}; widen 'donors' or narrow first_year-last_year")
+                f"for {self.years[0]}-{self.years[1]}; widen 'donors' or narrow "
+                f"first_year-last_year{demo}")
         pb.use_all()
         wide = t.pivot(index="year", columns="iso3", values=self.outcome).loc[years]
         z1 = wide[tr]

@@ -294,3 +294,11 @@ def test_area_labels_are_those_of_panel_frame(did_panel: tuple[bs.Dataset, pd.Da
     pb_labels = set(PanelBuilder(ledger, ["unemployment_rate"], (2010, 2019)).table["iso3"])
     _, labels, _, _ = _unit_codes(data.observations)
     assert pb_labels == set(labels) and "TUR/TR-01" in pb_labels
+
+
+def test_default_demo_controls_on_user_data_say_what_to_set(
+        did_panel: tuple[bs.Dataset, pd.DataFrame]) -> None:
+    """The defaults are the European demo design: on other data the error says so."""
+    data, _ = did_panel
+    with pytest.raises(bs.EstimatorError, match=r"none of the controls \(BEL, .*set 'controls'"):
+        DiD(treated=BORDER).estimate(data)

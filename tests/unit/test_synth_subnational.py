@@ -227,3 +227,12 @@ def test_conformance_kit_passes_on_areas(exact: tuple[bs.Dataset, dict[str, np.n
                                          ) -> None:
     data, _ = exact
     assert check_estimator(_est(donors=("UGA", "JOR/JO-03")), data)
+
+
+def test_default_demo_donors_on_user_data_say_what_to_set(
+        exact: tuple[bs.Dataset, dict[str, np.ndarray]]) -> None:
+    """The default donors are the Lebanon demo design's pool: on other data the error says so."""
+    data, _ = exact
+    with pytest.raises(bs.EstimatorError, match="set 'donors'"):
+        SyntheticControl(treated=TREATED, treatment_year=T0, first_year=2000,
+                         last_year=2019).estimate(data)
