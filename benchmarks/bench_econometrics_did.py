@@ -40,28 +40,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _econ_common import bench_dataset, country_codes, timed
 
 import burdenshare as bs
-from burdenshare.countries import is_country, known_codes
-from burdenshare.data import Dataset, Source
+from burdenshare.data import Dataset
 from burdenshare.estimators.did import DiD, EventStudy, StaggeredDiD
 from burdenshare.estimators.synth import SyntheticControl, synth_weights
-
-
-def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    """Median seconds of ``runs`` calls after one warm-up call, and the last value."""
-    value = fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), value
-
-
-def country_codes(n: int) -> list[str]:
-    """The first ``n`` real country codes (sorted)."""
-    return sorted(c for c in known_codes() if bool(is_country([c]).iloc[0]))[:n]
 
 
 def synthetic_area_panel(n_countries: int, n_areas: int, n_years: int, seed: int = 0
@@ -93,12 +77,7 @@ def synthetic_area_panel(n_countries: int, n_areas: int, n_years: int, seed: int
         "iso3": iso3, "year": year, "indicator": "unemployment_rate", "value": y,
         "unit": "percent of labour force", "source": "synthetic_bench",
         "counterpart_iso3": pd.Series([None] * n, dtype="str"), "area": area})
-    for c in ("iso3", "indicator", "unit", "source", "area"):
-        long[c] = long[c].astype("str")
-    src = Source(id="synthetic_bench", title="synthetic benchmark panel", publisher="burdenshare",
-                 url="", licence="CC0", retrieved="", vintage="synthetic", derivation="generated")
-    data = Dataset(observations=long, sources={"synthetic_bench": src},
-                   fingerprint="synthetic-benchmark-did")
+    data = bench_dataset(long, "synthetic-benchmark-did")
     wide = pd.DataFrame({"y": y, "e": np.repeat(np.arange(n_units), len(years)),
                          "g": pd.factorize(iso3)[0], "t": year, "cohort": cohort})
     return data, wide, onset

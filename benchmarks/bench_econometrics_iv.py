@@ -30,17 +30,15 @@ Run: ``.venv/bin/python benchmarks/bench_econometrics_iv.py [--runs N] [--countr
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _econ_common import bench_dataset, country_codes, timed
 
 import burdenshare as bs
-from burdenshare.countries import is_country, known_codes
-from burdenshare.data import Dataset, Source
+from burdenshare.data import Dataset
 from burdenshare.estimators import iv as ivm
 from burdenshare.estimators.iv import IV2SLS
 
@@ -49,22 +47,11 @@ YEARS = np.arange(BASE + 1, 2101, dtype=np.int64)
 N_ORIGINS = 5
 
 
-def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    """Median seconds of ``runs`` calls after one warm-up call, and the last value."""
-    value = fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), value
-
-
 def synthetic_iv_panel(n_countries: int, n_areas: int, seed: int = 0
                        ) -> tuple[Dataset, pd.DataFrame]:
     """Synthetic area panel with a known shift-share first stage, as Dataset and wide frame."""
     rng = np.random.default_rng(seed)
-    codes = sorted(c for c in known_codes() if bool(is_country([c]).iloc[0]))
+    codes = country_codes()
     hosts, origins = codes[:n_countries], codes[-N_ORIGINS:]
     n_units, n_y = len(hosts) * n_areas, len(YEARS)
     unit_iso3 = np.repeat(np.array(hosts, dtype=object), n_areas)
@@ -101,15 +88,7 @@ def synthetic_iv_panel(n_countries: int, n_areas: int, seed: int = 0
         "counterpart_iso3": None, "year": np.tile(np.r_[BASE, YEARS], N_ORIGINS),
         "indicator": "refugees_from_origin", "value": all_totals.ravel(), "unit": "persons"}))
     long = pd.concat(parts, ignore_index=True)
-    long["source"] = "synthetic_bench"
-    for c in ("iso3", "indicator", "unit", "source", "area", "counterpart_iso3"):
-        long[c] = long[c].astype("str")
-    long = long[["iso3", "year", "indicator", "value", "unit", "source", "counterpart_iso3",
-                 "area"]]
-    src = Source(id="synthetic_bench", title="synthetic benchmark panel", publisher="burdenshare",
-                 url="", licence="CC0", retrieved="", vintage="synthetic", derivation="generated")
-    data = Dataset(observations=long, sources={"synthetic_bench": src},
-                   fingerprint="synthetic-benchmark-iv")
+    data = bench_dataset(long, "synthetic-benchmark-iv")
     wide = pd.DataFrame({"y": y.ravel(), "x": x.ravel(), "z": z.ravel(),
                          "e": np.repeat(np.arange(n_units), n_y), "t": year,
                          "g": pd.factorize(iso3)[0]})

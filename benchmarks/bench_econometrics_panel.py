@@ -39,10 +39,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _econ_common import bench_dataset, country_codes, timed
 
 import burdenshare as bs
-from burdenshare.countries import is_country, known_codes
-from burdenshare.data import Dataset, Source
+from burdenshare.data import Dataset
 from burdenshare.estimators import _panel_frame as pfm
 from burdenshare.estimators.base import _codes_of, finish_result
 from burdenshare.estimators.panel import PanelFE, _fit_panel
@@ -67,22 +67,11 @@ def paired(a: Callable[[], Any], b: Callable[[], Any], runs: int
             va, vb)
 
 
-def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    """Median seconds of ``runs`` calls after one warm-up call, and the last value."""
-    value = fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), value
-
-
 def synthetic_panel(n_countries: int, n_areas: int, n_years: int,
                     seed: int = 0) -> tuple[Dataset, pd.DataFrame]:
     """A synthetic balanced sub-national panel as a Dataset (long) and as a ready wide frame."""
     rng = np.random.default_rng(seed)
-    codes = sorted(c for c in known_codes() if bool(is_country([c]).iloc[0]))[:n_countries]
+    codes = country_codes(n_countries)
     n_units = len(codes) * n_areas
     unit_iso3 = np.repeat(np.array(codes, dtype=object), n_areas)
     unit_area = np.tile(np.array([f"A{k:02d}" for k in range(1, n_areas + 1)], dtype=object),
@@ -107,12 +96,7 @@ def synthetic_panel(n_countries: int, n_areas: int, n_years: int,
         "counterpart_iso3": pd.Series([None] * (3 * n), dtype="str"),
         "area": np.concatenate([area] * 3),
     })
-    for c in ("iso3", "indicator", "unit", "source", "area"):
-        long[c] = long[c].astype("str")
-    src = Source(id="synthetic_bench", title="synthetic benchmark panel", publisher="burdenshare",
-                 url="", licence="CC0", retrieved="", vintage="synthetic", derivation="generated")
-    data = Dataset(observations=long, sources={"synthetic_bench": src},
-                   fingerprint="synthetic-benchmark")
+    data = bench_dataset(long, "synthetic-benchmark")
     wide = pd.DataFrame({"y": y, "x": x, "e": np.repeat(np.arange(n_units), n_years),
                          "t": year, "g": pd.factorize(iso3)[0]})
     return data, wide

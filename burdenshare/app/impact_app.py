@@ -20,9 +20,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import traceback
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from ..data import Dataset
 from ..export import write_comparison, write_result, write_workbook
 from ..registry import get
 from ..schemas import EXCLUSION_REASONS
+from ._shell import enable_offline, error_status
 from .controls import ParamControls
 from .state import AppState, ResultCache, compute, format_estimate
 
@@ -465,11 +465,6 @@ def _provenance_rows(comp: Comparison) -> pd.DataFrame:
 
 
 # ====================================================================== widget shell
-@lru_cache(maxsize=1)
-def _enable_offline() -> None:
-    alt.JupyterChart.enable_offline()
-
-
 def _placeholder() -> Any:
     return alt.Chart(pd.DataFrame({"t": [""]})).mark_text().encode(text="t:N").properties(
         width=10, height=10)
@@ -514,7 +509,7 @@ class HostImpactApp(w.VBox):
                  params: Mapping[str, Mapping[str, Any]] | None = None,
                  outcome: str | None = None, export_dir: str | Path = "exports",
                  cache_size: int = 64) -> None:
-        _enable_offline()  # before any JupyterChart exists (class-wide switch)
+        enable_offline()  # before any JupyterChart exists (class-wide switch)
         super().__init__()
         self.add_class("bs-impact-app")
         if data is None:
@@ -744,6 +739,4 @@ class HostImpactApp(w.VBox):
                              f"<ul>{''.join(lines)}</ul></div>")
 
     def _show_error(self, what: str, err: BaseException) -> None:
-        msg = "".join(traceback.format_exception_only(type(err), err)).strip()
-        self.status.value = (f'<div class="bs-status-error" data-failures="1"><b>'
-                             f"{html.escape(what)}</b>: {html.escape(msg)}</div>")
+        self.status.value = error_status(what, err)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import traceback
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +26,11 @@ from ..countries import country_name
 from ..data import Dataset
 from ..multiverse import Grid, Multiverse, read_grid, run_multiverse
 from ..multiverse.grid import METHOD, value_label
+from ._shell import enable_offline
 
 __all__ = ["MultiverseApp", "subgrid_for"]
 
 _STYLE = {"description_width": "initial"}
-
-
-@lru_cache(maxsize=1)
-def _enable_offline() -> None:
-    alt.JupyterChart.enable_offline()
 
 
 def subgrid_for(grid: Grid, vary: Mapping[str, bool], fixed: Mapping[str, str]) -> Grid:
@@ -93,7 +88,7 @@ class MultiverseApp(w.VBox):
     def __init__(self, grid: Grid | str | Path, data: Dataset | None = None, *,
                  family: str | None = None, run: bool = True,
                  multiverse: Multiverse | None = None) -> None:
-        _enable_offline()  # before any JupyterChart exists (class-wide switch)
+        enable_offline()  # before any JupyterChart exists (class-wide switch)
         super().__init__()
         self.add_class("bs-mv-app")
         self.grid = grid if isinstance(grid, Grid) else read_grid(grid)

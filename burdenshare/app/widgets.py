@@ -13,7 +13,6 @@ a class-wide setting) before the first chart is made, so nothing loads from a CD
 from __future__ import annotations
 
 import html
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from ..data import Dataset
 from ..estimators.base import Estimator
 from ..io import load_sample
 from ..registry import available, get
+from ._shell import enable_offline, error_status
 from .controls import ParamControls
 from .state import (
     CHART_KINDS,
@@ -51,11 +51,6 @@ _DEFAULT_FORMATS = ("xlsx", "png")
 def sample_dataset() -> Dataset:
     """Return the embedded samples, loaded once per kernel (:func:`burdenshare.load_sample`)."""
     return load_sample()
-
-
-@lru_cache(maxsize=1)
-def _enable_offline() -> None:
-    alt.JupyterChart.enable_offline()
 
 
 class ComparisonApp(w.VBox):
@@ -90,7 +85,7 @@ class ComparisonApp(w.VBox):
     def __init__(self, data: Dataset | None = None, *, state: AppState | None = None,
                  methods: Iterable[str | type[Estimator]] | None = None,
                  export_dir: str | Path = "exports", cache_size: int = 64) -> None:
-        _enable_offline()  # before any JupyterChart exists (class-wide switch)
+        enable_offline()  # before any JupyterChart exists (class-wide switch)
         super().__init__()
         self.add_class("bs-app")
         self.data = data if data is not None else sample_dataset()
@@ -342,6 +337,4 @@ class ComparisonApp(w.VBox):
                              f"<ul>{''.join(lines)}</ul></div>")
 
     def _show_error(self, what: str, err: BaseException) -> None:
-        tb = "".join(traceback.format_exception_only(type(err), err)).strip()
-        self.status.value = (f'<div class="bs-status-error" data-failures="1"><b>'
-                             f"{html.escape(what)}</b>: {html.escape(tb)}</div>")
+        self.status.value = error_status(what, err)

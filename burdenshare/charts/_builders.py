@@ -19,7 +19,7 @@ from ..compare import Comparison
 from ..countries import country_name
 from ..estimators.inequality import gini_lorenz
 from ..results import Result
-from ._style import NAVY, PALETTE, finish, footer_lines, inline, label, period
+from ._style import NAVY, PALETTE, finish, footer_lines, inline, label, period, row_header
 
 _INTERVAL_WORDS = {
     "scenario_range": "range over scenarios (not a confidence interval)",
@@ -469,11 +469,7 @@ def time_series_chart(obj: Result | Comparison, *, countries: Sequence[str],
     unshown = [m for m in results if m not in methods]
     if isinstance(obj, Comparison):
         chart = inner.facet(row=alt.Row("panel:N", sort=[f"{m} ({units[m]})" for m in methods],
-                                         title=None, header=alt.Header(labelAngle=0,
-                                                                       labelAlign="left",
-                                                                       labelAnchor="start",
-                                                                       labelOrient="top",
-                                                                       labelFontWeight="bold")),
+                                         title=None, header=row_header()),
                             ).resolve_scale(y="independent")
         subtitle = ["Main quantity of each method, in its own unit (panels are not on one scale)"]
         what = label(quantity) if quantity else "Burden by method"

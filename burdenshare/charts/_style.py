@@ -209,6 +209,14 @@ LABELS = {
 }
 
 
+def row_header() -> Any:
+    """Header of row facets: each panel's label left-aligned in bold above the panel."""
+    import altair as alt
+
+    return alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
+                      labelFontWeight="bold")
+
+
 def label(quantity: str) -> str:
     """A display name: ``refugees_per_1000_inhabitants`` -> ``Refugees per 1,000 inhabitants``."""
     if quantity in LABELS:

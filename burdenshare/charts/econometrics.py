@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from ..compare import Comparison
+from ..estimators.did import event_study_frame
 from ..results import Result
-from ._builders import _name
-from ._style import NAVY, PALETTE, finish, footer_lines, inline, label
+from ._builders import _INTERVAL_WORDS, _lc, _name
+from ._style import NAVY, PALETTE, finish, footer_lines, inline, label, row_header
 
 __all__ = ["coefficient_chart", "event_study_chart", "synthetic_control_chart", "result_chart",
            "EVENT_TIME_QUANTITIES"]
@@ -35,11 +36,8 @@ __all__ = ["coefficient_chart", "event_study_chart", "synthetic_control_chart", 
 #: quantities holding leads and lags (``term`` = ``e=<event time>``)
 EVENT_TIME_QUANTITIES = ("event_time_coefficient", "att_event_time")
 
-_INTERVAL = {
-    "analytic": "confidence interval",
-    "cluster_robust": "confidence interval, cluster-robust",
-    "bootstrap": "bootstrap interval",
-}
+#: the event-time periods of :func:`~burdenshare.estimators.did.event_study_frame`, as drawn
+_PERIODS = {"pre": "before onset", "reference": "reference (e = -1)", "post": "from onset"}
 
 
 def _level(rows: pd.DataFrame) -> str:
@@ -115,7 +113,7 @@ def coefficient_chart(obj: Result | Comparison, *, title: str | None = None) -> 
             "ci_lower": rows["ci_lower"].to_numpy(float),
             "ci_upper": rows["ci_upper"].to_numpy(float),
             "ci_level": rows["ci_level"].to_numpy(float),
-            "interval": _INTERVAL.get(r.uncertainty_method, "no interval"),
+            "interval": _INTERVAL_WORDS.get(r.uncertainty_method, "no interval"),
             "period": _period(r),
         }))
     if not frames:
@@ -153,9 +151,9 @@ def coefficient_chart(obj: Result | Comparison, *, title: str | None = None) -> 
     inner = alt.layer(zero, rule, point, text, data=inline(df)).properties(width=420,
                                                                           height=height)
     if len(units) > 1:
-        chart = inner.facet(row=alt.Row("panel:N", sort=units, title=None, header=alt.Header(
-            labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-            labelFontWeight="bold"))).resolve_scale(y="independent", x="independent")
+        chart = inner.facet(row=alt.Row("panel:N", sort=units, title=None,
+                                        header=row_header())).resolve_scale(
+            y="independent", x="independent")
         subtitle = ["One panel per unit of measurement (panels are not on one scale)"]
     else:
         chart = inner
@@ -212,17 +210,10 @@ def event_study_chart(result: Result, *, title: str | None = None) -> Any:
         raise ValueError(f"event_study_chart: {result.provenance.estimator} has no event-time "
                          "estimates (use event_study or staggered_did)")
     rows = e[e["quantity"] == q]
-    df = pd.DataFrame({
-        "event_time": rows["term"].astype(str).str.removeprefix("e=").astype(int).to_numpy(),
-        "estimate": rows["estimate"].to_numpy(float),
-        "std_error": rows["std_error"].to_numpy(float),
-        "ci_lower": rows["ci_lower"].to_numpy(float), "ci_upper": rows["ci_upper"].to_numpy(float),
-        "ci_level": rows["ci_level"].to_numpy(float),
-    }).sort_values("event_time").reset_index(drop=True)
-    df["period"] = np.where(df["event_time"] == -1, "reference (e = -1)",
-                            np.where(df["event_time"] < 0, "before onset", "from onset"))
+    df = event_study_frame(result)
+    df["period"] = df["period"].map(_PERIODS)
     unit = str(rows["unit"].iloc[0])
-    kinds = ["before onset", "reference (e = -1)", "from onset"]
+    kinds = [_PERIODS["pre"], _PERIODS["reference"], _PERIODS["post"]]
     colour = alt.Color("period:N", sort=kinds, title=None, scale=alt.Scale(
         domain=kinds, range=[PALETTE["grey"], PALETTE["grey"], PALETTE["blue"]]),
         legend=alt.Legend(orient="top", direction="horizontal"))
@@ -247,8 +238,8 @@ def event_study_chart(result: Result, *, title: str | None = None) -> Any:
                                                                            height=240)
     d = result.diagnostics
     subtitle = [f"{unit}, relative to the year before onset"]
-    if result.uncertainty_method in _INTERVAL:
-        subtitle.append(f"Lines: {_level(df)}{_INTERVAL[result.uncertainty_method]}")
+    if result.uncertainty_method in _INTERVAL_WORDS:
+        subtitle.append(f"Lines: {_level(rows)}{_INTERVAL_WORDS[result.uncertainty_method]}")
     p = d.get("pretrend_p_value")
     if p is not None and np.isfinite(float(p)):
         subtitle.append(f"Pre-trend test (joint Wald, leads = 0): p = {float(p):.3g}")
@@ -263,10 +254,6 @@ def event_study_chart(result: Result, *, title: str | None = None) -> Any:
             if (df["event_time"] == 0).any() else f"Event-study chart of {_lc(what)}") + "."
     return finish(chart, title=title or f"{what} | {_period(result)}", subtitle=subtitle,
                   footer=footer_lines(result), description=desc)
-
-
-def _lc(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 # ------------------------------------------------------------------ synthetic control

@@ -36,7 +36,6 @@
 from __future__ import annotations
 
 import math
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -109,19 +108,6 @@ def test_entity_fe_wagepan_classical_errors_match_stata(wagepan: pd.DataFrame,
                                rtol=0, atol=5e-8)
     np.testing.assert_allclose(fit["std_errors"], [0.0084197, 0.0006053, 0.0192907, 0.0183097],
                                rtol=0, atol=5e-8)
-
-
-@pytest.fixture(scope="module")
-def prop99() -> pd.DataFrame:
-    try:
-        path = resources.files("synthdid.data").joinpath("california_prop99.csv")
-    except ModuleNotFoundError as err:  # a missing dev extra is an error, not a skip
-        raise RuntimeError("the Proposition 99 panel comes from the PyPI package synthdid-py "
-                           "(dev extra): pip install -e '.[dev]'") from err
-    with resources.as_file(path) as f:
-        d = pd.read_csv(f, sep=";")
-    assert d.shape[0] == 39 * 31 and int(d["treated"].sum()) == 12  # 39 states x 1970-2000
-    return d
 
 
 @pytest.mark.parametrize("engine", ENGINES)

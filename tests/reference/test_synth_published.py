@@ -37,8 +37,6 @@ burdenshare's exact method (standardised years, equal year weights), so none is 
 
 from __future__ import annotations
 
-from importlib import resources
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,19 +51,6 @@ pytestmark = pytest.mark.reference
 PROP99 = bs.Source(id="synthdid_prop99", title="Abadie, Diamond and Hainmueller (2010) "
                    "Proposition 99 panel (synthdid-py 0.1.0, relabelled states)",
                    publisher="synthdid-py (PyPI)")
-
-
-@pytest.fixture(scope="module")
-def prop99() -> pd.DataFrame:
-    try:
-        path = resources.files("synthdid.data").joinpath("california_prop99.csv")
-    except ModuleNotFoundError as err:  # a missing dev extra is an error, not a skip
-        raise RuntimeError("the Proposition 99 panel comes from the PyPI package synthdid-py "
-                           "(dev extra): pip install -e '.[dev]'") from err
-    with resources.as_file(path) as f:
-        d = pd.read_csv(f, sep=";")
-    assert d.shape[0] == 39 * 31 and int(d["treated"].sum()) == 12  # 39 states x 1970-2000
-    return d
 
 
 @pytest.fixture(scope="module")
