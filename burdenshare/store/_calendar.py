@@ -3,8 +3,9 @@
 Every rule here cites where the calendar is stated (``../shared/research/DATA_SERVICES.md``,
 ``ECOSYSTEM.md`` and ``../shared/data/README.md`` in the project's research notes;
 ``methodology/data.md`` repeats them). A release is counted as *due* from the **last day of the
-month** the calendar names, so a copy is never called stale before the release could have
-appeared.
+month** the calendar names (or from the day it names: UNHCR's end-year data mid-June, the
+income classification on 1 July), so a copy is never called stale before the release could
+have appeared.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class Release:
         before, 0: the same year).
     basis : str
         Where the calendar is stated.
+    day : int or None
+        Day of the month from which it counts as due when the calendar names one (UNHCR's
+        end-year data: mid-June; the income classification: 1 July); None = the month's last
+        day.
     annual : bool
         Whether the release brings a new year of the annual (end-of-year) series; a mid-year
         release does not, so a copy is not "behind" for lacking it (it is still stale if the
@@ -41,6 +46,7 @@ class Release:
     month: int
     covers_offset: int
     basis: str
+    day: int | None = None
     annual: bool = True
 
     def due(self, year: int) -> _dt.date:
@@ -53,9 +59,9 @@ class Release:
         Returns
         -------
         datetime.date
-            The last day of :attr:`month` in ``year``.
+            :attr:`day` of :attr:`month` in ``year``, or the month's last day.
         """
-        return _dt.date(year, self.month, _cal.monthrange(year, self.month)[1])
+        return _dt.date(year, self.month, self.day or _cal.monthrange(year, self.month)[1])
 
 
 _UNHCR_BASIS = ("DATA_SERVICES.md §5 (end-year data appear mid-June: 'published on 11 June 2026'); "
@@ -71,7 +77,7 @@ _INCOME_BASIS = ("../shared/data/README.md §4: the World Bank's fiscal-year cla
 #: Release calendars by source family (the store's publisher keys, plus ``wb_income``).
 CALENDARS: dict[str, tuple[Release, ...]] = {
     "unhcr": (
-        Release("end-year data (Global Trends)", 6, -1, _UNHCR_BASIS),
+        Release("end-year data (Global Trends)", 6, -1, _UNHCR_BASIS, day=15),
         Release("mid-year data (Mid-Year Trends)", 12, 0, _UNHCR_BASIS, annual=False),
     ),
     "oecd_dac": (
@@ -82,7 +88,7 @@ CALENDARS: dict[str, tuple[Release, ...]] = {
         Release("WDI update", 10, -1, _WB_BASIS),
     ),
     "wb_income": (
-        Release("income classification (new fiscal year)", 7, -1, _INCOME_BASIS),
+        Release("income classification (new fiscal year)", 7, -1, _INCOME_BASIS, day=1),
     ),
 }
 
