@@ -107,7 +107,7 @@ class VintageComparison:
 
 
 def _rank(v: Any) -> str:
-    return "-" if v is None or v != v else str(int(v))
+    return "none" if v is None or v != v else str(int(v))
 
 
 def _main_rows(res: Result) -> pd.DataFrame:
