@@ -97,8 +97,8 @@ class VintageComparison:
             mv = moved[moved["method"] == m]
             top = mv.assign(_abs=mv["rank_change"].abs()).sort_values(
                 ["_abs", "iso3"], ascending=[False, True]).head(3)
-            eg = ", ".join(f"{r.iso3} {int(r.year)} {_rank(r.rank_a)}->{_rank(r.rank_b)}"
-                           for r in top.itertuples(index=False))
+            eg = ", ".join(f"{r['iso3']} {r['year']} {_rank(r['rank_a'])}->{_rank(r['rank_b'])}"
+                           for r in top.to_dict(orient="records"))
             out.append(f"  {m}: {changed:,} of {len(est):,} figures changed, {len(mv):,} ranks "
                        f"moved" + (f" (largest: {eg})" if eg else ""))
         for k, msg in self.failures.items():

@@ -1,5 +1,6 @@
 """The data-vintage choice the apps share: which data to open on, and the options of the
-``bs-vintage`` dropdown (embedded samples, newest stored, each stored vintage)."""
+``bs-vintage`` dropdown (embedded samples, newest stored, each stored vintage).
+"""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ def _rows(ds: Dataset, store_vintage: str, calendar: str | None, fallback_retrie
         fam = calendar if calendar is not None else family_of(str(sid))
         retrieved = src.retrieved or fallback_retrieved
         stale, why = staleness(fam, retrieved, int(g["last_year"].max()), today)
+        r: Any  # pandas-stubs types every itertuples() field as "any scalar"
         for r in g.sort_values("indicator").itertuples(index=False):
             rows.append({
                 "store_vintage": store_vintage, "calendar": fam or "", "source": str(sid),
@@ -90,9 +91,12 @@ def catalog_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         first = g.iloc[0]
         rec = {c: first[c] for c in per_source}
         rec["stale"] = None if first["stale"] is None else bool(first["stale"])
-        rec["indicators"] = {
-            str(r.indicator): {"first_year": int(r.first_year), "last_year": int(r.last_year),
-                               "observations": int(r.observations)}
-            for r in g.itertuples(index=False)}
+        inds: dict[str, dict[str, int]] = {}
+        r: Any  # pandas-stubs types every itertuples() field as "any scalar"
+        for r in g.itertuples(index=False):
+            inds[str(r.indicator)] = {"first_year": int(r.first_year),
+                                      "last_year": int(r.last_year),
+                                      "observations": int(r.observations)}
+        rec["indicators"] = inds
         out.append(rec)
     return out

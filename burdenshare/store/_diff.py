@@ -86,7 +86,7 @@ class DataDiff:
     def to_dict(self) -> dict[str, Any]:
         """Return every frame as a list of records (JSON-serialisable), with the two labels."""
         def rec(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: _py(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
+            return [{str(k): _py(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
         return {"a": self.a, "b": self.b, "a_fingerprint": self.a_fingerprint,
                 "b_fingerprint": self.b_fingerprint, "summary": rec(self.summary),
                 "added": rec(self.added), "removed": rec(self.removed),

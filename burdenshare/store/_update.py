@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
+from typing import Any
 
 from .._errors import BurdenshareError
 from ._store import PUBLISHERS, FetchFailedError, Vintage, write_vintage
@@ -52,13 +53,13 @@ def update(publisher: str, *, years: tuple[int, int] | None = None, wdi_version:
         raise ValueError(f"wdi_version={wdi_version!r} applies to 'worldbank' only, not {publisher!r}")
     if years is not None and years[0] > years[1]:
         raise ValueError(f"years={years}: the first year is after the last")
-    try:
-        from .. import fetch as _fetch_mod
+    from .. import fetch as _fetch_mod
 
-        fetch = _fetch_mod.fetch  # type: ignore[attr-defined]  # provided by the publisher clients
-    except (ImportError, AttributeError) as err:
+    # getattr: the publisher clients may be absent from a build; the store then says so
+    fetch: Any = getattr(_fetch_mod, "fetch", None)
+    if fetch is None:
         raise FetchFailedError("the publisher clients (burdenshare.fetch.fetch) are not available "
-                               f"in this installation: {err}") from err
+                               "in this installation")
     try:
         fetched = fetch(publisher, years=years, wdi_version=wdi_version, session=session)
     except BurdenshareError as err:
