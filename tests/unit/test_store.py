@@ -382,3 +382,12 @@ def test_default_root_is_the_user_data_directory() -> None:
     import platformdirs
 
     assert store.default_root() == Path(platformdirs.user_data_dir("burdenshare", appauthor=False))
+
+
+def test_load_docstring_example_runs() -> None:
+    import doctest
+
+    from burdenshare.store import _load
+
+    result = doctest.testmod(_load, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 1 and result.failed == 0
