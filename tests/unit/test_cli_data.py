@@ -218,3 +218,44 @@ def test_data_diff_unknown_estimator_is_a_usage_error(tmp_path: Path,
     code, _, err = run(["data", "diff", "embedded", "embedded", "--estimator", "nope",
                         "--data-dir", str(tmp_path)], capsys)
     assert code == 2 and "nope" in err
+
+
+MV_GRID = """
+[grid]
+name = "vintage_test"
+seed = 3
+
+[[method]]
+label = "per1000"
+estimator = "refugees_per_1000"
+year = 2024
+lookback = 0
+
+[[choice]]
+name = "who_counts"
+values = [["refugees"]]
+"""
+
+
+def test_multiverse_runs_on_a_vintage(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import synthetic_dataset
+
+    embedded = synthetic_dataset([("LBN", 2024, "population", 5_000_000.0),
+                                  ("JOR", 2024, "population", 10_000_000.0),
+                                  ("LBN", 2024, "refugees", 1.0), ("JOR", 2024, "refugees", 1.0)])
+    monkeypatch.setattr("burdenshare.io.load_sample", lambda names=None: embedded)
+    root = tmp_path / "store"
+    v = store.write_vintage(synthetic_fetched(VINTAGE_ROWS), root=root, now=NOW)
+    grid = tmp_path / "g.toml"
+    grid.write_text(MV_GRID)
+    out = tmp_path / "mv.csv"
+    code, _, err = run(["multiverse", str(grid), "--data-vintage", v.id, "--data-dir", str(root),
+                        "--out", str(out), "--no-progress"], capsys)
+    assert code == 0, err
+    head = json.loads((tmp_path / "mv.csv.provenance.jsonl").read_text().splitlines()[0])
+    assert head["data_fingerprint"] == bs.load(v.id, root=root).fingerprint
+    est = pd.read_csv(out)
+    lbn = est[(est["iso3"] == "LBN") & (est["quantity"] == "refugees_per_1000_inhabitants")]
+    # by hand: 1,000,000 (vintage) / 5,000,000 * 1000 = 200
+    assert lbn["estimate"].tolist() == [pytest.approx(200.0, rel=1e-12)]
