@@ -21,22 +21,34 @@ CATALOG_COLUMNS: tuple[str, ...] = (
 )
 
 
+def _coverage(ds: Dataset) -> pd.DataFrame:
+    """Per (source, indicator): rows, and first and last year **with a value**."""
+    obs = ds.observations
+    rows = obs.groupby(["source", "indicator"]).size().rename("observations")
+    have = obs[obs["value"].notna()].groupby(["source", "indicator"])["year"]
+    out = pd.concat([rows, have.min().rename("first_year"), have.max().rename("last_year")],
+                    axis=1)
+    return out.reset_index()
+
+
 def _rows(ds: Dataset, store_vintage: str, calendar: str | None, fallback_retrieved: str,
           today: _dt.date) -> list[dict[str, Any]]:
-    cov = ds.coverage()
+    cov = _coverage(ds)
     rows = []
     for sid, g in cov.groupby("source", sort=True):
         src = ds.sources[str(sid)]
         fam = calendar if calendar is not None else family_of(str(sid))
         retrieved = src.retrieved or fallback_retrieved
-        stale, why = staleness(fam, retrieved, int(g["last_year"].max()), today)
+        last = g["last_year"].max()
+        stale, why = staleness(fam, retrieved, None if pd.isna(last) else int(last), today)
         r: Any  # pandas-stubs types every itertuples() field as "any scalar"
         for r in g.sort_values("indicator").itertuples(index=False):
             rows.append({
                 "store_vintage": store_vintage, "calendar": fam or "", "source": str(sid),
                 "title": src.title, "publisher": src.publisher, "vintage": src.vintage,
                 "retrieved": retrieved, "licence": src.licence, "indicator": str(r.indicator),
-                "first_year": int(r.first_year), "last_year": int(r.last_year),
+                "first_year": None if pd.isna(r.first_year) else int(r.first_year),
+                "last_year": None if pd.isna(r.last_year) else int(r.last_year),
                 "observations": int(r.observations), "stale": stale, "staleness": why,
             })
     return rows
@@ -91,12 +103,13 @@ def catalog_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         first = g.iloc[0]
         rec = {c: first[c] for c in per_source}
         rec["stale"] = None if first["stale"] is None else bool(first["stale"])
-        inds: dict[str, dict[str, int]] = {}
+        inds: dict[str, dict[str, int | None]] = {}
         r: Any  # pandas-stubs types every itertuples() field as "any scalar"
         for r in g.itertuples(index=False):
-            inds[str(r.indicator)] = {"first_year": int(r.first_year),
-                                      "last_year": int(r.last_year),
-                                      "observations": int(r.observations)}
+            inds[str(r.indicator)] = {
+                "first_year": None if pd.isna(r.first_year) else int(r.first_year),
+                "last_year": None if pd.isna(r.last_year) else int(r.last_year),
+                "observations": int(r.observations)}
         rec["indicators"] = inds
         out.append(rec)
     return out

@@ -6,7 +6,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
-from .._errors import BurdenshareError
+from .._errors import BurdenshareError, ParameterError
 from ._store import PUBLISHERS, FetchFailedError, Vintage, write_vintage
 
 __all__ = ["update"]
@@ -39,8 +39,9 @@ def update(publisher: str, *, years: tuple[int, int] | None = None, wdi_version:
 
     Raises
     ------
-    ValueError
-        If ``publisher`` is unknown or ``wdi_version`` is given for another publisher.
+    ParameterError
+        If ``publisher`` is unknown, ``years`` are reversed or ``wdi_version`` is given for
+        another publisher (also when the client says so).
     FetchFailedError
         If the publisher could not be reached or its answer was unusable (chained to the
         client's error).
@@ -48,11 +49,13 @@ def update(publisher: str, *, years: tuple[int, int] | None = None, wdi_version:
         If the answer fails validation; nothing is stored.
     """
     if publisher not in PUBLISHERS:
-        raise ValueError(f"unknown data source {publisher!r}; choose one of {', '.join(PUBLISHERS)}")
+        raise ParameterError(f"unknown data source {publisher!r}; choose one of "
+                             f"{', '.join(PUBLISHERS)}")
     if wdi_version is not None and publisher != "worldbank":
-        raise ValueError(f"wdi_version={wdi_version!r} applies to 'worldbank' only, not {publisher!r}")
+        raise ParameterError(f"wdi_version={wdi_version!r} applies to 'worldbank' only, not "
+                             f"{publisher!r}")
     if years is not None and years[0] > years[1]:
-        raise ValueError(f"years={years}: the first year is after the last")
+        raise ParameterError(f"years={years}: the first year is after the last")
     from .. import fetch as _fetch_mod
 
     # getattr: the publisher clients may be absent from a build; the store then says so
@@ -62,9 +65,9 @@ def update(publisher: str, *, years: tuple[int, int] | None = None, wdi_version:
                                "in this installation")
     try:
         fetched = fetch(publisher, years=years, wdi_version=wdi_version, session=session)
-    except BurdenshareError as err:
-        if isinstance(err, FetchFailedError):
-            raise
+    except (ParameterError, FetchFailedError):
+        raise  # a usage error stays one (CLI exit code 2)
+    except BurdenshareError as err:  # e.g. the clients' FetchError
         raise FetchFailedError(f"fetching {publisher} failed: {err}") from err
     except Exception as err:  # network, HTTP and parse errors of the client: one readable line
         raise FetchFailedError(f"fetching {publisher} failed: {type(err).__name__}: {err}") from err
