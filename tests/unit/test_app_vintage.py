@@ -67,3 +67,15 @@ def test_given_data_and_a_vintage_exclude_each_other(synthetic_store: tuple[Path
     root, v = synthetic_store
     with pytest.raises(ValueError, match="give data or vintage, not both"):
         ComparisonApp(bs.load(), vintage=v.id, data_dir=root)
+
+
+def test_multiverse_app_opens_on_a_vintage(synthetic_store: tuple[Path, store.Vintage],
+                                           tmp_path: Path) -> None:
+    from burdenshare.app.multiverse_app import MultiverseApp
+
+    root, v = synthetic_store
+    grid = tmp_path / "g.toml"
+    grid.write_text('[grid]\nname = "t"\nseed = 1\n\n[[method]]\nlabel = "per1000"\n'
+                    'estimator = "refugees_per_1000"\nyear = 2024\nlookback = 0\n')
+    app = MultiverseApp(grid, vintage=v.id, data_dir=root, run=False)
+    assert app.data.fingerprint == bs.load(v.id, root=root).fingerprint
