@@ -49,10 +49,14 @@ def test_data_list_json_has_every_source_with_staleness(
     assert code == 0, err
     recs = json.loads(out)
     assert {r["source"] for r in recs} == set(fast_samples.sources)
-    oecd = next(r for r in recs if r["source"] == "oecd_dac1_idrc_oda_gni_one_2024_01_10")
-    assert oecd["stale"] is True and oecd["staleness"].startswith("STALE:")
-    assert oecd["indicators"]["idrc_usd_million_current"]["last_year"] == 2022
-    assert oecd["licence"].startswith("OECD Terms and Conditions")
+    wdi = next(r for r in recs if r["source"] == "wb_wdi_2026_07_01")
+    assert wdi["stale"] is True and wdi["staleness"].startswith("STALE:")
+    assert wdi["retrieved"] == "2026-07-01" and wdi["licence"] == "CC BY 4.0"
+    # the last year with a value per indicator, as the sample holds it
+    obs = fast_samples.observations
+    pop = obs[(obs["source"] == "wb_wdi_2026_07_01") & (obs["indicator"] == "population")
+              & obs["value"].notna()]
+    assert wdi["indicators"]["population"]["last_year"] == int(pop["year"].max())
 
 
 def test_data_list_table_prints_a_staleness_line(

@@ -308,6 +308,8 @@ def _stale(frame: pd.DataFrame, source: str) -> tuple[object, str]:
 def test_list_at_fixed_dates_follows_the_calendars(tmp_path: Path, real_embedded: bs.Dataset) -> None:
     cat = store.catalog(tmp_path, today=dt.date(2026, 12, 7))
     assert set(cat["store_vintage"]) == {"embedded"}
+    assert set(cat["source"]) == set(real_embedded.sources)  # every source is listed
+    assert cat["staleness"].str.len().gt(0).all()
     # UNHCR end-2025 data retrieved 2026-06-25, after Global Trends (due mid-June 2026);
     # the next release is the mid-year data in December (ECOSYSTEM.md §2)
     stale, why = _stale(cat, "unhcr_refugee_statistics_2025_12_1")
@@ -316,19 +318,54 @@ def test_list_at_fixed_dates_follows_the_calendars(tmp_path: Path, real_embedded
     later = store.catalog(tmp_path, today=dt.date(2027, 1, 5))
     stale, why = _stale(later, "unhcr_refugee_statistics_2025_12_1")
     assert stale is True and "mid-year data (Mid-Year Trends) of December 2026" in why
-    # OECD DAC1 via ONE, retrieved 2025-04-18 and ending 2022: April 2025, December 2025 and
-    # April 2026 releases fell due since; the April 2026 preliminary release covers 2025
-    stale, why = _stale(cat, "oecd_dac1_idrc_oda_gni_one_2024_01_10")
-    assert stale is True and "(3 releases missed)" in why and "data end in 2022" in why
-    # ODA/GNI retrieved 2026-07-31 with 2025 preliminary: current until December 2026
-    stale, why = _stale(cat, "oecd_dac_oda_gni_one_2026_04_09")
-    assert stale is False and "31 December 2026" in why
     # WDI retrieved 2026-07-01: the September-October update fell due on 31 October 2026
     stale, why = _stale(cat, "wb_wdi_2026_07_01")
     assert stale is True and "WDI update of October 2026" in why
-    # no calendar known for WHO GHED via Gapminder
-    stale, why = _stale(cat, "who_ghed_gapminder_2025_12_08")
-    assert stale is None and "no release calendar known" in why
+
+
+# the retrieval dates and last years below are those of the embedded OECD sources of
+# December 2026 (data_samples/sources.json), fixed here so the test does not move with the samples
+
+
+def test_oecd_copy_from_2025_ending_2022_is_stale_with_three_releases_missed() -> None:
+    stale, why = store.staleness("oecd_dac", "2025-04-18", 2022, dt.date(2026, 12, 7))
+    # April 2025 (due 30 April, after the 18 April retrieval), December 2025, April 2026; the
+    # April 2026 preliminary release covers 2025
+    assert stale is True
+    assert "preliminary ODA data of April 2026 (covering 2025)" in why
+    assert "(3 releases missed)" in why and "data end in 2022" in why
+
+
+def test_oecd_copy_with_2025_preliminary_is_current_until_december() -> None:
+    stale, why = store.staleness("oecd_dac", "2026-07-31", 2025, dt.date(2026, 12, 7))
+    assert stale is False and "final (detailed) ODA data due by 31 December 2026" in why
+    stale, _ = store.staleness("oecd_dac", "2026-07-31", 2025, dt.date(2026, 12, 31))
+    assert stale is True  # the December release is due on the month's last day
+
+
+def test_income_classification_is_due_on_1_july() -> None:
+    # Gapminder's copy: GNI years to 2024, retrieved 2026-07-15; FY27 (GNI 2025) took effect on
+    # 1 July 2026 (../shared/data/README.md §4)
+    stale, why = store.staleness("wb_income", "2026-07-15", 2024, dt.date(2026, 12, 7))
+    assert stale is True and "data end in 2024" in why
+    assert store.staleness("wb_income", "2026-07-15", 2025, dt.date(2026, 12, 7))[0] is False
+
+
+def test_no_calendar_and_unknown_dates_are_said_not_guessed() -> None:
+    assert store.staleness(None, "2026-03-01", 2022, dt.date(2026, 12, 7))[0] is None
+    stale, why = store.staleness("unhcr", "", 2025, dt.date(2026, 12, 7))
+    assert stale is None and "retrieval date '' unknown" in why
+
+
+@pytest.mark.parametrize(("source_id", "family"), [
+    ("unhcr_refugee_statistics_2025_12_1", "unhcr"), ("unrwa_via_unhcr_2025_12_1", "unhcr"),
+    ("unhcr_revenue_x", None), ("un_ceb_unhcr_revenue_2026_02_05", None),
+    ("oecd_dac1_idrc_oda_gni_one_2024_01_10", "oecd_dac"),
+    ("oecd_dac_membership_transcribed", None), ("wb_wdi_2026_07_01", "worldbank"),
+    ("wb_income_history_gapminder_v8", "wb_income"), ("wb_oghist_fy26", "wb_income"),
+    ("who_ghed_gapminder_2025_12_08", None)])
+def test_sources_follow_their_publishers_calendar(source_id: str, family: str | None) -> None:
+    assert store.family_of(source_id) == family
 
 
 def test_list_shows_stored_vintages_with_their_last_years(tmp_path: Path,
