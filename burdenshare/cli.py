@@ -400,6 +400,11 @@ def _cmd_data_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(records, indent=2, ensure_ascii=False))
         return EXIT_OK
+    from .store import default_root, list_vintages
+
+    root = args.data_dir or default_root()
+    print(f"vintage store: {root} ({len(list_vintages(root))} stored vintages); staleness as of "
+          f"{(today or dt.date.today()).isoformat()}")
     for rec in records:
         print(f"[{rec['store_vintage']}] {rec['source']}: {rec['title']}")
         print(f"    publisher: {rec['publisher']}; licence: {rec['licence']}")

@@ -64,6 +64,8 @@ def test_data_list_table_prints_a_staleness_line(
     code, out, _ = run(["data", "list", "--today", "2026-12-07", "--data-dir", str(tmp_path)],
                        capsys)
     assert code == 0
+    assert out.splitlines()[0] == (f"vintage store: {tmp_path} (0 stored vintages); staleness as "
+                                   "of 2026-12-07")
     block = out.split("[embedded] wb_wdi_2026_07_01")[1].split("\n[")[0]
     assert "retrieved 2026-07-01" in block and "STALE: WDI update of October 2026" in block
     assert "last year: " in block
