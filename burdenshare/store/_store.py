@@ -417,6 +417,10 @@ def get_vintage(vintage_id: str, root: str | Path | None = None) -> Vintage:
     for v in vs:
         if v.id == vintage_id:
             return v
+    if not vs:
+        raise UnknownVintageError(f"unknown data vintage {vintage_id!r}: the store {_root(root)} holds "
+                                  "no vintage, only 'embedded' is available (run `burdenshare data "
+                                  "update SOURCE` to fetch one)")
     raise UnknownVintageError(f"unknown data vintage {vintage_id!r} in {_root(root)}; available: "
                               f"embedded, latest, {_available(vs)}")
 

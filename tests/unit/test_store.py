@@ -428,3 +428,8 @@ def test_load_docstring_example_runs() -> None:
 
     result = doctest.testmod(_load, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_unknown_vintage_in_an_empty_store_says_only_embedded_exists(tmp_path: Path) -> None:
+    with pytest.raises(store.UnknownVintageError, match="holds no vintage, only 'embedded'"):
+        store.get_vintage("unhcr-2019", tmp_path)
