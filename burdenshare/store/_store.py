@@ -291,6 +291,7 @@ def write_vintage(fetched: Fetched, *, root: str | Path | None = None,
                                f"for more than {LOCK_TIMEOUT_S:.0f} s; nothing was stored: try "
                                "again when it has finished") from err
     try:
+        _remove_leftovers(base / "tmp")
         pub_dir = base / "vintages" / fetched.publisher
         taken = {p.name for p in pub_dir.iterdir()} if pub_dir.is_dir() else set()
         vid = _new_id(fetched.publisher, stamp, taken)
@@ -307,6 +308,15 @@ def write_vintage(fetched: Fetched, *, root: str | Path | None = None,
     finally:
         lock.release()
     return get_vintage(vid, root=base)
+
+
+def _remove_leftovers(tmp_root: Path) -> None:
+    """Remove work folders of writes that were killed (only called while holding the lock, when
+    no other write can be in progress).
+    """
+    for p in tmp_root.iterdir():
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _write_files(folder: Path, vid: str, fetched: Fetched, data: Dataset,
@@ -473,6 +483,10 @@ def read_vintage(vintage: str | Vintage, root: str | Path | None = None) -> Data
     from ..io import read_observations, read_sources
 
     v = vintage if isinstance(vintage, Vintage) else get_vintage(vintage, root)
+    if v.manifest.get("format") != MANIFEST_FORMAT:
+        raise DataValidationError(f"{v.path / _MANIFEST}: format {v.manifest.get('format')!r} is not "
+                                  f"{MANIFEST_FORMAT!r}, the one this burdenshare {__version__} "
+                                  "reads; update burdenshare or fetch the vintage again")
     raw = v.observations_path.read_bytes()
     want = v.manifest["observations"]["sha256"]
     if _sha256(raw) != want:

@@ -433,3 +433,21 @@ def test_load_docstring_example_runs() -> None:
 def test_unknown_vintage_in_an_empty_store_says_only_embedded_exists(tmp_path: Path) -> None:
     with pytest.raises(store.UnknownVintageError, match="holds no vintage, only 'embedded'"):
         store.get_vintage("unhcr-2019", tmp_path)
+
+
+def test_a_killed_write_leaves_only_a_work_folder_that_the_next_write_removes(tmp_path: Path) -> None:
+    left = tmp_path / "tmp" / "unhcr-20261207T000000Z.abc123"
+    left.mkdir(parents=True)
+    (left / "observations.csv.gz").write_bytes(b"half")
+    assert store.list_vintages(tmp_path) == ()  # never visible as a vintage
+    store.write_vintage(synthetic_fetched(ROWS_A), root=tmp_path, now=NOW)
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_manifest_of_another_format_is_refused(tmp_path: Path) -> None:
+    v = store.write_vintage(synthetic_fetched(ROWS_A), root=tmp_path, now=NOW)
+    man = json.loads((v.path / "manifest.json").read_text())
+    man["format"] = "burdenshare-vintage/99"
+    (v.path / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(bs.DataValidationError, match="burdenshare-vintage/99"):
+        store.read_vintage(v.id, root=tmp_path)
