@@ -32,10 +32,10 @@ from ._http import (
     RETRY_STATUSES,
     TIMEOUT,
     USER_AGENT,
-    _sleep,
     looks_like_html,
     record_of,
 )
+from . import _http
 from ._types import Fetched, Request
 
 __all__ = ["API_URL", "LICENCE", "WDI_SERIES", "fetch_worldbank", "wdi_path"]
@@ -191,7 +191,7 @@ def _read_all(pages: _Pages, session: Any | None, path: str) -> list[dict[str, A
                 _check_complete(pages.headers[first:], rows, full)
                 return rows
         if attempt < MAX_ATTEMPTS:
-            _sleep(min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1)))
+            _http._sleep(min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1)))
     raise FetchError(f"World Bank: {full} failed {MAX_ATTEMPTS} times, last: {last_error}; "
                      "nothing was stored; run the update again later", url=full,
                      status=pages.last_status)
