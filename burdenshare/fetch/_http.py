@@ -144,7 +144,7 @@ class HttpClient:
         full = self.prepared_url(url, params)
 
         def wait(state: RetryCallState) -> float:
-            backoff = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (state.attempt_number - 1))
+            backoff = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** (state.attempt_number - 1))
             exc = state.outcome.exception() if state.outcome is not None else None
             asked = exc.wait_s if isinstance(exc, _Transient) else None
             return min(BACKOFF_CAP_S, max(backoff, asked or 0.0))

@@ -299,7 +299,8 @@ def _unique(records: list[Record], walk: _Walk) -> None:
 
 def _sums(walk: _Walk, groups: Mapping[str, Any], col: _Collector) -> None:
     """Sum cells by (country of asylum, year) per indicator; ``groups`` maps an indicator to a
-    function row -> tuple of fields to add (empty tuple = row not counted)."""
+    function row -> tuple of fields to add (empty tuple = row not counted).
+    """
     iso = _codes(walk, "coa", col.notes)
     totals: dict[tuple[str, int, str], float] = {}
     for row, code in zip(walk.rows, iso, strict=True):

@@ -24,6 +24,7 @@ from typing import Any
 from .._errors import FetchError, ParameterError
 from ..countries import entity_type
 from ..data import Source
+from . import _http
 from ._common import Record, frame_of
 from ._http import (
     BACKOFF_BASE_S,
@@ -35,7 +36,6 @@ from ._http import (
     looks_like_html,
     record_of,
 )
-from . import _http
 from ._types import Fetched, Request
 
 __all__ = ["API_URL", "LICENCE", "WDI_SERIES", "fetch_worldbank", "wdi_path"]
@@ -128,7 +128,8 @@ class _Pages:
 
 class _SessionShim:
     """Stands in for the ``requests`` module inside wbgapi so that its ``requests.get`` goes
-    through an injected session."""
+    through an injected session.
+    """
 
     def __init__(self, session: Any) -> None:
         self._session = session
@@ -140,7 +141,8 @@ class _SessionShim:
 @contextmanager
 def _wbgapi_routed(pages: _Pages, session: Any | None) -> Iterator[Any]:
     """Import wbgapi and route its requests through the hook (and ``session``), restoring its
-    module-level options afterwards."""
+    module-level options afterwards.
+    """
     import wbgapi
 
     saved_options, saved_requests = wbgapi.get_options, wbgapi.requests
