@@ -54,3 +54,15 @@ def test_importing_burdenshare_and_fetch_loads_no_client() -> None:
             "print([m for m in heavy if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", ["burdenshare.fetch", "burdenshare.fetch.unhcr",
+                                  "burdenshare.fetch.worldbank", "burdenshare.fetch.oecd",
+                                  "burdenshare.fetch._common"])
+def test_docstring_examples_run(name: str) -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0
