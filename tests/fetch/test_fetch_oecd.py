@@ -7,6 +7,7 @@ The derived ODA/GNI ratio is checked against the OECD's published two-decimal ra
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -130,6 +131,7 @@ def test_preliminary_years_are_marked_in_notes_and_vintage(mocked) -> None:  # t
     assert any("preliminary year(s): 2025" in n for n in f.notes)
     assert all("preliminary years: 2025" in s.vintage for s in f.sources.values())
     assert f.params["preliminary_years"] == [2025]
+    json.dumps(f.params)  # stored in the vintage manifest
 
 
 def test_the_calendar_rule_for_preliminary_years() -> None:

@@ -217,6 +217,7 @@ def test_source_carries_licence_url_retrieved_and_vintage(mocked) -> None:  # ty
         src.licence and f.licence == src.licence
     assert src.url == BASE_URL and src.retrieved and "latest year in the answer 2025" in src.vintage
     assert f.params["years"] == [2023, 2025] and f.publisher == "unhcr"
+    json.dumps(f.params)  # stored in the vintage manifest
 
 
 def test_fetched_observations_load_as_a_dataset(mocked) -> None:  # type: ignore[no-untyped-def]
@@ -229,3 +230,27 @@ def test_fetched_observations_load_as_a_dataset(mocked) -> None:  # type: ignore
 def test_a_value_that_is_neither_a_count_nor_dash_is_an_error() -> None:
     with pytest.raises(FetchError, match=r"row 3 field `refugees`: value 'n/a'"):
         parse_cell("n/a", where="row 3 field `refugees`")
+
+
+def test_an_estimator_gives_the_same_figures_on_a_fetched_vintage(mocked, sample_data) -> None:  # type: ignore[no-untyped-def]
+    # the point of keeping names, units and codes: refugees per 1,000 inhabitants computed with
+    # the fetched UNHCR rows in place of the embedded ones is unchanged (same figures, exact)
+    serve(mocked)
+    f = fetch("unhcr", years=YEARS)
+    hosts = ["AUT", "DEU", "EGY", "JOR", "TUR"]
+    full = sample_data.select(years=(2024, 2024))
+    obs = full.observations[full.observations["iso3"].isin(hosts)]
+    base = bs.Dataset.from_frame(obs, dict(full.sources))
+    stocks = ["refugees", "asylum_seekers", "oip", "idps", "stateless"]
+    kept = obs[~obs["indicator"].isin(stocks)]
+    new = f.observations[(f.observations["year"] == 2024) & f.observations["indicator"].isin(stocks)]
+    swapped = bs.Dataset.from_frame(pd.concat([kept, new], ignore_index=True),
+                                    {**dict(base.sources), **dict(f.sources)})
+    est = bs.RefugeesPer1000(who_counts=("refugees", "oip"))
+
+    def per_1000(ds: bs.Dataset) -> pd.Series:
+        e = est.estimate(ds).estimates
+        return e[e["iso3"].isin(hosts)].set_index(["iso3", "year"])["estimate"].sort_index()
+
+    assert len(per_1000(base)) == len(hosts)
+    pd.testing.assert_series_equal(per_1000(swapped), per_1000(base))

@@ -83,6 +83,7 @@ def test_source_names_the_wdi_update_and_licence(mocked) -> None:  # type: ignor
     (src,) = f.sources.values()
     assert src.id == "wb_wdi_api_2026_07_01" and "last updated 2026-07-01" in src.vintage
     assert src.licence.startswith("CC BY 4.0") and f.licence == src.licence
+    json.dumps(f.params)  # stored in the vintage manifest
 
 
 def test_a_pinned_archive_version_queries_source_57(mocked) -> None:  # type: ignore[no-untyped-def]
