@@ -172,6 +172,10 @@ def _walk(client: HttpClient, endpoint: str, years: tuple[int, int], *, scope: s
                              "may have changed (report it to burdenshare)",
                              url=answer.url, status=answer.status)
         pages = int(envelope["maxPages"])
+        if "page" in envelope and str(envelope["page"]) != str(page):
+            raise FetchError(f"UNHCR: {answer.url} answered page {envelope['page']!r} when page "
+                             f"{page} was asked for; nothing was stored; the API may have changed "
+                             "(report it to burdenshare)", url=answer.url, status=answer.status)
         if max_pages is None:
             max_pages = pages
         elif pages != max_pages:

@@ -254,3 +254,11 @@ def test_an_estimator_gives_the_same_figures_on_a_fetched_vintage(mocked, sample
 
     assert len(per_1000(base)) == len(hosts)
     pd.testing.assert_series_equal(per_1000(swapped), per_1000(base))
+
+
+def test_an_answer_for_another_page_is_an_error(mocked) -> None:  # type: ignore[no-untyped-def]
+    wrong = json.loads(body("unhcr_population_coa_p1.json"))  # page 1 served again for page 2
+    serve(mocked, {("population", "coa_all", "2"): [
+        (200, {"Content-Type": "application/json"}, json.dumps(wrong).encode())]})
+    with pytest.raises(FetchError, match="answered page 1 when page 2 was asked for"):
+        fetch("unhcr", years=YEARS)
