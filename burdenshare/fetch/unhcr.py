@@ -60,7 +60,7 @@ DEMOG_MAP = {
 ASYLUM_INDICATORS = ("asylum_applications", "asylum_applications_cases", "asylum_applications_new")
 
 ENDPOINTS = ("population", "population_by_origin", "solutions", "asylum-applications",
-             "demographics")
+             "demographics", "unrwa")
 
 
 def build_query(years: tuple[int, int], page: int, *, scope: str = "coa_all",
@@ -354,7 +354,7 @@ def _demography_groups() -> dict[str, Any]:
 
 
 def fetch_unhcr(client: HttpClient, years: tuple[int, int], retrieved: str) -> Fetched:
-    """Fetch population, origins, solutions, asylum applications and demographics.
+    """Fetch population, origins, solutions, asylum applications, demographics and UNRWA.
 
     Parameters
     ----------
@@ -398,6 +398,14 @@ def fetch_unhcr(client: HttpClient, years: tuple[int, int], retrieved: str) -> F
     pages["demographics"] = w.pages
     _sums(w, _demography_groups(), col)
 
+    unrwa_id = "unrwa_via_unhcr_api_" + retrieved.replace("-", "_")
+    unrwa = _Collector(source=unrwa_id)
+    w = _walk(client, "unrwa", years)
+    pages["unrwa"] = w.pages
+    _stocks(w, "coa", {"total": "unrwa_refugees"}, unrwa)
+    col.frames += unrwa.frames
+    col.notes += unrwa.notes
+
     empty = [e for e, n in pages.items() if n == 0]
     if empty:
         col.notes.append(f"UNHCR: no data for {years[0]}-{years[1]} at: {', '.join(empty)} "
@@ -437,8 +445,23 @@ def fetch_unhcr(client: HttpClient, years: tuple[int, int], retrieved: str) -> F
             "table and checked against the API's ISO columns; '-' gives no observation, '0' a "
             "zero."),
     )
+    sources = {source_id: source}
+    if unrwa.frames:
+        sources[unrwa_id] = Source(
+            id=unrwa_id,
+            title="Palestine refugees registered with UNRWA, as republished in UNHCR's Refugee "
+                  "Statistics API",
+            publisher="UNRWA (figures republished by UNHCR)",
+            url=f"{BASE_URL}/unrwa/",
+            licence=(f"{LICENCE}; UNRWA figures may carry UNRWA's own conditions (UNHCR terms "
+                     "of use, section 6)"),
+            retrieved=retrieved,
+            vintage=source.vintage,
+            derivation=("unrwa/ (coa_all): `total` by field of operation (coa: PSE, JOR, LBN, SYR; "
+                        "UNK = field unknown) -> unrwa_refugees; '-' gives no observation."),
+        )
     params = {"api": BASE_URL, "years": [years[0], years[1]], "cf_type": "ISO",
               "limit": PAGE_LIMIT, "endpoints": list(ENDPOINTS), "pages": pages}
-    return Fetched(publisher="unhcr", observations=obs, sources={source_id: source},
+    return Fetched(publisher="unhcr", observations=obs, sources=sources,
                    requests=tuple(client.requests), params=params, licence=LICENCE,
                    notes=tuple(col.notes))

@@ -88,6 +88,7 @@ def unhcr_router(overrides: dict[tuple[str, str, str], list[tuple[int, dict[str,
         ("solutions", "coa_all", "1"): "unhcr_solutions_p1.json",
         ("asylum-applications", "coa_all", "1"): "unhcr_asylum_applications_p1.json",
         ("demographics", "coa_all", "1"): "unhcr_demographics_p1.json",
+        ("unrwa", "coa_all", "1"): "unhcr_unrwa_p1.json",
     }
 
     def handle(request: object) -> tuple[int, dict[str, str], bytes]:

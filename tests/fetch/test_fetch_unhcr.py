@@ -211,8 +211,8 @@ def test_requests_record_url_status_sha256_size_and_time(mocked) -> None:  # typ
 def test_source_carries_licence_url_retrieved_and_vintage(mocked) -> None:  # type: ignore[no-untyped-def]
     serve(mocked)
     f = fetch("unhcr", years=YEARS)
-    (src,) = f.sources.values()
-    assert set(f.observations["source"]) == {src.id}
+    src = f.sources[next(s for s in f.sources if s.startswith("unhcr_api_"))]
+    assert set(f.observations["source"]) == set(f.sources)
     assert "CC BY 4.0" in src.licence and "UNHCR Refugee Population Statistics Database" in \
         src.licence and f.licence == src.licence
     assert src.url == BASE_URL and src.retrieved and "latest year in the answer 2025" in src.vintage
@@ -262,3 +262,16 @@ def test_an_answer_for_another_page_is_an_error(mocked) -> None:  # type: ignore
         (200, {"Content-Type": "application/json"}, json.dumps(wrong).encode())]})
     with pytest.raises(FetchError, match="answered page 1 when page 2 was asked for"):
         fetch("unhcr", years=YEARS)
+
+
+def test_unrwa_equals_the_embedded_sample_under_its_own_source(mocked) -> None:  # type: ignore[no-untyped-def]
+    serve(mocked)
+    f = fetch("unhcr", years=YEARS)
+    mine = f.observations[f.observations["indicator"] == "unrwa_refugees"]
+    ref = embedded("unhcr_unrwa.csv.gz")
+    ref = ref[ref["year"].between(*YEARS)]
+    # UNHCR codes GAZ -> PSE, LEB -> LBN, UKN -> UNK (field of operation unknown, 2025)
+    pd.testing.assert_series_equal(key(mine), key(ref))
+    (sid,) = set(mine["source"])
+    assert sid.startswith("unrwa_via_unhcr_api_") and "UNRWA" in f.sources[sid].publisher
+    assert "section 6" in f.sources[sid].licence

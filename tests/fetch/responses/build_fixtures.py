@@ -34,6 +34,9 @@ UNHCR = {  # iso3: (coa_id, UNHCR code, name)
     "SYR": (185, "SYR", "Syrian Arab Rep."),
     "AFG": (2, "AFG", "Afghanistan"),
     "TIB": (218, "TIB", "Tibetan"),
+    "LBN": (109, "LEB", "Lebanon"),
+    "PSE": (69, "GAZ", "State of Palestine"),
+    "UNK": (262, "UKN", "Unknown "),
 }
 YEARS = (2023, 2024, 2025)
 
@@ -134,6 +137,16 @@ def unhcr_demographics() -> None:
               "pop_type": r["pop_type"], **{c: cell(r[c]) for c in cols}}
              for _, r in agg.iterrows()]
     write_json("unhcr_demographics_p1.json", envelope(items, 1, 1, []))
+
+
+def unhcr_unrwa() -> None:
+    src = pd.read_csv(SAMPLES / "unhcr_unrwa.csv.gz", **READ)
+    src = src[src["year"].isin(YEARS)].sort_values(["year", "iso3"])
+    # /unrwa/ companion rows {year, identity, total} by field of operation (coa: PSE, JOR, LBN,
+    # SYR, UNK): cyanheads docs/design.md "Endpoints" and tests/fixtures/unhcr.ts companionRow
+    items = [{"year": int(r.year), **summed("coo"), **named("coa", r.iso3), "total": cell(r.value)}
+             for r in src.itertuples()]
+    write_json("unhcr_unrwa_p1.json", envelope(items, 1, 1, []))
 
 
 def unhcr_empty() -> None:
@@ -244,6 +257,7 @@ if __name__ == "__main__":
     unhcr_solutions()
     unhcr_asylum_applications()
     unhcr_demographics()
+    unhcr_unrwa()
     unhcr_empty()
     wdi()
     oecd()
