@@ -2,8 +2,9 @@
 
 Why not ``oda_reader``: its releases available here either pin ``pandas-stubs~=2.3`` at run
 time (1.8, 1.9; burdenshare needs pandas 3 and its stubs) or call ``logging.basicConfig`` at
-import and keep their cache directory in a module global; and none lets the caller see the raw
-answers, whose sha256 every vintage must record. The two DAC1 queries burdenshare needs are
+import, keep their cache directory in a module global and answer from a process-wide 7-day
+HTTP cache with ``stale_if_error=True`` (1.6); and none lets the caller see the raw answers,
+whose sha256 every vintage must record. The two DAC1 queries burdenshare needs are
 plain SDMX-REST URLs, so they go through the same recorded, retried client as UNHCR's. What
 oda_reader absorbs (dataflow version churn, dimension order changes) is handled by asking for
 the latest dataflow version and checking every answer's columns and codes against the query.
