@@ -37,9 +37,10 @@ class Release:
         end-year data: mid-June; the income classification: 1 July); None = the month's last
         day.
     annual : bool
-        Whether the release brings a new year of the annual (end-of-year) series; a mid-year
-        release does not, so a copy is not "behind" for lacking it (it is still stale if the
-        release fell due after the copy was taken).
+        Whether the release brings a new year of the annual (end-of-year) series burdenshare
+        uses. A release that does not (UNHCR's mid-year statistics, which the API does not serve
+        either: ``methodology/data_update.md``) never makes a copy stale; the listing mentions
+        it beside the next annual release.
     """
 
     name: str
@@ -147,17 +148,19 @@ def releases_between(family: str, start: _dt.date, end: _dt.date) -> list[tuple[
     return sorted(out, key=lambda t: t[0])
 
 
-def _next_release(family: str, after: _dt.date) -> tuple[_dt.date, Release]:
-    found = releases_between(family, after, _dt.date(after.year + 2, 12, 31))
-    return found[0]
+def _next_release(family: str, after: _dt.date, *, annual: bool) -> tuple[_dt.date, Release]:
+    found = [(d, r) for d, r in releases_between(family, after, _dt.date(after.year + 2, 12, 31))
+             if r.annual == annual]
+    return found[0] if found else (_dt.date.max, CALENDARS[family][0])
 
 
 def staleness(family: str | None, retrieved: str, last_year: int | None,
               today: _dt.date) -> tuple[bool | None, str]:
     """Say whether a copy is stale by its publisher's calendar.
 
-    A copy is stale when a release fell due after it was retrieved (and on or before
-    ``today``), or when a release due by ``today`` covers a later year than the copy's last year.
+    A copy is stale when an annual release fell due after it was retrieved (and on or before
+    ``today``), or when an annual release due by ``today`` covers a later year than the copy's
+    last year.
 
     Parameters
     ----------
@@ -181,7 +184,7 @@ def staleness(family: str | None, retrieved: str, last_year: int | None,
         got = _dt.date.fromisoformat(retrieved[:10])
     except ValueError:
         return None, f"retrieval date {retrieved!r} unknown: cannot judge staleness"
-    missed = releases_between(family, got, today)
+    missed = [(d, r) for d, r in releases_between(family, got, today) if r.annual]
     newest_cover = None
     for year in range(today.year - 1, today.year + 1):
         for rel in CALENDARS[family]:
@@ -200,5 +203,9 @@ def staleness(family: str | None, retrieved: str, last_year: int | None,
             parts.append(f"data end in {last_year}, releases due by {today.isoformat()} cover "
                          f"{newest_cover}")
         return True, "STALE: " + "; ".join(parts)
-    d, rel = _next_release(family, today)
-    return False, f"current: next {rel.name} due by {d:%d %B %Y}"
+    d, rel = _next_release(family, today, annual=True)
+    line = f"current: next {rel.name} due by {d:%d %B %Y}"
+    d2, rel2 = _next_release(family, today, annual=False)
+    if d2 < d:
+        line += f" ({rel2.name}, due by {d2:%d %B %Y}, is not part of the annual series used here)"
+    return False, line

@@ -29,9 +29,10 @@ from typing import Any
 
 import pandas as pd
 
-from .._errors import BurdenshareError, DataValidationError
+from .._errors import BurdenshareError, DataValidationError, FetchError
 from .._version import __version__
 from ..data import Dataset, Source
+from ..fetch import PUBLISHERS
 from ..fetch._types import Fetched
 
 __all__ = [
@@ -47,8 +48,6 @@ __all__ = [
     "write_vintage",
 ]
 
-#: Publisher keys of the store (``burdenshare.fetch.PUBLISHERS`` is the same set).
-PUBLISHERS: tuple[str, ...] = ("unhcr", "worldbank", "oecd_dac")
 #: Version of the manifest layout written by this module.
 MANIFEST_FORMAT = "burdenshare-vintage/1"
 #: Seconds a write waits for another write's lock before giving up.
@@ -68,9 +67,10 @@ class UnknownVintageError(BurdenshareError, LookupError):
     exit_code = 2
 
 
-class FetchFailedError(BurdenshareError, RuntimeError):
-    """A publisher could not be reached or answered something unusable, or another update held
-    the store's lock for too long (CLI exit code 5).
+class FetchFailedError(FetchError):
+    """``burdenshare data update`` failed: the publisher could not be reached or answered
+    something unusable (the clients' :class:`~burdenshare.fetch.FetchError`, chained), or another
+    update held the store's lock for too long. Nothing was stored. CLI exit code 5.
     """
 
     exit_code = 5

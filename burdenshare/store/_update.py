@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import Any
 
-from .._errors import BurdenshareError, ParameterError
+from .._errors import BurdenshareError, FetchError, ParameterError
 from ._store import PUBLISHERS, FetchFailedError, Vintage, write_vintage
 
 __all__ = ["update"]
@@ -56,18 +55,16 @@ def update(publisher: str, *, years: tuple[int, int] | None = None, wdi_version:
                              f"{publisher!r}")
     if years is not None and years[0] > years[1]:
         raise ParameterError(f"years={years}: the first year is after the last")
-    from .. import fetch as _fetch_mod
+    from ..fetch import fetch  # the publisher clients (imported here: they load requests)
 
-    # getattr: the publisher clients may be absent from a build; the store then says so
-    fetch: Any = getattr(_fetch_mod, "fetch", None)
-    if fetch is None:
-        raise FetchFailedError("the publisher clients (burdenshare.fetch.fetch) are not available "
-                               "in this installation")
     try:
         fetched = fetch(publisher, years=years, wdi_version=wdi_version, session=session)
     except (ParameterError, FetchFailedError):
         raise  # a usage error stays one (CLI exit code 2)
-    except BurdenshareError as err:  # e.g. the clients' FetchError
+    except FetchError as err:  # the clients' own error: one line with URL and status
+        raise FetchFailedError(f"fetching {publisher} failed: {err}", url=err.url,
+                               status=err.status) from err
+    except BurdenshareError as err:
         raise FetchFailedError(f"fetching {publisher} failed: {err}") from err
     except Exception as err:  # network, HTTP and parse errors of the client: one readable line
         raise FetchFailedError(f"fetching {publisher} failed: {type(err).__name__}: {err}") from err

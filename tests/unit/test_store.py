@@ -310,14 +310,18 @@ def test_list_at_fixed_dates_follows_the_calendars(tmp_path: Path, real_embedded
     assert set(cat["store_vintage"]) == {"embedded"}
     assert set(cat["source"]) == set(real_embedded.sources)  # every source is listed
     assert cat["staleness"].str.len().gt(0).all()
-    # UNHCR end-2025 data retrieved 2026-06-25, after Global Trends (due mid-June 2026);
-    # the next release is the mid-year data in December (ECOSYSTEM.md §2)
+    # UNHCR end-2025 data retrieved 2026-06-25, after Global Trends (due mid-June 2026): current
+    # until the end-2026 data of June 2027; the December mid-year release (ECOSYSTEM.md §2) is
+    # named but is not part of the annual series (and the API does not serve it)
     stale, why = _stale(cat, "unhcr_refugee_statistics_2025_12_1")
-    assert stale is False and "next mid-year data (Mid-Year Trends) due by 31 December 2026" in why
-    # a month later the December mid-year release has fallen due
-    later = store.catalog(tmp_path, today=dt.date(2027, 1, 5))
+    assert stale is False
+    assert "next end-year data (Global Trends) due by 15 June 2027" in why
+    assert "mid-year data (Mid-Year Trends), due by 31 December 2026, is not part of" in why
+    # after mid-June 2027 the end-2026 data have fallen due
+    later = store.catalog(tmp_path, today=dt.date(2027, 6, 20))
     stale, why = _stale(later, "unhcr_refugee_statistics_2025_12_1")
-    assert stale is True and "mid-year data (Mid-Year Trends) of December 2026" in why
+    assert stale is True and "end-year data (Global Trends) of June 2027 (covering 2026)" in why
+    assert "data end in 2025" in why
     # WDI retrieved 2026-07-01: the September-October update fell due on 31 October 2026
     stale, why = _stale(cat, "wb_wdi_2026_07_01")
     assert stale is True and "WDI update of October 2026" in why
@@ -451,3 +455,19 @@ def test_a_manifest_of_another_format_is_refused(tmp_path: Path) -> None:
     (v.path / "manifest.json").write_text(json.dumps(man))
     with pytest.raises(bs.DataValidationError, match="burdenshare-vintage/99"):
         store.read_vintage(v.id, root=tmp_path)
+
+
+def test_update_keeps_the_clients_url_and_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from burdenshare.fetch import FetchError
+
+    url = "https://api.unhcr.org/population/v1/population/?page=2"
+
+    def html_page(publisher, **kwargs):  # type: ignore[no-untyped-def]
+        raise FetchError(f"{url}: status 200 but an HTML page, not JSON", url=url, status=200)
+
+    monkeypatch.setattr("burdenshare.fetch.fetch", html_page)
+    with pytest.raises(store.FetchFailedError, match="fetching unhcr failed: https://") as info:
+        store.update("unhcr", root=tmp_path)
+    assert isinstance(info.value, FetchError)
+    assert (info.value.url, info.value.status, info.value.exit_code) == (url, 200, 5)
+    assert store.list_vintages(tmp_path) == ()
