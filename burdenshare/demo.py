@@ -188,7 +188,10 @@ _PEOPLE_2025 = ("refugees", "refugees_aged_5_11", "refugees_aged_12_17", "refuge
 _COST_INPUTS = ("gdp_per_capita_usd_current", "wb_income_group", "gross_enrolment_ratio_primary",
                 "gross_enrolment_ratio_secondary", "gov_expenditure_per_student_primary_pct_gdp_pc",
                 "gov_expenditure_per_student_secondary_pct_gdp_pc",
-                "gov_health_expenditure_per_capita_usd_current")
+                "gov_health_expenditure_per_capita_usd_current",
+                # UIS per-student funding to 2023 (issue 14)
+                "initial_gov_funding_per_student_primary_pct_gdp_pc",
+                "initial_gov_funding_per_student_secondary_pct_gdp_pc")
 
 
 def _costs(data: Dataset) -> tuple[Dataset, int]:

@@ -24,8 +24,8 @@ from tests.conftest import synthetic_dataset
 pytestmark = pytest.mark.reference
 
 REL = 1e-12
-PRIM = "gov_expenditure_per_student_primary_pct_gdp_pc"
-SECO = "gov_expenditure_per_student_secondary_pct_gdp_pc"
+PRIM = "initial_gov_funding_per_student_primary_pct_gdp_pc"
+SECO = "initial_gov_funding_per_student_secondary_pct_gdp_pc"
 GDP = "gdp_per_capita_usd_current"
 GHED = "gov_health_expenditure_per_capita_usd_current"
 
