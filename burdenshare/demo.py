@@ -103,7 +103,7 @@ def _relative_estimators(year: int) -> dict[str, Any]:
     from .registry import make
 
     names = ["refugees_per_1000", "refugees_per_gdp_ppp_pc", "refugees_per_1000_km2", "one_in_n",
-             "relative_effort", "hosting_concentration"]
+             "relative_effort", "hosting_concentration", "neighbour_hosting_share"]
     return {n: make(n) for n in names}
 
 
@@ -377,6 +377,11 @@ def _print_family(fam: Family, year: int, comp: Comparison) -> None:
         if len(lmic):
             print("Share hosted in low- and middle-income countries: "
                   f"{100 * float(lmic['estimate'].iloc[0]):.0f}%")
+        nb = comp.results["neighbour_hosting_share"].estimates
+        nb = nb[(nb["quantity"] == "share_hosted_in_neighbouring_countries") & nb["iso3"].isna()]
+        if len(nb):
+            print("Share hosted in countries bordering the country of origin: "
+                  f"{100 * float(nb['estimate'].iloc[0]):.0f}%")
         print("Rank agreement between the per-country indices (Spearman):")
         print(comp.agreement().round(2).to_string())
     elif fam.key == "eu_keys_2015":
