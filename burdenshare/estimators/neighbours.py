@@ -255,8 +255,8 @@ class NeighbourHostingShare(EstimatorBase):
                             "persons"))
             out.append(_row("hosted", None, year, _ALL, total, "persons"))
             unknown_people[str(int(year))] = float(g.loc[~g["country_pair"], "value"].sum())
-            for label, key, q in (("asylum", "asylum", "share_hosted_from_neighbouring_origins"),
-                                  ("origin", "origin", "origin_share_in_neighbouring_countries")):
+            for key, q in (("asylum", "share_hosted_from_neighbouring_origins"),
+                           ("origin", "origin_share_in_neighbouring_countries")):
                 pair = g[g["country_pair"]]
                 by = pair.groupby(key)[["value", "in_nb"]].sum()
                 for code, r in by.iterrows():
