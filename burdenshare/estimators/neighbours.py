@@ -204,6 +204,10 @@ class NeighbourHostingShare(EstimatorBase):
         """Populations beyond the first may be absent (none reported, e.g. OIP before 2018)."""
         return frozenset(DYADIC_PEOPLE[w] for w in self.who_counts[1:])
 
+    def _missing_hint(self, missing: list[str]) -> str:
+        return (". Origin x asylum stocks are in the embedded sample unhcr_origin.csv.gz for 1990, "
+                "2000, 2010 (refugees) and 2020-2025 (refugees and oip); select those years")
+
     def _compute(self, data: Dataset) -> Computation:
         table = land_borders()
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)

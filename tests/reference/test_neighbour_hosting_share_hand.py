@@ -139,3 +139,11 @@ def test_provenance_records_the_border_table() -> None:
     assert ext["version"] == table.package_version != "not installed"
     assert "GeoNames" in ext["description"]
     assert np.isfinite(one(res, Q))
+
+
+def test_missing_origin_table_says_where_to_find_it() -> None:
+    from burdenshare import EstimatorError
+    from tests.conftest import synthetic_dataset
+
+    with pytest.raises(EstimatorError, match="unhcr_origin.csv.gz.*2020-2025"):
+        NeighbourHostingShare().estimate(synthetic_dataset([("JOR", 2023, "refugees", 5.0)]))
