@@ -35,6 +35,7 @@ from .estimators.distribution_keys import (
 )
 from .estimators.fair_share import FairShareFunding, FairShareResettlement
 from .estimators.iv import IV2SLS
+from .estimators.neighbours import NeighbourHostingShare
 from .estimators.panel import PanelFE
 from .estimators.relative_burden import (
     HostingConcentration,
@@ -73,6 +74,7 @@ __all__ = [
     "Estimator",
     "EstimatorBase",
     "HostingConcentration",
+    "NeighbourHostingShare",
     "OneInN",
     "RefugeesPer1000",
     "RefugeesPer1000Km2",
