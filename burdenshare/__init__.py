@@ -57,6 +57,7 @@ from .multiverse import Choice, Constraint, Grid, Method, Multiverse, read_grid,
 from .registry import available as available_estimators
 from .registry import get as get_estimator
 from .results import Computation, Provenance, Result
+from .store import load
 
 __all__ = [
     "__version__",
@@ -111,6 +112,7 @@ __all__ = [
     "Multiverse",
     "read_grid",
     "run_multiverse",
+    "load",
     "load_sample",
     "read_observations",
     "sample_path",
