@@ -563,10 +563,13 @@ def _years_without_estimates(est: Any, data: Dataset, estimates: pd.DataFrame
                              ) -> tuple[pd.DataFrame, dict[int, str]] | None:
     """Rows ``year_without_data`` for each requested year that yields no estimate.
 
-    Only when the data were selected with explicit years (``Dataset.requested_years``). For an
-    estimator whose estimates carry years, a year is without estimate if no row has it; for one
-    whose estimates carry none (a regression over all years), if no needed input is observed
-    in it. Each row names an indicator without data that year and its last year available.
+    Only when the data were selected with explicit years (``Dataset.requested_years``), and
+    only for years in which some input of the estimator has no observation (a year whose
+    inputs are all observed but which the estimator leaves out by design - a year studied, a key
+    year - is not listed). For an estimator whose estimates carry years, a year is without
+    estimate if no row has it; for one whose estimates carry none (a regression over all
+    years), if no needed input is observed in it. Each row names an indicator without data that
+    year and its last year available.
     """
     asked = getattr(data, "requested_years", None)
     if not asked:
@@ -597,21 +600,20 @@ def _years_without_estimates(est: Any, data: Dataset, estimates: pd.DataFrame
     for y in gone:
         lacking = ([i for i in required if y not in have[i]]
                    or [i for i in every if y not in have[i]])  # then an optional input
-        if lacking:
-            tails: dict[str, list[str]] = {}
-            for i in lacking:
-                tail = _no_data_tail(y, have[i])
-                tails.setdefault(tail, []).append(i)
-                rows.append({"indicator": i, "year": y,
-                             "detail": f"no estimate for {y}: {i} has {tail}"})
-            phrases = [f"{', '.join(inds)} {'has' if len(inds) == 1 else 'have'} {tail}"
-                       for tail, inds in tails.items()]
-        else:
-            phrases = ["every input has observations that year, but none combines into an "
-                       f"estimate (see the other exclusions of {y})"]
-            rows.append({"indicator": "+".join(required), "year": y,
-                         "detail": f"no estimate for {y}: {phrases[0]}"})
-        summary[y] = "; ".join(phrases)
+        if not lacking:
+            # every input is observed that year: the estimator left it out on purpose (a year
+            # studied, a key year, a lag), which its parameters and exclusions already say
+            continue
+        tails: dict[str, list[str]] = {}
+        for i in lacking:
+            tail = _no_data_tail(y, have[i])
+            tails.setdefault(tail, []).append(i)
+            rows.append({"indicator": i, "year": y,
+                         "detail": f"no estimate for {y}: {i} has {tail}"})
+        summary[y] = "; ".join(f"{', '.join(inds)} {'has' if len(inds) == 1 else 'have'} {tail}"
+                               for tail, inds in tails.items())
+    if not rows:
+        return None
     frame = pd.DataFrame({
         "iso3": None, "area": None, "counterpart_iso3": None,
         "year": [r["year"] for r in rows], "indicator": [r["indicator"] for r in rows],
