@@ -198,7 +198,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 # --- OECD DAC 2023-2025 (issue 14): never silently fewer years
 def _warn_years(name: str, res: Any) -> None:
     """One stderr line per estimator for requested years without estimates (exit code stays 0),
-    and one note naming years of preliminary data."""
+    and one note naming years of preliminary data.
+    """
     from .estimators.base import years_without_estimates_line
 
     line = years_without_estimates_line(name, res)

@@ -428,7 +428,8 @@ def _print_family(fam: Family, year: int, comp: Comparison) -> None:
 
 def _print_contributions(comp: Comparison) -> None:
     """DAC in-donor refugee costs and ODA/GNI by year, preliminary years labelled; the years
-    some methods could not estimate."""
+    some methods could not estimate.
+    """
     from .estimators.base import years_without_estimates_line
 
     idrc = comp.results.get("in_donor_refugee_costs")

@@ -98,10 +98,10 @@ def preliminary_years(data: Dataset, indicators: frozenset[str] | set[str] | lis
     obs = data.observations
     sel = obs[obs["indicator"].isin(sorted(indicators)).to_numpy()
               & obs["source"].isin(prelim).to_numpy()]
-    out: dict[int, str] = {}
-    for y, g in sel.groupby("year", sort=True):
-        out[int(y)] = ", ".join(sorted(set(g["source"])))
-    return out
+    out: dict[int, set[str]] = {}
+    for y, sid in zip(sel["year"].to_numpy(), sel["source"].to_numpy()):
+        out.setdefault(int(y), set()).add(str(sid))
+    return {y: ", ".join(sorted(out[y])) for y in sorted(out)}
 
 
 def as_published(ratio: float) -> float:
@@ -203,11 +203,13 @@ def vintage_dataset(year: int, commit: str) -> Dataset:
                  vintage=f"{status}: {note}; ONEcampaign/oda-dashboard commit {full}",
                  derivation=f"rows of {VINTAGES_FILE} for {year} and commit {full}; a 0 flagged "
                             "idrc_zero_may_be_missing gives no observation")
-    rows = []
-    for r in sel.itertuples(index=False):
-        if r.idrc_zero_may_be_missing != "True":
-            rows.append((r.donor_iso3, IDRC, float(r.idrc_usd_million_current)))
-        rows.append((r.donor_iso3, ODA, float(r.total_oda_usd_million_current)))
+    rows: list[tuple[str, str, float]] = []
+    for iso3, zero, c, o in zip(sel["donor_iso3"].astype(str), sel["idrc_zero_may_be_missing"],
+                                sel["idrc_usd_million_current"].astype(float),
+                                sel["total_oda_usd_million_current"].astype(float)):
+        if zero != "True":
+            rows.append((iso3, IDRC, float(c)))
+        rows.append((iso3, ODA, float(o)))
     frame = pd.DataFrame({"iso3": [r[0] for r in rows], "year": int(year),
                           "indicator": [r[1] for r in rows], "value": [r[2] for r in rows],
                           "unit": "USD million current", "source": sid})
