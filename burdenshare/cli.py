@@ -256,7 +256,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
     paths = write_result(res, args.out)
     print(f"{args.name}: {len(res.estimates):,} estimates, {len(res.excluded):,} excluded "
           f"observations -> {', '.join(str(p) for p in paths)}")
+    _warn_years(args.name, res)
     return EXIT_OK
+
+
+# --- OECD DAC 2023-2025 (issue 14): never silently fewer years
+def _warn_years(name: str, res: Any) -> None:
+    """One stderr line per estimator for requested years without estimates (exit code stays 0),
+    and one note naming years of preliminary data.
+    """
+    from .estimators.base import years_without_estimates_line
+
+    line = years_without_estimates_line(name, res)
+    if line:
+        print(f"warning: {line}", file=sys.stderr)
+    prelim = res.diagnostics.get("preliminary_years")
+    if prelim:
+        years = ", ".join(str(y) for y in sorted(prelim))
+        print(f"note: {name}: {years} from OECD preliminary data (labelled in the term column; "
+              "final data follow in December)", file=sys.stderr)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -284,6 +302,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     paths = write_comparison(comp, args.out)
     print(f"compared {len(comp.results)} methods: {len(comp.long):,} estimates -> "
           f"{', '.join(str(p) for p in paths)}")
+    for label, res in comp.results.items():
+        _warn_years(str(label), res)
     return EXIT_OK
 
 

@@ -1911,6 +1911,289 @@ def derive_oecd_dac(shared: Path, outdir: Path) -> None:
     write_reference(ref_out, text, outdir, len(agg))
 
 
+# --- OECD DAC 2023-2025 (issue 14) ----------------------------------------------------------
+#: Source ids of the 2023-2025 DAC1 series: one per release status (so that a preliminary
+#: year is identifiable from the Source record of every observation used for it), plus one for
+#: GNI derived from ODA and the 5-decimal ODA/GNI ratio.
+SRC_DAC_2023_FINAL = "oecd_dac1_2023_final_one_2025_04_16"
+SRC_DAC_2024_REVISED = "oecd_dac1_2024_revised_one_2026_01_23"
+SRC_DAC_2025_PRELIM = "oecd_dac1_2025_preliminary_one_2026_04_09"
+SRC_DAC_GNI_DERIVED = "oecd_dac_gni_derived_oda_over_ratio_2023_2025"
+DAC_NEW_IDRC = "oecd_dac_idrc_oda_by_donor_2023_2025_current_usd.csv"
+DAC_NEW_RATIO = "oecd_dac_oda_gni_pct_5dp_by_donor_2000_2025.csv"
+#: commit of ONEcampaign/oda-dashboard of each recommended vintage -> (year, source id)
+DAC_NEW_VINTAGES = {
+    "83e708c43d13b5b28a5cb698d0bb5eb1924866c6": (2023, SRC_DAC_2023_FINAL),
+    "b8dd88957855b6cf97f2778cbeae70c056aa03ab": (2024, SRC_DAC_2024_REVISED),
+    "5e6b29a2cc05b2199313f18d5d17f8d6aec63811": (2025, SRC_DAC_2025_PRELIM),
+}
+#: columns of the all-vintages reference table (the shared file less its repository columns)
+DAC_VINTAGE_COLUMNS = ["year", "donor_name", "donor_iso3", "idrc_usd_million_current",
+                       "total_oda_usd_million_current", "idrc_zero_may_be_missing",
+                       "recommended_vintage", "vintage_note", "source_commit",
+                       "source_commit_date"]
+_DAC_NEW_COMMON = {
+    "publisher": "OECD Development Assistance Committee (DAC1 table: aid type 1820 'refugees in "
+    "donor countries' and total ODA, official definition), processed by the ONE Campaign with "
+    "its oda_data package",
+    "url": "https://github.com/ONEcampaign/oda-dashboard",
+    "licence": "OECD Terms and Conditions (free reuse with attribution: 'OECD (year), DAC1 Flows "
+    "by provider'); the ONE repository has no licence file",
+}
+_DAC_NEW_DERIVATION = (
+    "oecd_dac_2023_2025.csv.gz copies the recommended-vintage country rows of the shared "
+    "oecd_dac_idrc_oda_by_donor_2023_2025_current_usd.csv for {year}: "
+    "idrc_usd_million_current and total_oda_usd_million_current -> oda_usd_million_current "
+    "(US$ million current, the year of the file's price base, where constant equal current "
+    "prices), values copied exactly. An in-donor refugee cost of 0 flagged "
+    "idrc_zero_may_be_missing (ONE's script fills missing values with 0, so the 0 may mean "
+    "'not reported') gives NO observation: it is treated as not reported, never as a real zero "
+    "({zeros}). Grant-equivalent basis; the 12-month rule applies.")
+SOURCES.update({
+    SRC_DAC_2023_FINAL: {
+        "id": SRC_DAC_2023_FINAL,
+        "title": "OECD DAC1: in-donor refugee costs and total ODA by DAC member, 2023 (final "
+        "data; processed by the ONE Campaign)",
+        **_DAC_NEW_COMMON,
+        "retrieved": "2025-04-16",
+        "vintage": "OECD final 2023 data (DAC1), as pulled by ONE: ONEcampaign/oda-dashboard "
+        "commit 83e708c43d13b5b28a5cb698d0bb5eb1924866c6 (2025-04-16), "
+        "topic_page/oda_covid.csv",
+        "derivation": "",
+    },
+    SRC_DAC_2024_REVISED: {
+        "id": SRC_DAC_2024_REVISED,
+        "title": "OECD DAC1: in-donor refugee costs and total ODA by DAC member, 2024 (revised "
+        "data, taken as final; processed by the ONE Campaign)",
+        **_DAC_NEW_COMMON,
+        "retrieved": "2026-01-23",
+        "vintage": "OECD 2024 data as revised after the April-2025 preliminary release (taken "
+        "as final: pulled after the OECD's December release; no OECD text stored confirms it), "
+        "ONEcampaign/oda-dashboard commit b8dd88957855b6cf97f2778cbeae70c056aa03ab "
+        "(2026-01-23), topic_page/oda_covid.csv",
+        "derivation": "",
+    },
+    SRC_DAC_2025_PRELIM: {
+        "id": SRC_DAC_2025_PRELIM,
+        "title": "OECD DAC1: in-donor refugee costs and total ODA by DAC member, 2025 "
+        "(PRELIMINARY data; processed by the ONE Campaign)",
+        **_DAC_NEW_COMMON,
+        "retrieved": "2026-04-09",
+        "vintage": "OECD preliminary, April 2026 (2025 data; final data due in December 2026): "
+        "ONEcampaign/oda-dashboard commit 5e6b29a2cc05b2199313f18d5d17f8d6aec63811 "
+        "(2026-04-09), topic_page/oda_covid.csv",
+        "derivation": "",
+    },
+    SRC_DAC_GNI_DERIVED: {
+        "id": SRC_DAC_GNI_DERIVED,
+        "title": "GNI of DAC members 2023-2025 in US$ million current, DERIVED by burdenshare "
+        "as ODA / (ODA/GNI % / 100) (not published as such in the shared data)",
+        "publisher": "burdenshare, from OECD DAC data processed by the ONE Campaign",
+        "url": "https://github.com/ONEcampaign/oda-dashboard",
+        "licence": "OECD Terms and Conditions (free reuse with attribution) for the underlying "
+        "data; the ONE repository has no licence file",
+        "retrieved": "2026-07-31",
+        "vintage": "ODA of the release of each year (2023 final, 2024 revised, 2025 OECD "
+        "preliminary, April 2026; source ids oecd_dac1_*) over ODA/GNI % with 5 decimals from "
+        "ONEcampaign/oda-dashboard commit 14a9ba6b2ce265e1c969ea674c9f309c51a7db94 (2026-07-31), "
+        "topic_page/oda_gni_single_year_ts.csv",
+        "derivation": "",
+    },
+})
+ATTRIBUTION.update({
+    SRC_DAC_2023_FINAL: "Source: OECD (2025), DAC1 Flows by provider (final 2023 data), OECD "
+    "Terms and Conditions; as processed by the ONE Campaign (ONEcampaign/oda-dashboard). Reshaped "
+    "by burdenshare.",
+    SRC_DAC_2024_REVISED: "Source: OECD (2026), DAC1 Flows by provider (2024 data as revised), "
+    "OECD Terms and Conditions; as processed by the ONE Campaign (ONEcampaign/oda-dashboard). "
+    "Reshaped by burdenshare.",
+    SRC_DAC_2025_PRELIM: "Source: OECD (2026), DAC1 Flows by provider (PRELIMINARY 2025 data, "
+    "April 2026), OECD Terms and Conditions; as processed by the ONE Campaign "
+    "(ONEcampaign/oda-dashboard). Reshaped by burdenshare.",
+    SRC_DAC_GNI_DERIVED: "Derived by burdenshare from OECD data (ODA and ODA/GNI, as processed by "
+    "the ONE Campaign): GNI = ODA / (ODA/GNI % / 100); not an OECD figure.",
+})
+EXPECTED_ROWS["oecd_dac_2023_2025.csv.gz"] = {
+    "idrc_usd_million_current": 92,
+    "oda_usd_million_current": 96,
+    "gni_usd_million_current": 96,
+}
+
+
+def _dac_derived_gni_bound(oda: Decimal, ratio: Decimal) -> float:
+    """Relative error bound of GNI = 100 ODA / ratio from the rounding of both inputs.
+
+    ODA is published to 0.01 US$ million (half-unit 0.005) and the ratio to 5 decimals
+    (half-unit 0.000005 pp); the exact bound on |GNI' - GNI| / GNI' is
+    ``(1 + eo) / (1 - er) - 1`` with ``eo = 0.005/ODA`` and ``er = 0.000005/ratio``.
+    """
+    eo = Decimal("0.005") / abs(oda)
+    er = Decimal("0.000005") / ratio
+    return float((1 + eo) / (1 - er) - 1)
+
+
+def derive_oecd_dac_2023_2025(shared: Path, outdir: Path) -> None:
+    out = Output("oecd_dac_2023_2025.csv.gz", "observations",
+                 [SRC_DAC_2023_FINAL, SRC_DAC_2024_REVISED, SRC_DAC_2025_PRELIM,
+                  SRC_DAC_GNI_DERIVED], [DAC_NEW_IDRC, DAC_NEW_RATIO,
+                                         "oecd_dac_idrc_oda_gni_by_donor_2010_2022.csv"])
+    ref_out = Output("oecd_dac_vintages_2023_2025.csv", "reference",
+                     [SRC_DAC_2023_FINAL, SRC_DAC_2024_REVISED, SRC_DAC_2025_PRELIM],
+                     [DAC_NEW_IDRC])
+    a = read_csv(shared, DAC_NEW_IDRC, dtype=str)
+    cols = ["year", "donor_name", "donor_iso3", "idrc_usd_million_current",
+            "total_oda_usd_million_current", "idrc_zero_may_be_missing", "recommended_vintage",
+            "vintage_note", "source_repo", "source_path", "source_commit", "source_commit_date"]
+    require(list(a.columns) == cols, f"{DAC_NEW_IDRC}: columns {list(a.columns)}")
+    require(len(a) == 165, f"{DAC_NEW_IDRC}: {len(a)} rows, expected 165 (vintage changed?)")
+    require(bool(a[["idrc_usd_million_current", "total_oda_usd_million_current"]].notna()
+                 .all().all()), f"{DAC_NEW_IDRC}: empty value cell")
+    require(not a.duplicated(["year", "donor_name", "source_commit"]).any(),
+            f"{DAC_NEW_IDRC}: duplicate donor-year-vintage")
+    require(set(a["donor_name"][a["donor_iso3"].isna()]) == {"DAC countries"},
+            f"{DAC_NEW_IDRC}: rows without iso3 other than 'DAC countries'")
+    require(set(a["idrc_zero_may_be_missing"]) <= {"True", "False"}
+            and set(a["recommended_vintage"]) <= {"True", "False"},
+            f"{DAC_NEW_IDRC}: flags other than True/False")
+    flag = a["idrc_zero_may_be_missing"] == "True"
+    zero = a["idrc_usd_million_current"].map(lambda t: Decimal(t) == 0)
+    require(bool((flag == zero).all()), f"{DAC_NEW_IDRC}: the zero flag is not 'IDRC == 0'")
+    rec = a[a["recommended_vintage"] == "True"]
+    got = {c: sorted(set(rec.loc[rec["source_commit"] == c, "year"].astype(int)))
+           for c in set(rec["source_commit"])}
+    require(got == {c: [y] for c, (y, _) in DAC_NEW_VINTAGES.items()},
+            f"{DAC_NEW_IDRC}: recommended vintages {got} != {DAC_NEW_VINTAGES}")
+    require(not rec.duplicated(["year", "donor_name"]).any(),
+            f"{DAC_NEW_IDRC}: two recommended rows for one donor-year")
+    # the members' sum equals the 'DAC countries' row in every vintage (to 1 US$ million)
+    sums = []
+    for commit, g in a.groupby("source_commit", sort=False):
+        tot = g[g["donor_iso3"].isna()]
+        mem = g[g["donor_iso3"].notna()]
+        for col in ("idrc_usd_million_current", "total_oda_usd_million_current"):
+            s = sum(Decimal(x) for x in mem[col])
+            t = Decimal(tot[col].item())
+            require(abs(s - t) <= 1, f"{DAC_NEW_IDRC} {commit[:7]}: sum of members {s} != "
+                    f"DAC countries {t} ({col})")
+        sums.append(f"{g['year'].iloc[0]} ({commit[:7]})")
+    country = rec[rec["donor_iso3"].notna()].rename(columns={"donor_iso3": "iso3"})
+    require(bool(country["iso3"].str.fullmatch(r"[A-Z]{3}").all()),
+            f"{DAC_NEW_IDRC}: bad donor_iso3")
+    country = country.assign(year=country["year"].astype("int64"),
+                             _src=country["source_commit"].map(
+                                 lambda c: DAC_NEW_VINTAGES[c][1]))
+    frames = []
+    skipped = country[country["idrc_zero_may_be_missing"] == "True"]
+    keep = country[country["idrc_zero_may_be_missing"] != "True"]
+    for src in (SRC_DAC_2023_FINAL, SRC_DAC_2024_REVISED, SRC_DAC_2025_PRELIM):
+        k = keep[keep["_src"] == src]
+        v, _ = parse_exact(k["idrc_usd_million_current"], DAC_NEW_IDRC)
+        frames.append(observations(k["iso3"], k["year"], "idrc_usd_million_current", v, src))
+        c = country[country["_src"] == src]
+        v, _ = parse_exact(c["total_oda_usd_million_current"], DAC_NEW_IDRC)
+        frames.append(observations(c["iso3"], c["year"], "oda_usd_million_current", v, src))
+        year = DAC_NEW_VINTAGES[c["source_commit"].iloc[0]][0]
+        zeros = skipped[skipped["_src"] == src]
+        z = ", ".join(f"{r.iso3} {r.year}" for r in zeros.itertuples()) or "none in this year"
+        SOURCES[src]["derivation"] = _DAC_NEW_DERIVATION.format(year=year,
+                                                                zeros="left out: " + z)
+    out.step(
+        f"Read `{DAC_NEW_IDRC}` as text ({len(a)} rows: five vintages x DAC members + 'DAC "
+        "countries'); checked: fixed columns, no empty value, one row per donor, year and "
+        "vintage, the zero flag is exactly 'in-donor refugee costs == 0', one recommended "
+        "vintage per year (2023 final of 2025-04-16, 2024 revised of 2026-01-23, 2025 "
+        "preliminary of 2026-04-09), and in every vintage the members sum to the 'DAC countries' "
+        "row within US$ 1 million (" + ", ".join(sums) + ")."
+    )
+    out.step(
+        f"Kept the recommended vintage's {len(country)} country rows (" + ", ".join(
+            f"{y}: {n}" for y, n in country.groupby("year").size().items())
+        + " donors); each year gets the source id of its release status (`"
+        + "`, `".join([SRC_DAC_2023_FINAL, SRC_DAC_2024_REVISED, SRC_DAC_2025_PRELIM])
+        + "`), so preliminary data are identifiable from the Source record of every "
+        "observation. `idrc_usd_million_current` and `total_oda_usd_million_current`→"
+        "`oda_usd_million_current` copied exactly (US$ million current). "
+        f"{len(skipped)} in-donor refugee costs of 0 flagged `idrc_zero_may_be_missing` give NO "
+        "observation (ONE fills missing values with 0, so they may mean 'not reported'; never "
+        "read as a real zero): " + ", ".join(f"{r.iso3} {r.year}" for r in skipped.itertuples())
+        + ". The donor keeps its ODA and GNI (it counts in group totals with no in-donor "
+        "refugee costs, as in the OECD's own totals)."
+    )
+    # GNI derived from ODA and the 5-decimal ratio
+    b = read_csv(shared, DAC_NEW_RATIO, dtype=str)
+    require(list(b.columns)[:4] == ["donor_name", "donor_iso3", "year", "oda_gni_pct_5dp"],
+            f"{DAC_NEW_RATIO}: columns {list(b.columns)}")
+    b = b[b["donor_iso3"].notna()].rename(columns={"donor_iso3": "iso3"})
+    b = b.assign(year=b["year"].astype("int64"))
+    require(not b.duplicated(["iso3", "year"]).any(), f"{DAC_NEW_RATIO}: duplicate donor-year")
+    m = country.merge(b[["iso3", "year", "oda_gni_pct_5dp"]], on=["iso3", "year"], how="left")
+    require(bool(m["oda_gni_pct_5dp"].notna().all()),
+            f"{DAC_NEW_RATIO}: no ratio for " + str(m.loc[m["oda_gni_pct_5dp"].isna(),
+                                                         ["iso3", "year"]].values.tolist()))
+    oda = [Decimal(x) for x in m["total_oda_usd_million_current"]]
+    ratio = [Decimal(x) for x in m["oda_gni_pct_5dp"]]
+    require(all(r > 0 for r in ratio), f"{DAC_NEW_RATIO}: a ratio that is not positive")
+    gni = np.array([float(100 * o / r) for o, r in zip(oda, ratio)], dtype="float64")
+    bounds = [_dac_derived_gni_bound(o, r) for o, r in zip(oda, ratio)]
+    worst = int(np.argmax(bounds))
+    frames.append(observations(m["iso3"], m["year"], "gni_usd_million_current", gni,
+                               SRC_DAC_GNI_DERIVED))
+    # the method checked where GNI is published: 2010-2022 file vs ODA / 5-decimal ratio
+    old = read_csv(shared, "oecd_dac_idrc_oda_gni_by_donor_2010_2022.csv", dtype=str)
+    old = old.rename(columns={"donor_iso3": "iso3"}).assign(year=lambda d: d["year"].astype(int))
+    chk = old.merge(b[["iso3", "year", "oda_gni_pct_5dp"]], on=["iso3", "year"], how="inner")
+    rel = np.array([float(abs(100 * Decimal(o) / Decimal(r) - Decimal(g)) / Decimal(g))
+                    for o, r, g in zip(chk["total_oda_usd_million_current"],
+                                       chk["oda_gni_pct_5dp"], chk["gni_usd_million_current"])])
+    within = float(np.mean(rel <= 1e-4))
+    require(float(np.median(rel)) <= 1e-4,
+            f"{DAC_NEW_RATIO}: ODA/ratio does not reproduce the published GNI 2010-2022 (median "
+            f"relative difference {float(np.median(rel)):.2e})")
+    SOURCES[SRC_DAC_GNI_DERIVED]["derivation"] = (
+        "oecd_dac_2023_2025.csv.gz gni_usd_million_current = 100 x oda_usd_million_current / "
+        "oda_gni_pct_5dp for every country row of 2023-2025 (ODA of the recommended release of "
+        "the year, source ids oecd_dac1_*; ODA/GNI % with 5 decimals from the shared "
+        "oecd_dac_oda_gni_pct_5dp_by_donor_2000_2025.csv). GNI in US$ is not published in the "
+        "shared data after 2022. Precision from rounding alone: ODA is given to 0.01 US$ million "
+        "and the ratio to 0.00001 pp, so |error| / GNI <= (1 + 0.005/ODA) / (1 - 0.000005/ratio) "
+        f"- 1, at most {100 * bounds[worst]:.4f} % here ({m['iso3'].iloc[worst]} "
+        f"{m['year'].iloc[worst]}). Not included in that bound: the ratio is of a later release "
+        "(2026-07-31) than the ODA of 2023 and 2024, so a revision of ODA between the two "
+        "releases moves the derived GNI by the same relative amount. Checked on 2010-2022, where "
+        f"GNI is published: ODA / ratio reproduces it within 0.01 % in {100 * within:.0f} % of "
+        f"{len(chk)} donor-years (median relative difference {float(np.median(rel)):.1e}; the "
+        "rest are revisions between the two releases).")
+    out.step(
+        "GNI (not published in the shared data after 2022) DERIVED as `gni_usd_million_current`"
+        f" = 100 × ODA / ODA-GNI % with 5 decimals (`{DAC_NEW_RATIO}`), source id "
+        f"`{SRC_DAC_GNI_DERIVED}`, for all {len(m)} country rows (every one has a ratio). "
+        "Precision from rounding alone (ODA to 0.01 US$ million, ratio to 0.00001 pp): relative "
+        f"error at most {100 * bounds[worst]:.4f} % ({m['iso3'].iloc[worst]} "
+        f"{m['year'].iloc[worst]}), median {100 * float(np.median(bounds)):.5f} %. Checked on "
+        "2010-2022 where GNI is published: ODA / ratio reproduces the published GNI within "
+        f"0.01 % in {100 * within:.0f} % of {len(chk)} donor-years."
+    )
+    obs = pd.concat(frames, ignore_index=True)
+    recomputed = {"idrc_usd_million_current": len(keep), "oda_usd_million_current": len(country),
+                  "gni_usd_million_current": len(m)}
+    check_row_counts(out, obs, recomputed)
+    require(not (obs["value"] < 0).any(), "oecd_dac_2023_2025: a negative value")
+    out.step("Checked: rows per indicator = kept source rows; no duplicate keys; values finite "
+             "and non-negative.")
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+    # every vintage, unchanged, as a reference table (revisions stay visible)
+    text = a.to_csv(index=False, lineterminator="\n", columns=DAC_VINTAGE_COLUMNS)
+    ref_out.step(
+        f"All {len(a)} rows of `{DAC_NEW_IDRC}` (five vintages, including the 2024 preliminary "
+        "of 2025-09-02 and 2025-12-19 that the OECD's statement of 16 April 2025 describes, and "
+        "the 'DAC countries' rows), unchanged as text, less the repository and path columns "
+        "(always ONEcampaign/oda-dashboard, topic_page/oda_covid.csv). Not observations: use it "
+        "to see revisions between releases (`burdenshare.estimators.contributions_dac."
+        "vintage_dataset`).")
+    write_reference(ref_out, text, outdir, len(a))
+
+
 def copy_country_codes(shared: Path, outdir: Path) -> None:
     name = "country_codes_iso_unhcr.csv"
     out = Output("country_codes.csv", "reference", [], [name])
@@ -2231,6 +2514,7 @@ def main(argv: list[str] | None = None) -> int:
     derive_unhcr_revenue(shared, outdir)
     derive_dac_membership(shared, outdir)
     derive_oecd_dac(shared, outdir)
+    derive_oecd_dac_2023_2025(shared, outdir)  # --- OECD DAC 2023-2025 (issue 14)
     # step 7: cross-file checks (unique keys across files; codes known or explicitly listed)
     check_global_keys()
     codes = check_codes(outdir)
