@@ -36,6 +36,7 @@ from .base import Ledger
 
 __all__ = [
     "key_codes",
+    "n_distinct",
     "PanelLedger",
     "Derived",
     "DERIVED",
@@ -563,6 +564,24 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
         country_codes=_densify(country_of_cell, int(country_of_cell.max()) + 1
                                if len(country_of_cell) else 0),
     )
+
+
+def n_distinct(values: Any) -> int:
+    """Number of distinct values; a presence count for small non-negative integer codes.
+
+    Parameters
+    ----------
+    values : array-like
+        Missing values (NaN) are not counted, as in ``pandas.Series.nunique``.
+
+    Returns
+    -------
+    int
+    """
+    a = np.asarray(values)
+    if a.dtype.kind in "iu" and len(a) and int(a.min()) >= 0 and int(a.max()) < 4 * len(a):
+        return int(np.count_nonzero(np.bincount(a)))
+    return int(pd.Series(a).nunique())
 
 
 def _densify(codes: np.ndarray, size: int) -> np.ndarray:

@@ -14,7 +14,6 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._errors import EstimatorError, ParameterError
 from ..data import Dataset
@@ -125,19 +124,19 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
         r2w = float(res.rsquared)
         lib, ver = "linearmodels", library_version("linearmodels")
     if cluster == "none":
-        n_fe = (_n_distinct(entity) if effects in ("twoway", "entity") else 0) + (
-            _n_distinct(time) if effects in ("twoway", "time") else 0) - (
+        n_fe = (pfm.n_distinct(entity) if effects in ("twoway", "entity") else 0) + (
+            pfm.n_distinct(time) if effects in ("twoway", "time") else 0) - (
             1 if effects == "twoway" else 0)
         dof = n - k - n_fe
         n_clusters = None
     else:
         gs = []
         if cluster == "country" and country is not None:  # (checked on entry: never None here)
-            gs.append(_n_distinct(country))
+            gs.append(pfm.n_distinct(country))
         if cluster in ("entity", "twoway"):
-            gs.append(_n_distinct(entity))
+            gs.append(pfm.n_distinct(entity))
         if cluster in ("time", "twoway"):
-            gs.append(_n_distinct(time))
+            gs.append(pfm.n_distinct(time))
         n_clusters = int(min(gs))
         dof = n_clusters - 1
     return {"params": params, "std_errors": np.sqrt(np.clip(np.diag(V), 0, None)), "vcov": V,
@@ -145,16 +144,10 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
             "library": lib, "library_version": ver}
 
 
-def _n_distinct(codes: np.ndarray) -> int:
-    """Number of distinct values (a presence count for small non-negative integer codes)."""
-    a = np.asarray(codes)
-    if a.dtype.kind in "iu" and len(a) and int(a.min()) >= 0 and int(a.max()) < 4 * len(a):
-        return int(np.count_nonzero(np.bincount(a)))
-    return len(pd.unique(a))
-
-
 def _t_interval(params: np.ndarray, se: np.ndarray, dof: int,
                 level: float) -> tuple[np.ndarray, np.ndarray]:
+    from scipy import stats
+
     q = stats.t.ppf(0.5 + level / 2, dof) if dof > 0 else np.nan
     return params - q * se, params + q * se
 
