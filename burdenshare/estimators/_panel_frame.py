@@ -302,16 +302,35 @@ def _unit_codes_categorical(frame: pd.DataFrame
         return _unit_codes_all(frame)
     ai, au = (key_codes(frame["area"], sort=True) if "area" in frame.columns
               else (np.empty(0, dtype=np.int8), np.empty(0, dtype=object)))
-    if not len(ai) or not bool((ai >= 0).any()):  # whole countries only
-        codes, used = _dense_codes(ci.astype(np.int64), len(cu))
-        u_iso = cu[used]
-        return codes, u_iso, u_iso, np.full(len(u_iso), None, dtype=object)
-    base = len(au) + 1
-    key = ci.astype(np.int64) * base
-    key += ai
-    key += 1
+    national = not len(ai) or not bool((ai >= 0).any())  # whole countries only
+    # canonical datasets are sorted by (iso3, area, ...): one run of equal codes per unit, so
+    # the key is computed on the first row of each run (comparisons of small integer codes)
+    n = len(ci)
+    starts: np.ndarray | None = None
+    if n >= 2:
+        change = np.empty(n, dtype=bool)
+        change[0] = True
+        np.not_equal(ci[1:], ci[:-1], out=change[1:])
+        if not national:
+            change[1:] |= ai[1:] != ai[:-1]
+        starts = np.flatnonzero(change)
+        if len(starts) > n // 8:
+            starts = None
+    ci_s = ci if starts is None else ci[starts]
+    if national:
+        key = ci_s.astype(np.int64)
+        base = 1
+    else:
+        base = len(au) + 1
+        key = ci_s.astype(np.int64) * base
+        key += ai if starts is None else ai[starts]
+        key += 1
     codes, used = _dense_codes(key, len(cu) * base)
+    if starts is not None:
+        codes = np.repeat(codes, np.diff(np.append(starts, n)))
     u_iso = cu[used // base]
+    if national:
+        return codes, u_iso, u_iso, np.full(len(u_iso), None, dtype=object)
     a_idx = used % base - 1
     u_area = np.full(len(used), None, dtype=object)
     u_area[a_idx >= 0] = au[a_idx[a_idx >= 0]]
@@ -388,20 +407,27 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
                               else [i for v in variables for i in variable_inputs(v)]))
     ic, iu, sc, su, yr_all, val_all, u_iso, u_area = _arrays(ledger)
     ind_pos = {str(v): k for k, v in enumerate(iu)}
-    # slot of each indicator code among ``inds`` (-1: not handled here; last entry for code -1)
-    slot_of = np.full(len(iu) + 1, -1, dtype=np.int64)
-    for k, ind in enumerate(inds):
-        if ind in ind_pos:
-            slot_of[ind_pos[ind]] = k
-    slot_all = slot_of[ic]
+    handled = [ind_pos[i] for i in inds if i in ind_pos]
     take = ledger.is_open()
-    take &= slot_all >= 0
+    if len(handled) == len(iu):  # every indicator of the ledger: the grid slot is its code
+        n_slots, slot_all = len(iu), ic
+    else:
+        # slot of each indicator code among ``inds`` (-1: not handled here; last entry for
+        # code -1)
+        slot_of = np.full(len(iu) + 1, -1, dtype=np.int64)
+        for k, ind in enumerate(inds):
+            if ind in ind_pos:
+                slot_of[ind_pos[ind]] = k
+        n_slots, slot_all = len(inds), slot_of[ic]
+        take &= slot_all >= 0
+    slot_ind = {ind: (ind_pos[ind] if n_slots == len(iu) else k) for k, ind in enumerate(inds)
+                if ind in ind_pos}
     # usually every ledger row is taken: the column arrays are then used without a copy
     every_row = bool(take.all())
     rows = np.arange(len(ic)) if every_row else np.flatnonzero(take)
     sc_r = sc if every_row else sc[rows]
     yr_r = yr_all if every_row else yr_all[rows]
-    _check_levels(sc_r, u_iso, u_area)
+    _check_levels(sc_r, u_iso, u_area, every_unit=every_row)
     gone = np.zeros(len(rows), dtype=bool)
     if years is not None:
         out = (yr_r < years[0]) | (yr_r > years[1])
@@ -437,19 +463,24 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
         raise EstimatorError(f"panel grid too large ({len(iso_uniq)} units x {ny} periods)")
     # one scatter of all rows into an (indicator x cell) grid; a later row wins, as before
     # (the flat index built in place: one temporary instead of five on a million rows)
-    flat = (slot_all if every_row else slot_all[rows]) * n_cells
+    flat = (slot_all if every_row else slot_all[rows]).astype(np.int64) * n_cells
     flat += iso_codes * ny
     flat += yr
     flat -= y0
-    grid_v = np.full(len(inds) * n_cells, np.nan)
-    grid_r = np.full(len(inds) * n_cells, -1, dtype=np.int64)
+    grid_v = np.full(n_slots * n_cells, np.nan)
+    grid_r = np.full(n_slots * n_cells, -1, dtype=np.int64)
     grid_v[flat] = vals_all
     grid_r[flat] = rows
     val: dict[str, np.ndarray] = {}
     rid: dict[str, np.ndarray] = {}
-    for k, ind in enumerate(inds):
-        val[ind] = grid_v[k * n_cells:(k + 1) * n_cells]
-        rid[ind] = grid_r[k * n_cells:(k + 1) * n_cells]
+    for ind in inds:
+        k = slot_ind.get(ind)
+        if k is None:  # not in the data at all: an empty column
+            val[ind] = np.full(n_cells, np.nan)
+            rid[ind] = np.full(n_cells, -1, dtype=np.int64)
+        else:
+            val[ind] = grid_v[k * n_cells:(k + 1) * n_cells]
+            rid[ind] = grid_r[k * n_cells:(k + 1) * n_cells]
     year_idx = np.tile(np.arange(ny, dtype=np.int64), len(iso_uniq))
 
     def lagged(a: np.ndarray, lag: int, fill: float | int) -> np.ndarray:
@@ -500,17 +531,29 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     remap = np.full(len(iso_uniq), -1, dtype=np.int64)
     remap[present] = np.arange(len(present))
     cats = pd.Index(np.asarray(iso_uniq, dtype=object)[present], dtype="str")
-    unit_of_cell = remap[keep_cells // ny]
-    year_of_cell = keep_cells % ny
+    n_units = len(iso_uniq)
+
+    def per_cell(per_unit: np.ndarray) -> np.ndarray:
+        """A value per unit, spread over the kept cells (a repeat when every cell is kept)."""
+        out: np.ndarray = (np.repeat(per_unit, ny) if every
+                           else per_unit[keep_cells // ny])
+        return out
+
+    unit_of_cell = per_cell(remap)
+    year_of_cell = np.tile(np.arange(ny, dtype=np.int64), n_units) if every else keep_cells % ny
     unit = pd.Categorical.from_codes(unit_of_cell, categories=cats, validate=False)
     p_area = u_area[present]
     if len(present) and p_area.astype(bool).any():  # sub-national units: codes per unit
         ic_u, iu_u = pd.factorize(pd.Index(u_iso[present], dtype="str"), sort=True)
-        country_of_cell = ic_u[unit_of_cell]
+        country_u = np.full(n_units, -1, dtype=np.int64)
+        country_u[present] = ic_u
+        country_of_cell = per_cell(country_u)
         iso_col: Any = pd.Categorical.from_codes(country_of_cell, categories=iu_u,
                                                  validate=False)
         ac_u, au_u = pd.factorize(pd.Index(p_area, dtype="str"), sort=True)
-        area_col: Any = pd.Categorical.from_codes(ac_u[unit_of_cell], categories=au_u,
+        area_u = np.full(n_units, -1, dtype=np.int64)
+        area_u[present] = ac_u
+        area_col: Any = pd.Categorical.from_codes(per_cell(area_u), categories=au_u,
                                                   validate=False)
     else:
         country_of_cell = unit_of_cell
@@ -559,10 +602,11 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
         pending_rows=np.asarray(p_rows, dtype=np.int64),
         pending_reasons=np.asarray(p_reason, dtype=object),
         pending_details=np.asarray(p_detail, dtype=object),
-        unit_codes=_densify(unit_of_cell, len(present)),
-        year_codes=_densify(year_of_cell, ny),
-        country_codes=_densify(country_of_cell, int(country_of_cell.max()) + 1
-                               if len(country_of_cell) else 0),
+        # every cell kept: every unit and year is in the table, so the codes are dense already
+        unit_codes=unit_of_cell if every else _densify(unit_of_cell, len(present)),
+        year_codes=year_of_cell if every else _densify(year_of_cell, ny),
+        country_codes=country_of_cell if every else _densify(
+            country_of_cell, int(country_of_cell.max()) + 1 if len(country_of_cell) else 0),
     )
 
 
@@ -596,11 +640,16 @@ def _densify(codes: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def _check_levels(codes: np.ndarray, u_iso: np.ndarray, u_area: np.ndarray) -> None:
-    """Raise if a country appears both as a whole and through its areas (units would overlap)."""
+def _check_levels(codes: np.ndarray, u_iso: np.ndarray, u_area: np.ndarray, *,
+                  every_unit: bool = False) -> None:
+    """Raise if a country appears both as a whole and through its areas (units would overlap).
+
+    ``every_unit``: every unit of ``u_area`` has a row in ``codes`` (no count needed).
+    """
     if not any(a is not None for a in u_area):  # no area at all (cheap: one entry per unit)
         return
-    units = np.flatnonzero(np.bincount(codes, minlength=len(u_area)))
+    units = (np.arange(len(u_area)) if every_unit
+             else np.flatnonzero(np.bincount(codes, minlength=len(u_area))))
     if not len(units):
         return
     sub = u_area[units] != None  # noqa: E711 - elementwise test of an object array
