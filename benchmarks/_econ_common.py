@@ -8,6 +8,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -30,14 +31,27 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
     return statistics.median(times), value
 
 
-def paired(a: Callable[[], Any], b: Callable[[], Any], runs: int
-           ) -> tuple[float, float, list[float], list[float], Any, Any]:
+@dataclass(frozen=True)
+class Paired:
+    """Result of :func:`paired`: seconds of each side and the per-pair ratios b / a."""
+
+    median_a: float
+    median_b: float
+    min_a: float  # the fastest (least disturbed) run of each side
+    min_b: float
+    wall: list[float]  # per-pair ratios of wall time
+    cpu: list[float]  # per-pair ratios of process CPU time
+    value_a: Any
+    value_b: Any
+
+
+def paired(a: Callable[[], Any], b: Callable[[], Any], runs: int) -> Paired:
     """Alternate ``a`` and ``b`` ``runs`` times after one warm-up of each.
 
-    Drifts in the load of a shared machine then hit both alike. Returns the median wall
-    seconds of each, the per-pair ratios b/a of wall time and of process CPU time
-    (``time.process_time``: not inflated while other processes hold the CPU), and the last
-    values.
+    Drifts in the load of a shared machine then hit both alike. Returns the median and the
+    fastest wall seconds of each, the per-pair ratios b/a of wall time and of process CPU
+    time (``time.process_time``: not inflated while other processes hold the CPU), and the
+    last values.
     """
     va, vb = a(), b()
     ta, tb, ca, cb = [], [], [], []
@@ -51,17 +65,18 @@ def paired(a: Callable[[], Any], b: Callable[[], Any], runs: int
         tb.append(t2 - t1)
         ca.append(c1 - c0)
         cb.append(c2 - c1)
-    return (statistics.median(ta), statistics.median(tb),
-            [y / x for x, y in zip(ta, tb)], [y / x for x, y in zip(ca, cb)], va, vb)
+    return Paired(statistics.median(ta), statistics.median(tb), min(ta), min(tb),
+                  [y / x for x, y in zip(ta, tb)], [y / x for x, y in zip(ca, cb)], va, vb)
 
 
-def ratio_line(label: str, wall: list[float], cpu: list[float]) -> str:
-    """One line: median and quartiles of the paired wall and CPU ratios."""
+def ratio_line(label: str, p: Paired) -> str:
+    """One line: median and quartiles of the paired wall and CPU ratios, ratio of minima."""
     def q(r: list[float]) -> str:
         qs = statistics.quantiles(r, n=4) if len(r) > 1 else [r[0]] * 3
         return f"median {statistics.median(r):.2f}x (quartiles {qs[0]:.2f}-{qs[2]:.2f})"
-    return (f"{label}: paired wall-time ratio {q(wall)}; CPU-time ratio {q(cpu)} over "
-            f"{len(wall)} alternated pairs (goal <= 1.2x)")
+    return (f"{label}: paired wall-time ratio {q(p.wall)}; CPU-time ratio {q(p.cpu)}; ratio "
+            f"of the fastest runs {p.min_b / p.min_a:.2f}x ({p.min_b:.3f} / {p.min_a:.3f} s); "
+            f"{len(p.wall)} alternated pairs (goal <= 1.2x)")
 
 
 def load_note() -> str:

@@ -99,10 +99,10 @@ def line(label: str, raw: float, wrap: float, note: str = "") -> None:
 def paired_line(label: str, raw: Callable[[], Any], wrapper: Callable[[], Any], runs: int
                 ) -> tuple[Any, Any]:
     """Time ``raw`` and ``wrapper`` alternated in pairs; print medians and paired ratios."""
-    t_raw, t_w, wall, cpu, fit, res = paired(raw, wrapper, runs)
-    line(label, t_raw, t_w, "(medians)")
-    print(f"{'':18s} {ratio_line(label, wall, cpu)}")
-    return fit, res
+    p = paired(raw, wrapper, runs)
+    line(label, p.median_a, p.median_b, "(medians)")
+    print(f"{'':18s} {ratio_line(label, p)}")
+    return p.value_a, p.value_b
 
 
 def stage_times(run: Callable[[], Any], probes: dict[str, tuple[Any, str]],

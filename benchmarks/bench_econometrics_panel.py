@@ -146,8 +146,8 @@ def main() -> None:
     # the goal's measurement: wrapper and bare library call alternated, paired ratios
     est_pf = PanelFE(outcome="unemployment_rate", regressors=("refugees_per_1000",),
                      cluster="country")
-    t_pf, t_wpf, ratios, cpu_ratios, c_pf, r_pf = paired(
-        raw_pyfixest, lambda: est_pf.estimate(data), args.runs)
+    pair = paired(raw_pyfixest, lambda: est_pf.estimate(data), args.runs)
+    t_pf, t_wpf, c_pf, r_pf = pair.median_a, pair.median_b, pair.value_a, pair.value_b
     t_user, c_user = timed(raw_user_pipeline, args.runs)
     t_pfd, _ = timed(raw_pyfixest_defaults, args.runs)
     t_lm, c_lm = ((float("nan"), pd.Series([float("nan")])) if args.skip_linearmodels
@@ -214,7 +214,7 @@ def main() -> None:
     print(f"standard error clustered by country: raw pyfixest {se_raw:.12f}, wrapper "
           f"{float(r_pf.estimates['std_error'].iloc[0]):.12f}")
     print(f"wrapper vs raw pyfixest: {t_wpf / t_pf:.2f}x (ratio of median wall times)")
-    print(ratio_line("panel_fe", ratios, cpu_ratios))
+    print(ratio_line("panel_fe", pair))
     print(f"end: {load_note()}")
     own = sum(v for k, v in stage_rows if "_fit_panel" not in k)
     print(f"burdenshare's own stages (all but _fit_panel): {own:.3f} s = "
