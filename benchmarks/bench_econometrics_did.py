@@ -40,8 +40,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from _econ_common import (bench_dataset, country_codes, load_note, paired, ratio_line,
-                          timed)
+from _econ_common import bench_dataset, country_codes, load_note, paired, ratio_line, timed
 
 import burdenshare as bs
 from burdenshare.data import Dataset
@@ -213,10 +212,10 @@ def bench_event(pf: Any, data: Dataset, wide: pd.DataFrame, onset: dict[str, int
     print(f"{'':18s} {len(fes):,} rows in the window; e=0 raw "
           f"{float(fit.coef()['e_p0']):.12f}, wrapper "
           f"{float(res.estimates.set_index('term').loc['e=0', 'estimate']):.12f}")
-    if "staggered_did" not in only:
-        return
     if show_stages:
         stages(es, data, runs)
+    if "staggered_did" not in only:
+        return
     gg = fe["cohort"].to_numpy()
     tr = ~np.isnan(gg)
     cells = sorted({(int(a), int(b)) for a, b in zip(gg[tr], ee[tr]) if b != -1})
