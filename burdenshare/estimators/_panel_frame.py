@@ -474,13 +474,13 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     val: dict[str, np.ndarray] = {}
     rid: dict[str, np.ndarray] = {}
     for ind in inds:
-        k = slot_ind.get(ind)
-        if k is None:  # not in the data at all: an empty column
+        slot = slot_ind.get(ind)
+        if slot is None:  # not in the data at all: an empty column
             val[ind] = np.full(n_cells, np.nan)
             rid[ind] = np.full(n_cells, -1, dtype=np.int64)
         else:
-            val[ind] = grid_v[k * n_cells:(k + 1) * n_cells]
-            rid[ind] = grid_r[k * n_cells:(k + 1) * n_cells]
+            val[ind] = grid_v[slot * n_cells:(slot + 1) * n_cells]
+            rid[ind] = grid_r[slot * n_cells:(slot + 1) * n_cells]
     year_idx = np.tile(np.arange(ny, dtype=np.int64), len(iso_uniq))
 
     def lagged(a: np.ndarray, lag: int, fill: float | int) -> np.ndarray:
