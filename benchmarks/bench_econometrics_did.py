@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from _econ_common import bench_dataset, country_codes, timed
+from _econ_common import bench_dataset, country_codes, load_note, paired, ratio_line, timed
 
 import burdenshare as bs
 from burdenshare.data import Dataset
@@ -48,7 +48,8 @@ from burdenshare.estimators.did import DiD, EventStudy, StaggeredDiD
 from burdenshare.estimators.synth import SyntheticControl, synth_weights
 
 
-def synthetic_area_panel(n_countries: int, n_areas: int, n_years: int, seed: int = 0
+def synthetic_area_panel(n_countries: int, n_areas: int, n_years: int, seed: int = 0, *,
+                         categorical: bool = False
                          ) -> tuple[Dataset, pd.DataFrame, dict[str, int]]:
     """Synthetic area-year outcome with staggered country onsets (ten cohorts, a third never).
 
@@ -77,7 +78,7 @@ def synthetic_area_panel(n_countries: int, n_areas: int, n_years: int, seed: int
         "iso3": iso3, "year": year, "indicator": "unemployment_rate", "value": y,
         "unit": "percent of labour force", "source": "synthetic_bench",
         "counterpart_iso3": pd.Series([None] * n, dtype="str"), "area": area})
-    data = bench_dataset(long, "synthetic-benchmark-did")
+    data = bench_dataset(long, "synthetic-benchmark-did", categorical=categorical)
     wide = pd.DataFrame({"y": y, "e": np.repeat(np.arange(n_units), len(years)),
                          "g": pd.factorize(iso3)[0], "t": year, "cohort": cohort})
     return data, wide, onset
@@ -92,6 +93,15 @@ def feols(pf: Any, fml: str, frame: pd.DataFrame) -> Any:
 def line(label: str, raw: float, wrap: float, note: str = "") -> None:
     """Print one wrapper / raw line."""
     print(f"{label:18s} raw {raw:8.3f}s  wrapper {wrap:8.3f}s  ratio {wrap / raw:6.2f}  {note}")
+
+
+def paired_line(label: str, raw: Callable[[], Any], wrapper: Callable[[], Any], runs: int
+                ) -> tuple[Any, Any]:
+    """Time ``raw`` and ``wrapper`` alternated in pairs; print medians and paired ratios."""
+    p = paired(raw, wrapper, runs)
+    line(label, p.median_a, p.median_b, "(medians)")
+    print(f"{'':18s} {ratio_line(label, p)}")
+    return p.value_a, p.value_b
 
 
 def stage_times(run: Callable[[], Any], probes: dict[str, tuple[Any, str]],
@@ -161,12 +171,12 @@ def bench_did(pf: Any, data: Dataset, wide: pd.DataFrame, onset: dict[str, int],
     tr_g = [codes.index(c) for c in treated]
     f = wide[["y", "e", "t"]].copy()
     f["treated_post"] = (wide["g"].isin(tr_g) & (wide["t"] >= ty)).to_numpy(dtype=float)
-    raw, fit = timed(lambda: feols(pf, "y ~ treated_post | e + t", f), runs)
     est = DiD(treated=treated, controls=(), treatment_year=ty, first_year=int(years[0]),
               last_year=int(years[-1]))
-    wrap, res = timed(lambda: est.estimate(data), runs)
-    line("did", raw, wrap, f"(estimate raw {float(fit.coef().iloc[0]):.12f}, wrapper "
-         f"{float(res.estimates['estimate'].iloc[0]):.12f})")
+    fit, res = paired_line("did", lambda: feols(pf, "y ~ treated_post | e + t", f),
+                           lambda: est.estimate(data), runs)
+    print(f"{'':18s} estimate raw {float(fit.coef().iloc[0]):.12f}, wrapper "
+          f"{float(res.estimates['estimate'].iloc[0]):.12f}")
     if show_stages:
         stages(est, data, runs)
 
@@ -183,7 +193,7 @@ def event_frame(wide: pd.DataFrame, leads: int, lags: int) -> pd.DataFrame:
 
 
 def bench_event(pf: Any, data: Dataset, wide: pd.DataFrame, onset: dict[str, int], runs: int,
-                show_stages: bool) -> None:
+                show_stages: bool, only: frozenset[str] = frozenset({"staggered_did"})) -> None:
     """Time ``event_study`` and ``staggered_did`` against raw feols."""
     years = np.sort(wide["t"].unique())
     ons = tuple(sorted(onset.items()))
@@ -196,14 +206,16 @@ def bench_event(pf: Any, data: Dataset, wide: pd.DataFrame, onset: dict[str, int
     fes = pd.concat([fe[["y", "e", "t"]], pd.DataFrame(
         {names[k]: (ee == k).astype(float) for k in evs})], axis=1)
     fml = "y ~ " + " + ".join(names.values()) + " | e + t"
-    raw, fit = timed(lambda: feols(pf, fml, fes), runs)
     es = EventStudy(**kw)
-    wrap, res = timed(lambda: es.estimate(data), runs)
-    line("event_study", raw, wrap, f"({len(fes):,} rows in the window; e=0 raw "
-         f"{float(fit.coef()['e_p0']):.12f}, wrapper "
-         f"{float(res.estimates.set_index('term').loc['e=0', 'estimate']):.12f})")
+    fit, res = paired_line("event_study", lambda: feols(pf, fml, fes), lambda: es.estimate(data),
+                           runs)
+    print(f"{'':18s} {len(fes):,} rows in the window; e=0 raw "
+          f"{float(fit.coef()['e_p0']):.12f}, wrapper "
+          f"{float(res.estimates.set_index('term').loc['e=0', 'estimate']):.12f}")
     if show_stages:
         stages(es, data, runs)
+    if "staggered_did" not in only:
+        return
     gg = fe["cohort"].to_numpy()
     tr = ~np.isnan(gg)
     cells = sorted({(int(a), int(b)) for a, b in zip(gg[tr], ee[tr]) if b != -1})
@@ -264,6 +276,8 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=200)
     parser.add_argument("--only", default="did,event_study,staggered_did,synthetic_control")
     parser.add_argument("--stages", action="store_true", help="also time the wrapper stages")
+    parser.add_argument("--categorical", action="store_true",
+                        help="key columns of the Dataset as pandas categoricals (issue 14)")
     args = parser.parse_args()
     import pyfixest as pf
 
@@ -273,15 +287,17 @@ def main() -> None:
     if only <= {"synthetic_control"}:
         bench_synth(args.runs, args.stages)
         return
-    data, wide, onset = synthetic_area_panel(args.countries, args.areas, args.years)
+    data, wide, onset = synthetic_area_panel(args.countries, args.areas, args.years,
+                                             categorical=args.categorical)
     print(f"bench_econometrics_did {time.strftime('%Y-%m-%d %H:%M:%S')}: synthetic area panel "
           f"{args.countries} countries x {args.areas} areas x {args.years} years = "
           f"{len(wide):,} area-years; {len(onset)} countries treated; runs={args.runs}; "
-          f"pyfixest {pf.__version__}, burdenshare {bs.__version__}")
+          f"pyfixest {pf.__version__}, burdenshare {bs.__version__}; key columns "
+          f"{'categorical' if args.categorical else 'strings'}; {load_note()}")
     if "did" in only:
         bench_did(pf, data, wide, onset, args.runs, args.stages)
     if only & {"event_study", "staggered_did"}:
-        bench_event(pf, data, wide, onset, args.runs, args.stages)
+        bench_event(pf, data, wide, onset, args.runs, args.stages, frozenset(only))
     if "synthetic_control" in only:
         bench_synth(args.runs, args.stages)
 

@@ -34,12 +34,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from _econ_common import bench_dataset, country_codes, timed
+from _econ_common import bench_dataset, country_codes, load_note, paired, ratio_line, timed
 
 import burdenshare as bs
 from burdenshare.data import Dataset
@@ -49,26 +48,8 @@ from burdenshare.estimators.panel import PanelFE, _fit_panel
 from burdenshare.results import Computation
 
 
-def paired(a: Callable[[], Any], b: Callable[[], Any], runs: int
-           ) -> tuple[float, float, list[float], Any, Any]:
-    """Alternate ``a`` and ``b`` ``runs`` times after one warm-up of each (so drifts in machine
-    load hit both alike): median seconds of each, the per-pair ratios b/a, and the last values."""
-    va, vb = a(), b()
-    ta, tb = [], []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        va = a()
-        t1 = time.perf_counter()
-        vb = b()
-        t2 = time.perf_counter()
-        ta.append(t1 - t0)
-        tb.append(t2 - t1)
-    return (statistics.median(ta), statistics.median(tb), [y / x for x, y in zip(ta, tb)],
-            va, vb)
-
-
-def synthetic_panel(n_countries: int, n_areas: int, n_years: int,
-                    seed: int = 0) -> tuple[Dataset, pd.DataFrame]:
+def synthetic_panel(n_countries: int, n_areas: int, n_years: int, seed: int = 0, *,
+                    categorical: bool = False) -> tuple[Dataset, pd.DataFrame]:
     """A synthetic balanced sub-national panel as a Dataset (long) and as a ready wide frame."""
     rng = np.random.default_rng(seed)
     codes = country_codes(n_countries)
@@ -96,7 +77,7 @@ def synthetic_panel(n_countries: int, n_areas: int, n_years: int,
         "counterpart_iso3": pd.Series([None] * (3 * n), dtype="str"),
         "area": np.concatenate([area] * 3),
     })
-    data = bench_dataset(long, "synthetic-benchmark")
+    data = bench_dataset(long, "synthetic-benchmark", categorical=categorical)
     wide = pd.DataFrame({"y": y, "x": x, "e": np.repeat(np.arange(n_units), n_years),
                          "t": year, "g": pd.factorize(iso3)[0]})
     return data, wide
@@ -110,6 +91,8 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=200)
     parser.add_argument("--skip-linearmodels", action="store_true",
                         help="skip the (slow) linearmodels timings")
+    parser.add_argument("--categorical", action="store_true",
+                        help="key columns of the Dataset as pandas categoricals (issue 14)")
     args = parser.parse_args()
     import linearmodels
     import pyfixest as pf
@@ -117,13 +100,15 @@ def main() -> None:
 
     if not 1 <= args.years <= 201:
         parser.error("--years must be 1..201 (years end in 2100, the schema's last year)")
-    data, wide = synthetic_panel(args.countries, args.areas, args.years)
+    data, wide = synthetic_panel(args.countries, args.areas, args.years,
+                                 categorical=args.categorical)
     n = len(wide)
     print(f"synthetic sub-national panel: {args.countries} countries x {args.areas} areas x "
           f"{args.years} years = {n:,} area-years "
           f"({len(data.observations):,} long observations); runs={args.runs}; "
           f"pyfixest {pf.__version__}, linearmodels {linearmodels.__version__}, burdenshare "
-          f"{bs.__version__} ({bs.__file__})")
+          f"{bs.__version__} ({bs.__file__}); key columns "
+          f"{'categorical' if args.categorical else 'strings'}; {load_note()}")
 
     def raw_pyfixest() -> Any:
         return pf.feols("y ~ x | e + t", wide, vcov={"CRV1": "g"},
@@ -150,7 +135,7 @@ def main() -> None:
                             values="value", aggfunc="first", observed=True).reset_index()
         w["x"] = 1000 * w["refugees"] / w["population"]
         w = w.dropna(subset=["unemployment_rate", "x"])
-        w["e"] = pd.factorize(w["iso3"] + "/" + w["area"])[0]
+        w["e"] = pd.factorize(w["iso3"].astype("str") + "/" + w["area"].astype("str"))[0]
         w["g"] = pd.factorize(w["iso3"])[0]
         return pf.feols("unemployment_rate ~ x | e + year", w, vcov={"CRV1": "g"},
                         ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True,
@@ -160,8 +145,8 @@ def main() -> None:
     # the goal's measurement: wrapper and bare library call alternated, paired ratios
     est_pf = PanelFE(outcome="unemployment_rate", regressors=("refugees_per_1000",),
                      cluster="country")
-    t_pf, t_wpf, ratios, c_pf, r_pf = paired(raw_pyfixest, lambda: est_pf.estimate(data),
-                                            args.runs)
+    pair = paired(raw_pyfixest, lambda: est_pf.estimate(data), args.runs)
+    t_pf, t_wpf, c_pf, r_pf = pair.median_a, pair.median_b, pair.value_a, pair.value_b
     t_user, c_user = timed(raw_user_pipeline, args.runs)
     t_pfd, _ = timed(raw_pyfixest_defaults, args.runs)
     t_lm, c_lm = ((float("nan"), pd.Series([float("nan")])) if args.skip_linearmodels
@@ -227,10 +212,9 @@ def main() -> None:
         k_adj=True, k_fixef="full", G_adj=True, G_df="conventional"), fixef_rm="none").se())[0])
     print(f"standard error clustered by country: raw pyfixest {se_raw:.12f}, wrapper "
           f"{float(r_pf.estimates['std_error'].iloc[0]):.12f}")
-    q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
-    print(f"wrapper overhead vs raw pyfixest: {t_wpf / t_pf:.2f}x (ratio of medians); paired "
-          f"ratios median {statistics.median(ratios):.2f}x, quartiles {q[0]:.2f}-{q[2]:.2f}x "
-          f"over {len(ratios)} alternated pairs (goal <= 1.2x)")
+    print(f"wrapper vs raw pyfixest: {t_wpf / t_pf:.2f}x (ratio of median wall times)")
+    print(ratio_line("panel_fe", pair))
+    print(f"end: {load_note()}")
     own = sum(v for k, v in stage_rows if "_fit_panel" not in k)
     print(f"burdenshare's own stages (all but _fit_panel): {own:.3f} s = "
           f"{own / t_pf:.2f}x the bare fit")

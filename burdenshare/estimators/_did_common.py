@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
+from ..countries import entity_type, is_country
 from ..indicators import VOCABULARY
 from ..schemas import AREA_PATTERN
 from .base import Ledger, library_version, sources_field
@@ -248,46 +249,88 @@ class PanelBuilder:
     """
 
     def __init__(self, ledger: Ledger, indicators: list[str], years: tuple[int, int]) -> None:
+        from . import _panel_frame as pfm
+
         self.ledger = ledger
         self.indicators = list(indicators)
-        ledger.exclude_non_countries()
-        f = ledger.active()
-        yr = f["year"].to_numpy()
-        out = (yr < years[0]) | (yr > years[1])
+        frame = ledger.frame
+        # unit of every ledger row from integer codes (categorical key columns give them
+        # without reading a string), countries looked up once per unit
+        codes, labels_all, u_iso, u_area = pfm._unit_codes(frame)
+        sel = ledger.is_open()
+        ok_u = (is_country(pd.Series(u_iso, dtype=object)).to_numpy() if len(u_iso)
+                else np.zeros(0, dtype=bool))
+        if not ok_u.all():
+            nonc = sel & ~ok_u[codes]
+            if nonc.any():
+                det_u = np.array([f"{c} is not a country ({entity_type(c)})" if not ok else ""
+                                  for c, ok in zip(u_iso, ok_u)], dtype=object)
+                rows = np.flatnonzero(nonc)
+                ledger.exclude(rows, "aggregate_entity", det_u[codes[rows]])
+                sel &= ~nonc
+        yr_all = frame["year"].to_numpy()
+        out = (yr_all < years[0]) | (yr_all > years[1])
+        out &= sel
         if out.any():
-            ledger.exclude(f["_row"].to_numpy()[out], "outside_window", _by_value(
-                yr[out], lambda y: f"year {y} is outside the estimation window "
-                                   f"{years[0]}-{years[1]}"))
-            f = f[~out]
-        # mixed levels: an error before anything else is settled
-        unit, self.labels, self.countries = _unit_codes(f)
-        missing = f["value"].isna().to_numpy()
-        miss = ledger.exclude_missing_values()
+            rows = np.flatnonzero(out)
+            ledger.exclude(rows, "outside_window", _by_value(
+                yr_all[rows], lambda y: f"year {y} is outside the estimation window "
+                                        f"{years[0]}-{years[1]}"))
+            sel &= ~out
+        every = bool(sel.all())  # usually: no row is gathered
+        f_rows = np.arange(len(sel)) if every else np.flatnonzero(sel)
+        f_codes = codes if every else codes[f_rows]
+        # units of the panel (sorted labels) and mixed levels: an error before anything else
+        present = np.bincount(f_codes, minlength=len(labels_all)) > 0
+        sub = np.asarray([a is not None for a in u_area], dtype=bool)
+        if sub.any():
+            mixed = sorted(set(u_iso[present & sub]) & set(u_iso[present & ~sub]))
+            if mixed:
+                raise _mixed_levels_error([str(c) for c in mixed])
+        remap = np.cumsum(present) - 1
+        self.labels = pd.Series(labels_all[present], dtype="str")
+        self.countries = pd.Series(u_iso[present], dtype="str")
+        unit = remap[f_codes]
+        yr = yr_all if every else yr_all[f_rows]
+        val = frame["value"].to_numpy(dtype=float)
+        val = val if every else val[f_rows]
+        missing = np.isnan(val)
+        if missing.any():
+            ledger.exclude(f_rows[missing], "missing_value", "the value is missing in the input")
         # unit-year key, in the (label, year) order pandas' pivot gives
         y0 = int(yr.min()) if len(yr) else 0
         span = int(yr.max()) - y0 + 1 if len(yr) else 1
-        key = unit * span + (f["year"].to_numpy().astype(np.int64) - y0)
+        key = unit * span
+        key += yr
+        key -= y0
+        k = len(self.indicators)
+        lut = np.array([self.indicators.index(n) if n in self.indicators else -1
+                        for n in ledger.indicator_names] + [-1], dtype=np.int64)
+        ic = ledger.indicator_codes
+        ind_pos = lut[ic if every else ic[f_rows]]
         ok = ~missing
-        ii, iu = pd.factorize(f["indicator"])
-        ind_pos = pd.Index(self.indicators).get_indexer(pd.Index(iu).astype("str"))[ii]
         ok &= ind_pos >= 0
-        kk = key[ok]
+        all_ok = bool(ok.all())
+        kk = key if all_ok else key[ok]
+        pos_ok = ind_pos if all_ok else ind_pos[ok]
         if len(kk) and bool((kk[1:] > kk[:-1]).all()):  # already sorted by unit and year
             inv, ukeys = np.arange(len(kk)), kk
+        elif len(kk):
+            inv, ukeys = pfm._dense_codes(kk, len(self.labels) * span)
         else:
-            inv, ukeys = pd.factorize(kk, sort=True)
-        k = len(self.indicators)
-        if len(inv) and int(np.bincount(inv * k + ind_pos[ok]).max()) > 1:
+            inv, ukeys = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if len(inv) and int(np.bincount(inv * k + pos_ok).max()) > 1:
             # two observations of one unit-year and indicator: pandas' own error, as before
+            f = frame.take(f_rows)
             f.assign(iso3=self.labels.to_numpy(dtype=object)[unit]).loc[ok].pivot(
                 index=["iso3", "year"], columns="indicator", values="value")
         vals = np.full((len(ukeys), k), np.nan)
         ids = np.full((len(ukeys), k), np.nan)
-        vals[inv, ind_pos[ok]] = f["value"].to_numpy(dtype=float)[ok]
-        ids[inv, ind_pos[ok]] = f["_row"].to_numpy()[ok]
-        u = (ukeys // span).astype(np.int64)
+        vals[inv, pos_ok] = val if all_ok else val[ok]
+        ids[inv, pos_ok] = f_rows if all_ok else f_rows[ok]
+        u = ukeys // span
         table = pd.DataFrame({"iso3": self.labels.array.take(u),
-                              "year": (ukeys % span + y0).astype("int64")})
+                              "year": ukeys % span + y0}, copy=False)
         for j, ind in enumerate(self.indicators):
             table[ind] = vals[:, j]
         for j, ind in enumerate(self.indicators):
@@ -302,23 +345,22 @@ class PanelBuilder:
         pos_c = np.minimum(pos, max(len(first_key) - 1, 0))
         is_poisoned = (pos < len(first_key)) & (first_key[pos_c] == ukeys) if len(first_key) \
             else np.zeros(len(ukeys), dtype=bool)
-        present = ~np.isnan(vals)
-        complete = present.all(axis=1)
+        present_v = ~np.isnan(vals)
+        complete = present_v.all(axis=1)
         bad = is_poisoned | ~complete
         details = np.full(len(table), "", dtype=object)
         if bad.any():
-            where = (table["iso3"].to_numpy(dtype=object)[bad] + " "
-                     + table["year"].to_numpy()[bad].astype(str).astype(object))
-            m_ind = miss["indicator"].to_numpy(dtype=object)
-            if len(miss) != int(missing.sum()):
-                raise EstimatorError("internal accounting error: missing values changed")
+            where = (self.labels.to_numpy(dtype=object)[u[bad]] + " "
+                     + (ukeys[bad] % span + y0).astype(str).astype(object))
+            names = np.asarray(ledger.indicator_names, dtype=object)
+            m_ind = names[(ic if every else ic[f_rows])[missing]]
             first_ind = m_ind[first_at] if len(first_at) else np.empty(0, dtype=object)
             pois = is_poisoned[bad]
             pref = np.empty(int(bad.sum()), dtype=object)
             if pois.any():
                 pref[pois] = first_ind[pos_c[bad][pois]] + " is missing for "
             if (~pois).any():
-                pattern = present[bad][~pois] @ (1 << np.arange(k, dtype=np.int64))
+                pattern = present_v[bad][~pois] @ (1 << np.arange(k, dtype=np.int64))
                 pref[~pois] = _by_value(pattern, lambda p: "no " + ", ".join(
                     n for j, n in enumerate(self.indicators) if not (int(p) >> j) & 1)
                     + " observation for ")
@@ -375,9 +417,16 @@ class PanelBuilder:
                 ucode = t["_u"].to_numpy()
             else:
                 ucode = pd.factorize(t[unit])[0]
-            tcode = pd.factorize(t[time])[0]
-            cu = np.bincount(ucode)[ucode] if len(t) else np.zeros(0, dtype=np.int64)
-            ct = np.bincount(tcode)[tcode] if len(t) else np.zeros(0, dtype=np.int64)
+            if time == "year" and len(t):  # integer years: offsets, no hashing
+                tv = t[time].to_numpy()
+                tcode = tv - tv.min()
+            else:
+                tcode = pd.factorize(t[time])[0]
+            nu = np.bincount(ucode) if len(t) else np.zeros(0, dtype=np.int64)
+            nt = np.bincount(tcode) if len(t) else np.zeros(0, dtype=np.int64)
+            if not (nu == 1).any() and not (nt == 1).any():  # per level first
+                return n
+            cu, ct = nu[ucode], nt[tcode]
             mask = (cu <= 1) | (ct <= 1)
             if not mask.any():
                 return n

@@ -35,6 +35,8 @@ from ..indicators import VOCABULARY
 from .base import Ledger
 
 __all__ = [
+    "key_codes",
+    "n_distinct",
     "PanelLedger",
     "Derived",
     "DERIVED",
@@ -184,6 +186,10 @@ class PanelFrame:
         Ledger rows of incomplete country-years, to be excluded by :func:`settle`.
     pending_reasons, pending_details : numpy.ndarray
         Their reasons (``missing_counterpart`` or ``non_positive_denominator``) and details.
+    unit_codes, year_codes, country_codes : numpy.ndarray, optional
+        Per row of ``table``, the dense integer code of its unit, year and country, each equal
+        to ``pandas.factorize(table[column], sort=True)`` of the column ``unit``, ``year`` and
+        ``iso3`` (tested), so that the fit never factorizes a million rows again.
     """
 
     table: pd.DataFrame
@@ -191,6 +197,56 @@ class PanelFrame:
     pending_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     pending_reasons: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     pending_details: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    unit_codes: np.ndarray | None = None
+    year_codes: np.ndarray | None = None
+    country_codes: np.ndarray | None = None
+
+
+def key_codes(col: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a key column and its distinct values (code -1 = missing).
+
+    A categorical column (a ``Dataset`` holds its key columns dictionary-encoded, computed
+    once at construction) gives its codes and categories without touching a string; any other
+    column is factorized. The values of a categorical may include some no row uses.
+
+    Parameters
+    ----------
+    col : pandas.Series
+    sort : bool
+        Renumber so that the values are in sorted order (per distinct value, never per row).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int
+    values : numpy.ndarray of object
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = np.asarray(col.cat.codes.to_numpy())
+        values = np.asarray(col.cat.categories, dtype=object)
+        if sort and len(values) > 1:
+            order = np.argsort(values, kind="stable")
+            if (order != np.arange(len(values))).any():
+                rank = np.empty(len(values) + 1, dtype=np.int64)
+                rank[order] = np.arange(len(values))
+                rank[-1] = -1  # code -1 (missing) picks the trailing -1
+                codes, values = rank[codes], values[order]
+        return codes, values
+    codes, uniq = pd.factorize(col, sort=sort)
+    return np.asarray(codes), np.asarray(uniq, dtype=object)
+
+
+def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..k-1 of the non-negative integer keys (``< size``) and the k sorted keys used.
+
+    A presence count over the key range when it is small (no hashing), else a factorize.
+    """
+    if size <= max(4 * len(key), 1 << 16):
+        used = np.flatnonzero(np.bincount(key, minlength=size))
+        lut = np.empty(size, dtype=np.int64)
+        lut[used] = np.arange(len(used))
+        return lut[key], used
+    codes, uniq = pd.factorize(key, sort=True)
+    return np.asarray(codes), np.asarray(uniq, dtype=np.int64)
 
 
 def _run_starts(columns: Sequence[pd.Series]) -> np.ndarray | None:
@@ -220,16 +276,67 @@ def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
     A unit is the country (``area`` missing; label = the ISO3 code) or one of its sub-national
     areas (label ``ISO3/area``); units are sorted by (iso3, area), the country before its areas.
-    Computed on the first row of each run of equal (iso3, area) when the frame has long runs.
+    Categorical ``iso3`` / ``area`` columns are coded from their codes (no string is read per
+    row); string columns on the first row of each run of equal (iso3, area) when the frame
+    has long runs, else on every row.
     """
+    has_area = "area" in frame.columns
+    if isinstance(frame["iso3"].dtype, pd.CategoricalDtype) and (
+            not has_area or isinstance(frame["area"].dtype, pd.CategoricalDtype)):
+        return _unit_codes_categorical(frame)
     cols = [frame["iso3"]]
-    if "area" in frame.columns and bool(frame["area"].notna().any()):
+    if has_area and bool(frame["area"].notna().any()):
         cols.append(frame["area"])
     starts = _run_starts(cols)
     if starts is None:
         return _unit_codes_all(frame)
     codes, labels, u_iso, u_area = _unit_codes_all(frame.iloc[starts])
     return (np.repeat(codes, np.diff(np.append(starts, len(frame)))), labels, u_iso, u_area)
+
+
+def _unit_codes_categorical(frame: pd.DataFrame
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_unit_codes` from the codes of categorical ``iso3`` and ``area`` columns."""
+    ci, cu = key_codes(frame["iso3"], sort=True)
+    if len(ci) and int(ci.min()) < 0:  # a missing iso3 (never in a Dataset): the general path
+        return _unit_codes_all(frame)
+    ai, au = (key_codes(frame["area"], sort=True) if "area" in frame.columns
+              else (np.empty(0, dtype=np.int8), np.empty(0, dtype=object)))
+    national = not len(ai) or not bool((ai >= 0).any())  # whole countries only
+    # canonical datasets are sorted by (iso3, area, ...): one run of equal codes per unit, so
+    # the key is computed on the first row of each run (comparisons of small integer codes)
+    n = len(ci)
+    starts: np.ndarray | None = None
+    if n >= 2:
+        change = np.empty(n, dtype=bool)
+        change[0] = True
+        np.not_equal(ci[1:], ci[:-1], out=change[1:])
+        if not national:
+            change[1:] |= ai[1:] != ai[:-1]
+        starts = np.flatnonzero(change)
+        if len(starts) > n // 8:
+            starts = None
+    ci_s = ci if starts is None else ci[starts]
+    if national:
+        key = ci_s.astype(np.int64)
+        base = 1
+    else:
+        base = len(au) + 1
+        key = ci_s.astype(np.int64) * base
+        key += ai if starts is None else ai[starts]
+        key += 1
+    codes, used = _dense_codes(key, len(cu) * base)
+    if starts is not None:
+        codes = np.repeat(codes, np.diff(np.append(starts, n)))
+    u_iso = cu[used // base]
+    if national:
+        return codes, u_iso, u_iso, np.full(len(u_iso), None, dtype=object)
+    a_idx = used % base - 1
+    u_area = np.full(len(used), None, dtype=object)
+    u_area[a_idx >= 0] = au[a_idx[a_idx >= 0]]
+    labels = np.array([i if a is None else f"{i}/{a}" for i, a in zip(u_iso, u_area)],
+                      dtype=object)
+    return codes, labels, u_iso, u_area
 
 
 def _unit_codes_all(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -300,17 +407,27 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
                               else [i for v in variables for i in variable_inputs(v)]))
     ic, iu, sc, su, yr_all, val_all, u_iso, u_area = _arrays(ledger)
     ind_pos = {str(v): k for k, v in enumerate(iu)}
-    # slot of each indicator code among ``inds`` (-1: not handled here; last entry for code -1)
-    slot_of = np.full(len(iu) + 1, -1, dtype=np.int64)
-    for k, ind in enumerate(inds):
-        if ind in ind_pos:
-            slot_of[ind_pos[ind]] = k
-    rows = np.flatnonzero(ledger.is_open() & (slot_of[ic] >= 0))
-    # ``rows`` is usually every ledger row: the column arrays are then used without a copy
-    every_row = len(rows) == len(ic)
+    handled = [ind_pos[i] for i in inds if i in ind_pos]
+    take = ledger.is_open()
+    if len(handled) == len(iu):  # every indicator of the ledger: the grid slot is its code
+        n_slots, slot_all = len(iu), ic
+    else:
+        # slot of each indicator code among ``inds`` (-1: not handled here; last entry for
+        # code -1)
+        slot_of = np.full(len(iu) + 1, -1, dtype=np.int64)
+        for k, ind in enumerate(inds):
+            if ind in ind_pos:
+                slot_of[ind_pos[ind]] = k
+        n_slots, slot_all = len(inds), slot_of[ic]
+        take &= slot_all >= 0
+    slot_ind = {ind: (ind_pos[ind] if n_slots == len(iu) else k) for k, ind in enumerate(inds)
+                if ind in ind_pos}
+    # usually every ledger row is taken: the column arrays are then used without a copy
+    every_row = bool(take.all())
+    rows = np.arange(len(ic)) if every_row else np.flatnonzero(take)
     sc_r = sc if every_row else sc[rows]
     yr_r = yr_all if every_row else yr_all[rows]
-    _check_levels(sc_r, u_iso, u_area)
+    _check_levels(sc_r, u_iso, u_area, every_unit=every_row)
     gone = np.zeros(len(rows), dtype=bool)
     if years is not None:
         out = (yr_r < years[0]) | (yr_r > years[1])
@@ -319,12 +436,13 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
                            f"outside the estimation window {years[0]}-{years[1]}")
             gone |= out
     ok_u = is_country(u_iso).to_numpy() if len(su) else np.zeros(0, dtype=bool)
-    bad = ~ok_u[sc_r] & ~gone
-    if bad.any():
-        det_u = np.array([f"{c} is not a country ({entity_type(c)})" if not ok else ""
-                          for c, ok in zip(u_iso, ok_u)], dtype=object)
-        ledger.exclude(rows[bad], "aggregate_entity", det_u[sc_r[bad]])
-        gone |= bad
+    if not ok_u.all():  # per unit first: the rows are looked at only if some unit is no country
+        bad = ~ok_u[sc_r] & ~gone
+        if bad.any():
+            det_u = np.array([f"{c} is not a country ({entity_type(c)})" if not ok else ""
+                              for c, ok in zip(u_iso, ok_u)], dtype=object)
+            ledger.exclude(rows[bad], "aggregate_entity", det_u[sc_r[bad]])
+            gone |= bad
     if gone.any():
         rows, sc_r, yr_r, every_row = rows[~gone], sc_r[~gone], yr_r[~gone], False
     vals_all = val_all if every_row else val_all[rows]
@@ -344,17 +462,25 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
     if n_cells > 200_000_000:
         raise EstimatorError(f"panel grid too large ({len(iso_uniq)} units x {ny} periods)")
     # one scatter of all rows into an (indicator x cell) grid; a later row wins, as before
-    flat = (slot_of[ic if every_row else ic[rows]] * n_cells
-            + iso_codes.astype(np.int64) * ny + (yr - y0))
-    grid_v = np.full(len(inds) * n_cells, np.nan)
-    grid_r = np.full(len(inds) * n_cells, -1, dtype=np.int64)
+    # (the flat index built in place: one temporary instead of five on a million rows)
+    flat = (slot_all if every_row else slot_all[rows]).astype(np.int64) * n_cells
+    flat += iso_codes * ny
+    flat += yr
+    flat -= y0
+    grid_v = np.full(n_slots * n_cells, np.nan)
+    grid_r = np.full(n_slots * n_cells, -1, dtype=np.int64)
     grid_v[flat] = vals_all
     grid_r[flat] = rows
     val: dict[str, np.ndarray] = {}
     rid: dict[str, np.ndarray] = {}
-    for k, ind in enumerate(inds):
-        val[ind] = grid_v[k * n_cells:(k + 1) * n_cells]
-        rid[ind] = grid_r[k * n_cells:(k + 1) * n_cells]
+    for ind in inds:
+        slot = slot_ind.get(ind)
+        if slot is None:  # not in the data at all: an empty column
+            val[ind] = np.full(n_cells, np.nan)
+            rid[ind] = np.full(n_cells, -1, dtype=np.int64)
+        else:
+            val[ind] = grid_v[slot * n_cells:(slot + 1) * n_cells]
+            rid[ind] = grid_r[slot * n_cells:(slot + 1) * n_cells]
     year_idx = np.tile(np.arange(ny, dtype=np.int64), len(iso_uniq))
 
     def lagged(a: np.ndarray, lag: int, fill: float | int) -> np.ndarray:
@@ -391,39 +517,57 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
         spec = DERIVED[var].inputs if var in DERIVED else ((var, 0),)
         for ind, lag in spec:
             used_ids.append(lagged(rid[ind], lag, -1))
-    complete = np.ones(n_cells, dtype=bool)
-    for var in variables:
+    complete = np.isfinite(cols[variables[0]])
+    for var in variables[1:]:
         complete &= np.isfinite(cols[var])
     ids = np.column_stack(used_ids)
     every = bool(complete.all())  # a balanced complete panel: no gathering needed
     keep_cells = np.arange(n_cells) if every else np.flatnonzero(complete)
     # codes of units in f (the cached list may hold more)
-    own = np.zeros(n_cells, dtype=bool)  # cells holding a row of the panel
-    for ind in inds:
+    own = rid[inds[0]] >= 0  # cells holding a row of the panel
+    for ind in inds[1:]:
         own |= rid[ind] >= 0
     present = np.flatnonzero(own.reshape(len(iso_uniq), ny).any(axis=1))
     remap = np.full(len(iso_uniq), -1, dtype=np.int64)
     remap[present] = np.arange(len(present))
     cats = pd.Index(np.asarray(iso_uniq, dtype=object)[present], dtype="str")
-    unit_of_cell = remap[keep_cells // ny]
-    unit = pd.Categorical.from_codes(unit_of_cell, categories=cats)
+    n_units = len(iso_uniq)
+
+    def per_cell(per_unit: np.ndarray) -> np.ndarray:
+        """A value per unit, spread over the kept cells (a repeat when every cell is kept)."""
+        out: np.ndarray = (np.repeat(per_unit, ny) if every
+                           else per_unit[keep_cells // ny])
+        return out
+
+    unit_of_cell = per_cell(remap)
+    year_of_cell = np.tile(np.arange(ny, dtype=np.int64), n_units) if every else keep_cells % ny
+    unit = pd.Categorical.from_codes(unit_of_cell, categories=cats, validate=False)
     p_area = u_area[present]
     if len(present) and p_area.astype(bool).any():  # sub-national units: codes per unit
         ic_u, iu_u = pd.factorize(pd.Index(u_iso[present], dtype="str"), sort=True)
-        iso_col: Any = pd.Categorical.from_codes(ic_u[unit_of_cell], categories=iu_u)
+        country_u = np.full(n_units, -1, dtype=np.int64)
+        country_u[present] = ic_u
+        country_of_cell = per_cell(country_u)
+        iso_col: Any = pd.Categorical.from_codes(country_of_cell, categories=iu_u,
+                                                 validate=False)
         ac_u, au_u = pd.factorize(pd.Index(p_area, dtype="str"), sort=True)
-        area_col: Any = pd.Categorical.from_codes(ac_u[unit_of_cell], categories=au_u)
+        area_u = np.full(n_units, -1, dtype=np.int64)
+        area_u[present] = ac_u
+        area_col: Any = pd.Categorical.from_codes(per_cell(area_u), categories=au_u,
+                                                  validate=False)
     else:
+        country_of_cell = unit_of_cell
         iso_col = unit
         area_col = pd.Categorical.from_codes(np.full(len(keep_cells), -1, dtype=np.int8),
-                                             categories=pd.Index([], dtype="str"))
+                                             categories=pd.Index([], dtype="str"),
+                                             validate=False)
     table = pd.DataFrame({
         "iso3": iso_col,
-        "year": (keep_cells % ny + y0).astype(np.int64),
+        "year": year_of_cell + y0,
         **{v: cols[v] if every else cols[v][keep_cells] for v in variables},
         "unit": unit,
         "area": area_col,
-    })
+    }, copy=False)
     # pending: rows of incomplete cells (their own cell), unless a complete cell uses them
     bad_cells = np.flatnonzero(own & ~complete)
     p_rows, p_reason, p_detail = [], [], []
@@ -458,14 +602,54 @@ def build_panel(ledger: Ledger, variables: Sequence[str], *,
         pending_rows=np.asarray(p_rows, dtype=np.int64),
         pending_reasons=np.asarray(p_reason, dtype=object),
         pending_details=np.asarray(p_detail, dtype=object),
+        # every cell kept: every unit and year is in the table, so the codes are dense already
+        unit_codes=unit_of_cell if every else _densify(unit_of_cell, len(present)),
+        year_codes=year_of_cell if every else _densify(year_of_cell, ny),
+        country_codes=country_of_cell if every else _densify(
+            country_of_cell, int(country_of_cell.max()) + 1 if len(country_of_cell) else 0),
     )
 
 
-def _check_levels(codes: np.ndarray, u_iso: np.ndarray, u_area: np.ndarray) -> None:
-    """Raise if a country appears both as a whole and through its areas (units would overlap)."""
+def n_distinct(values: Any) -> int:
+    """Number of distinct values; a presence count for small non-negative integer codes.
+
+    Parameters
+    ----------
+    values : array-like
+        Missing values (NaN) are not counted, as in ``pandas.Series.nunique``.
+
+    Returns
+    -------
+    int
+    """
+    a = np.asarray(values)
+    if a.dtype.kind in "iu" and len(a) and int(a.min()) >= 0 and int(a.max()) < 4 * len(a):
+        return int(np.count_nonzero(np.bincount(a)))
+    return int(pd.Series(a).nunique())
+
+
+def _densify(codes: np.ndarray, size: int) -> np.ndarray:
+    """Codes 0..k-1 in the order of ``codes`` (< ``size``), as ``pd.factorize(sort=True)``."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    counts = np.bincount(codes, minlength=size)
+    if counts.all():  # dense already
+        return codes
+    lut = np.cumsum(counts > 0) - 1
+    out: np.ndarray = lut[codes]
+    return out
+
+
+def _check_levels(codes: np.ndarray, u_iso: np.ndarray, u_area: np.ndarray, *,
+                  every_unit: bool = False) -> None:
+    """Raise if a country appears both as a whole and through its areas (units would overlap).
+
+    ``every_unit``: every unit of ``u_area`` has a row in ``codes`` (no count needed).
+    """
     if not any(a is not None for a in u_area):  # no area at all (cheap: one entry per unit)
         return
-    units = np.flatnonzero(np.bincount(codes, minlength=len(u_area)))
+    units = (np.arange(len(u_area)) if every_unit
+             else np.flatnonzero(np.bincount(codes, minlength=len(u_area))))
     if not len(units):
         return
     sub = u_area[units] != None  # noqa: E711 - elementwise test of an object array
@@ -500,15 +684,19 @@ def drop_singletons(entity: np.ndarray, time: np.ndarray, effects: str) -> np.nd
     """
     drop = np.zeros(len(entity), dtype=bool)
     dims = {"twoway": (entity, time), "entity": (entity,), "time": (time,)}[effects]
+    any_drop = False
     while True:
         changed = False
         for codes in dims:
-            keep = ~drop
-            counts = np.bincount(codes[keep], minlength=int(codes.max()) + 1 if len(codes) else 0)
-            single = keep & (counts[codes] == 1)
+            counts = np.bincount(codes[~drop] if any_drop else codes,
+                                 minlength=int(codes.max()) + 1 if len(codes) else 0)
+            if not (counts == 1).any():  # per level first: rows are looked at only if needed
+                continue
+            single = counts[codes] == 1
+            single &= ~drop
             if single.any():
                 drop |= single
-                changed = True
+                any_drop = changed = True
         if not changed:
             return drop
 

@@ -945,7 +945,13 @@ class Ledger:
         def col(name: str) -> Any:
             c = sub[name]
             # string columns keep their (Arrow) array: no conversion to objects and back
-            return c.array if isinstance(c.dtype, pd.StringDtype) else c.to_numpy()
+            if isinstance(c.dtype, pd.StringDtype):
+                return c.array
+            if isinstance(c.dtype, pd.CategoricalDtype):  # dictionary-encoded key columns:
+                # the distinct texts once, then a take (code -1 = missing)
+                cats = pd.array(np.asarray(c.cat.categories, dtype=object), dtype="str")
+                return cats.take(c.cat.codes.to_numpy(), allow_fill=True)
+            return c.to_numpy()
 
         return pd.DataFrame(
             {

@@ -14,7 +14,7 @@ and ``methodology/staggered_did.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ from ._did_common import (
     wald_pvalue,
     years_field,
 )
+from ._panel_frame import n_distinct
 from .base import EstimatorBase, Ledger
 
 __all__ = ["DiD", "EventStudy", "StaggeredDiD", "event_study_frame", "fit_twfe"]
@@ -178,7 +179,7 @@ class _PanelDesign(EstimatorBase):
         u = t["_u"].to_numpy()
         country = pd.factorize(pb.countries.array, sort=True)[0]
         return pd.DataFrame({"iso3": u, "year": t["year"].to_numpy(), "country": country[u],
-                             **columns})
+                             **columns}, copy=False)
 
     def _fit(self, frame: pd.DataFrame, regressors: list[str]) -> Any:
         """Two-way FE fit of ``y`` on ``regressors`` (lean pyfixest call on our own frame)."""
@@ -215,10 +216,10 @@ class _PanelDesign(EstimatorBase):
         return {
             "used": ledger.n_used,
             "n_obs": int(fit._N),
-            "n_clusters": int(frame[self._cl()].nunique()),
-            "n_countries": int(frame["country"].nunique()) if "country" in frame else
-            int(frame["iso3"].nunique()),
-            "n_years": int(frame["year"].nunique()),
+            "n_clusters": n_distinct(frame[self._cl()]),
+            "n_countries": n_distinct(frame["country"]) if "country" in frame else
+            n_distinct(frame["iso3"]),
+            "n_years": n_distinct(frame["year"].to_numpy() - int(frame["year"].min())),
             "first_panel_year": int(frame["year"].min()),
             "last_panel_year": int(frame["year"].max()),
             "vcov": f"CRV1 clustered by {self._cluster_label(pb)} (pyfixest default "
@@ -323,11 +324,16 @@ class DiD(_PanelDesign):
         treated_units = set(code.index[code.isin(self.treated)])
         t = pb.table
         # treated units need observations both before and after the treatment year
-        span = (t.loc[pb.unit_mask(treated_units), ["_u", "year"]].groupby("_u")["year"]
-                .agg(["min", "max"]))
+        tm = pb.unit_mask(treated_units)
+        uu, yy = t["_u"].to_numpy()[tm], t["year"].to_numpy()[tm]
+        lo_u = np.full(len(pb.labels), np.iinfo(np.int64).max)
+        hi_u = np.full(len(pb.labels), np.iinfo(np.int64).min)
+        np.minimum.at(lo_u, uu, yy)
+        np.maximum.at(hi_u, uu, yy)
+        in_span = np.flatnonzero(np.bincount(uu, minlength=len(pb.labels)))
         bad = {}
-        for c, lo, hi in zip(pb.labels.to_numpy(dtype=object)[span.index.to_numpy()],
-                             span["min"], span["max"]):
+        for c, lo, hi in zip(pb.labels.to_numpy(dtype=object)[in_span], lo_u[in_span],
+                             hi_u[in_span]):
             if not (lo < self.treatment_year <= hi):
                 bad[c] = (f"{c} has no complete observation "
                           f"{'before' if lo >= self.treatment_year else 'from'} "
@@ -359,6 +365,7 @@ class DiD(_PanelDesign):
                                  ).astype(float)
         here = pb.units().index
         used_codes = sorted(set(code.reindex(here[here.isin(treated_units)])))
+        tr = is_tr.to_numpy()
         fit = self._fit(frame, ["treated_post"])
         q = _t_quantile(fit._df_t)
         est, se = float(fit._beta_hat[0]), float(np.sqrt(fit._vcov[0, 0]))
@@ -370,13 +377,12 @@ class DiD(_PanelDesign):
             "excluded": len(excluded),
             "treated_used": ", ".join(used_codes),
             "n_treated": len(used_codes),
-            "n_controls": int(frame.loc[~is_tr, "country"].nunique()),
-            "n_treated_units": int(frame.loc[is_tr, "iso3"].nunique()),
-            "n_control_units": int(frame.loc[~is_tr, "iso3"].nunique()),
+            "n_controls": n_distinct(frame["country"].to_numpy()[~tr]),
+            "n_treated_units": n_distinct(frame["iso3"].to_numpy()[tr]),
+            "n_control_units": n_distinct(frame["iso3"].to_numpy()[~tr]),
             "treatment_year": self.treatment_year,
             "p_value": float(fit._pvalue[0]),
-            "balanced_panel": bool(frame.groupby("iso3").size().nunique() == 1
-                                   and frame.groupby("year").size().nunique() == 1),
+            "balanced_panel": _balanced(frame),
         })
         assumptions = (
             "Parallel trends: without the inflow, the treated units' outcome would have "
@@ -486,12 +492,18 @@ class _TimingDesign(_PanelDesign):
         return ledger, pb, frame
 
     def _timing_diag(self, frame: pd.DataFrame) -> dict[str, Any]:
-        coh = frame.dropna(subset=["cohort"]).groupby("cohort")["iso3"].nunique()
+        # the cohort is constant within a unit: one value per unit present, no groupby
+        u = frame["iso3"].to_numpy()
+        here = np.bincount(u) > 0
+        cu = np.full(len(here), np.nan)
+        cu[u] = frame["cohort"].to_numpy()
+        treated = here & ~np.isnan(cu)
+        coh, n_coh = np.unique(cu[treated], return_counts=True)
         return {
             "treatment_rule": self._rule(),
-            "n_treated": int(frame.loc[frame["cohort"].notna(), "iso3"].nunique()),
-            "n_never_treated": int(frame.loc[frame["cohort"].isna(), "iso3"].nunique()),
-            "cohorts": ", ".join(f"{int(cast(float, k))}: {int(v)}" for k, v in coh.items()),
+            "n_treated": int(treated.sum()),
+            "n_never_treated": int((here & np.isnan(cu)).sum()),
+            "cohorts": ", ".join(f"{int(k)}: {int(v)}" for k, v in zip(coh, n_coh)),
             "reference_event_time": -1,
         }
 
@@ -510,6 +522,14 @@ class _TimingDesign(_PanelDesign):
             "before e = -1 (the reference period, normalised to 0).",
             _NOT_RANDOM,
         )
+
+
+def _balanced(frame: pd.DataFrame) -> bool:
+    """Every unit has the same number of rows, and every year too."""
+    nu = np.bincount(frame["iso3"].to_numpy())
+    ny = np.bincount(frame["year"].to_numpy() - int(frame["year"].min()))
+    nu, ny = nu[nu > 0], ny[ny > 0]
+    return bool(len(nu) and nu.min() == nu.max() and ny.min() == ny.max())
 
 
 def _ename(e: int) -> str:
@@ -557,11 +577,15 @@ class EventStudy(_TimingDesign):
 
     def _compute(self, data: Dataset) -> Computation:
         ledger, pb, frame = self._event_panel(data)
-        present = sorted(int(v) for v in frame["e"].dropna().unique() if v != -1)
         ee = frame["e"].to_numpy()
+        fin = ee[~np.isnan(ee)].astype(np.int64)
+        lo = int(fin.min()) if len(fin) else 0
+        present = [int(v) + lo for v in np.flatnonzero(np.bincount(fin - lo)) if v + lo != -1] \
+            if len(fin) else []
         cols = [_ename(e) for e in present]
-        frame = pd.concat([frame, pd.DataFrame({_ename(e): (ee == e).astype(float)
-                                                for e in present}, index=frame.index)], axis=1)
+        frame = pd.DataFrame({**{c: frame[c].to_numpy() for c in frame.columns},
+                              **{_ename(e): (ee == e).astype(float) for e in present}},
+                             copy=False)
         require(bool(cols), f"{self.name}: no event time other than the reference is observed")
         fit = self._fit(frame, cols)
         q = _t_quantile(fit._df_t)
@@ -575,7 +599,7 @@ class EventStudy(_TimingDesign):
         rows.append({**_row(self.quantity, "e=-1", 0.0, np.nan, q, unit)})
         lead_idx = [names.index(_ename(e)) for e in present if e <= -2]
         stat, p, k = wald_pvalue(beta[lead_idx], vcov[np.ix_(lead_idx, lead_idx)],
-                                 int(frame[self._cl()].nunique()))
+                                 n_distinct(frame[self._cl()]))
         excluded = ledger.excluded_frame()
         diag = self._common_diag(ledger, fit, frame, pb)
         diag.update(self._timing_diag(frame))
@@ -666,7 +690,7 @@ class StaggeredDiD(_TimingDesign):
         wl = [np.where(ev == e, n, 0.0) / n[ev == e].sum() for e in sorted(set(ev[lead]))]
         if wl:
             R = np.vstack(wl)
-            stat, p, k = wald_pvalue(R @ beta, R @ vcov @ R.T, int(frame[self._cl()].nunique()))
+            stat, p, k = wald_pvalue(R @ beta, R @ vcov @ R.T, n_distinct(frame[self._cl()]))
         else:
             stat, p, k = float("nan"), float("nan"), 0
         excluded = ledger.excluded_frame()

@@ -14,7 +14,6 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._errors import EstimatorError, ParameterError
 from ..data import Dataset
@@ -71,19 +70,17 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
     if engine == "pyfixest":
         import pyfixest as pf
 
-        df = pd.DataFrame(x, columns=names)
-        df["y"] = y
+        # one frame of 1-D columns, built without copies (pyfixest reads it, never keeps it)
+        cols: dict[str, np.ndarray] = {"y": np.asarray(y, dtype=float)}
+        cols.update({nm: x[:, j] for j, nm in enumerate(names)})
         fe = {"twoway": "_e + _t", "entity": "_e", "time": "_t"}[effects]
-        if effects in ("twoway", "entity"):
-            df["_e"] = entity
-        if effects in ("twoway", "time"):
-            df["_t"] = time
-        if cluster != "none":
-            for c, col, arr in (("entity", "_e", entity), ("time", "_t", time)):
-                if cluster in (c, "twoway") and col not in df:
-                    df[col] = arr
+        if effects in ("twoway", "entity") or cluster in ("entity", "twoway"):
+            cols["_e"] = entity
+        if effects in ("twoway", "time") or cluster in ("time", "twoway"):
+            cols["_t"] = time
         if cluster == "country":
-            df["_g"] = country
+            cols["_g"] = np.asarray(country)
+        df = pd.DataFrame(cols, copy=False)
         vcov: Any = {"entity": {"CRV1": "_e"}, "country": {"CRV1": "_g"}, "time": {"CRV1": "_t"},
                      "twoway": {"CRV1": "_e+_t"}, "none": "iid"}[cluster]
         try:
@@ -127,19 +124,19 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
         r2w = float(res.rsquared)
         lib, ver = "linearmodels", library_version("linearmodels")
     if cluster == "none":
-        n_fe = (len(pd.unique(entity)) if effects in ("twoway", "entity") else 0) + (
-            len(pd.unique(time)) if effects in ("twoway", "time") else 0) - (
+        n_fe = (pfm.n_distinct(entity) if effects in ("twoway", "entity") else 0) + (
+            pfm.n_distinct(time) if effects in ("twoway", "time") else 0) - (
             1 if effects == "twoway" else 0)
         dof = n - k - n_fe
         n_clusters = None
     else:
         gs = []
         if cluster == "country" and country is not None:  # (checked on entry: never None here)
-            gs.append(len(pd.unique(country)))
+            gs.append(pfm.n_distinct(country))
         if cluster in ("entity", "twoway"):
-            gs.append(len(pd.unique(entity)))
+            gs.append(pfm.n_distinct(entity))
         if cluster in ("time", "twoway"):
-            gs.append(len(pd.unique(time)))
+            gs.append(pfm.n_distinct(time))
         n_clusters = int(min(gs))
         dof = n_clusters - 1
     return {"params": params, "std_errors": np.sqrt(np.clip(np.diag(V), 0, None)), "vcov": V,
@@ -149,6 +146,8 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
 
 def _t_interval(params: np.ndarray, se: np.ndarray, dof: int,
                 level: float) -> tuple[np.ndarray, np.ndarray]:
+    from scipy import stats
+
     q = stats.t.ppf(0.5 + level / 2, dof) if dof > 0 else np.nan
     return params - q * se, params + q * se
 
@@ -297,25 +296,29 @@ def _fit_panel(est: Any, panel: pfm.PanelFrame, outcome: str, regressors: tuple[
                ) -> tuple[pd.DataFrame, dict[str, Any], np.ndarray, list[Any]]:
     """Drop singletons, check identification, fit, and return rows, diagnostics and the masks."""
     t = panel.table
-    ent, ent_u = pd.factorize(t["unit"], sort=True)
-    tim, tim_u = pd.factorize(t["year"], sort=True)
+    if panel.unit_codes is not None and panel.year_codes is not None \
+            and panel.country_codes is not None:  # dense codes from the panel build
+        ent, tim, cty = panel.unit_codes, panel.year_codes, panel.country_codes
+    else:
+        ent = pd.factorize(t["unit"], sort=True)[0]
+        tim = pd.factorize(t["year"], sort=True)[0]
+        cty = pd.factorize(t["iso3"], sort=True)[0]
     single = (pfm.drop_singletons(ent, tim, est.effects) if len(t)
               else np.zeros(0, dtype=bool))
+    any_single = bool(single.any())
     keep = ~single
     dropped: list[Any] = []
-    if single.any():
+    if any_single:
         details = [f"{i} {y}: its unit or year has a single complete observation, so its fixed "
                    "effect fits it exactly (removed iteratively, as fixest does)"
                    for i, y in zip(t["unit"].to_numpy()[single], t["year"].to_numpy()[single])]
         dropped.append((single, "singleton_fixed_effect", details))
     k = len(regressors)
-    sub = t if not single.any() else t[keep]
+    sub = t if not any_single else t[keep]
     if sub is t:  # nothing removed: the codes are those computed above
-        e2, t2 = ent, tim
-    else:
-        e2, _ = pd.factorize(sub["unit"], sort=True)
-        t2, _ = pd.factorize(sub["year"], sort=True)
-    g2, _ = pd.factorize(sub["iso3"], sort=True)
+        e2, t2, g2 = ent, tim, cty
+    else:  # dense again, as pd.factorize(sort=True) of the remaining rows
+        e2, t2, g2 = (pfm._densify(c[keep], int(c.max()) + 1) for c in (ent, tim, cty))
     n_g = int(g2.max()) + 1 if len(sub) else 0
     n_e, n_t = int(e2.max()) + 1 if len(sub) else 0, int(t2.max()) + 1 if len(sub) else 0
     n_fe = {"twoway": n_e + n_t - 1, "entity": n_e, "time": n_t}[est.effects]
@@ -344,7 +347,8 @@ def _fit_panel(est: Any, panel: pfm.PanelFrame, outcome: str, regressors: tuple[
         "n_obs": fit["n_obs"],
         "n_entities": n_e,
         "n_countries": n_g,
-        "sub_national": bool(sub["area"].notna().any()),
+        "sub_national": bool((sub["area"].cat.codes.to_numpy() >= 0).any()) if isinstance(
+            sub["area"].dtype, pd.CategoricalDtype) else bool(sub["area"].notna().any()),
         "n_periods": n_t,
         "n_clusters": fit["n_clusters"] if fit["n_clusters"] is not None else "not clustered",
         "t_degrees_of_freedom": fit["df"],

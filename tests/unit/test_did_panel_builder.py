@@ -74,3 +74,25 @@ def test_panel_table_and_exclusions_equal_a_pandas_pivot_and_hand_details() -> N
         ("outside_window", "LBN", 2009, "refugees",
          "year 2009 is outside the estimation window 2010-2015"),
     ]
+
+
+def test_panel_from_categorical_key_columns_equals_the_panel_from_strings() -> None:
+    """A Dataset whose key columns are categoricals (codes computed once at construction)
+    gives the same table and the same exclusions, reasons and details, as string columns."""
+    strings = synthetic_messy_area_panel()
+    obs = strings.observations.copy()
+    for c in ("iso3", "area", "indicator", "source", "counterpart_iso3"):
+        vals = sorted({v for v in obs[c] if isinstance(v, str)} | {"ZZZ"})  # an unused one
+        obs[c] = pd.Categorical(obs[c].astype(object).where(obs[c].notna(), None),
+                                categories=vals[::-1])  # categories not in sorted order
+    cat = bs.Dataset(observations=obs, sources=strings.sources, fingerprint=strings.fingerprint)
+    inds = ["unemployment_rate", "refugees"]
+    out = []
+    for data in (strings, cat):
+        ledger = Ledger(data, inds, {}, owner="test", supports_areas=True)
+        pb = PanelBuilder(ledger, inds, (2010, 2015))
+        pb.use_all()
+        out.append((pb.table, ledger.excluded_frame()))
+    pd.testing.assert_frame_equal(out[0][0], out[1][0])
+    for c in ("iso3", "area", "year", "indicator", "reason", "detail"):
+        assert out[0][1][c].astype(object).tolist() == out[1][1][c].astype(object).tolist()

@@ -148,3 +148,82 @@ def test_panel_result_does_not_depend_on_row_order() -> None:
     # rtol 1e-12: the same least-squares problem with rows permuted; only summation order differs
     pd.testing.assert_frame_equal(a.excluded, b.excluded)
     assert a.diagnostics["used"] == b.diagnostics["used"]
+
+
+def categorical_frame(frame: pd.DataFrame, seed: int = 5) -> pd.DataFrame:
+    """The same frame with its key columns as categoricals whose categories are in shuffled
+    order and include values no row uses (as a Dataset built by concatenation may hold)."""
+    rng = np.random.default_rng(seed)
+    out = frame.copy()
+    for c in ("iso3", "area", "indicator", "source"):
+        if c not in out.columns:
+            continue
+        vals = sorted({v for v in out[c] if isinstance(v, str)} | {f"ZZ{c}"})
+        cats = [vals[i] for i in rng.permutation(len(vals))]
+        out[c] = pd.Categorical(out[c].astype(object).where(out[c].notna(), None),
+                                categories=cats)
+    return out
+
+
+@pytest.mark.parametrize("shuffle", [False, True], ids=["runs", "no_runs"])
+def test_unit_codes_of_categorical_columns_equal_those_of_strings(shuffle: bool) -> None:
+    frame = synthetic_area_frame()
+    if shuffle:
+        frame = frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    frame["area"] = frame["area"].astype("str")
+    expected = pfm._unit_codes(frame)
+    got = pfm._unit_codes(categorical_frame(frame))
+    for e, g in zip(expected, got):
+        assert list(g) == list(e)
+
+
+def test_key_codes_of_a_categorical_equal_a_sorted_factorize() -> None:
+    frame = categorical_frame(synthetic_area_frame())
+    codes, values = pfm.key_codes(frame["area"], sort=True)
+    ref_codes, ref_values = pd.factorize(frame["area"].astype(object), sort=True)
+    used = sorted(set(codes[codes >= 0].tolist()))
+    assert list(values) == sorted(values)  # renumbered in sorted order
+    assert [values[c] for c in used] == list(ref_values)
+    # the same partition and order of the rows
+    assert (np.searchsorted(used, codes[codes >= 0]) == ref_codes[ref_codes >= 0]).all()
+    assert ((codes < 0) == (ref_codes < 0)).all()
+
+
+def test_panel_codes_equal_a_sorted_factorize_of_the_table_columns() -> None:
+    frame = synthetic_area_frame()
+    frame = frame[~((frame["iso3"] == "CHE") & (frame["year"] == 2003))]  # a gap
+    data = direct_dataset(frame, {"synthetic_test": SYNTHETIC})
+    est = PanelFE(outcome="unemployment_rate")
+    ledger = pfm.PanelLedger(data, est.inputs(), supports_areas=True)
+    panel = pfm.build_panel(ledger, est._variables())
+    t = panel.table
+    for codes, col in ((panel.unit_codes, "unit"), (panel.year_codes, "year"),
+                       (panel.country_codes, "iso3")):
+        assert codes is not None
+        assert codes.tolist() == pd.factorize(t[col], sort=True)[0].tolist()
+
+
+def test_panel_from_categorical_key_columns_equals_the_panel_from_strings() -> None:
+    frame = synthetic_area_frame()
+    frame.loc[frame.index % 11 == 0, "value"] = np.nan
+    strings = direct_dataset(frame, {"synthetic_test": SYNTHETIC})
+    obs = categorical_frame(strings.observations)
+    cat = Dataset(observations=obs, sources=strings.sources, fingerprint="synthetic")
+    est = PanelFE(outcome="unemployment_rate", cluster="country")
+    panels = []
+    for data in (strings, cat):
+        ledger = pfm.PanelLedger(data, est.inputs(), supports_areas=True)
+        panels.append(pfm.build_panel(ledger, est._variables(), years=(2002, 2011)))
+    a, b = panels
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert (a.rows == b.rows).all()
+    assert a.pending_rows.tolist() == b.pending_rows.tolist()
+    assert a.pending_details.tolist() == b.pending_details.tolist()
+    r1, r2 = est.estimate(strings), est.estimate(cat)
+    pd.testing.assert_frame_equal(r1.estimates, r2.estimates)
+    pd.testing.assert_frame_equal(r1.excluded, r2.excluded)
+
+
+@pytest.mark.parametrize("values", [[3, 1, 1, 7, 3], [0, 0], [2, -1, 5], [1.5, np.nan, 1.5]])
+def test_n_distinct_equals_nunique(values: list[float]) -> None:
+    assert pfm.n_distinct(np.asarray(values)) == pd.Series(values).nunique()
