@@ -18,12 +18,13 @@ Tolerance policy (one rule for every published figure): the tolerance is the rou
 printed figure, nothing more -- a whole number ("1 in 8", "156 per 1,000") allows 0.5, a whole
 percentage allows 0.5 percentage points, a figure printed to 0.1 million allows 0.05 million.
 Two further causes of difference are *not* absorbed into the tolerance: (1) the population
-denominator (by default UN WPP 2024; each report divided by the WPP revision of its time, GT2016
-footnote 4 naming "World Population Prospects: The 2015 Revision"; every per-capita figure is
-also checked with WDI to show what that choice changes) and (2) revisions of the UNHCR stocks
-between the report's vintage and release 2025.12.1. Where either is larger than the rounding, the test is kept and marked
-``xfail(strict=True)`` with the size of the gap in its reason, so a change in data or method
-that makes it pass is noticed.
+denominator (by default UN WPP 2024; each report divided by the UN population estimates of its
+time, the GT2016 "Trends at a Glance" footnote 4 citing "World Population Prospects: The 2015
+Revision (2015 estimate used)"; every per-capita figure is also checked with WDI to show what
+that choice changes) and (2) revisions of the UNHCR stocks between the report's vintage and
+release 2025.12.1. Where either is larger than the rounding, the test is kept and marked
+``xfail(strict=True)`` with the size of the gap in its reason, so a change in data or method that
+makes it pass is noticed.
 """
 
 from __future__ import annotations
@@ -100,9 +101,10 @@ def _xfail(reason: str) -> pytest.MarkDecorator:
 # with the World Bank's WDI (population_source="wdi"), so that the difference the denominator
 # makes is visible case by case. WPP and WDI agree to the person for Lebanon, Jordan, Chad,
 # Djibouti and Nauru (WDI takes WPP's figure), so there both give the same answer. The reports
-# divided by the WPP revision of their time (GT2016 footnote 4 names "World Population
-# Prospects: The 2015 Revision"), which no file here holds (shared/data/README.md §8): a gap
-# that a later revision opens is a vintage gap, kept as a strict xfail with its size.
+# divided by the UN population estimates of their time (GT2016 "Trends at a Glance" footnote 4
+# cites "World Population Prospects: The 2015 Revision (2015 estimate used)"), which no file
+# here holds (shared/data/README.md §8): a gap that a later revision opens is a vintage gap,
+# kept as a strict xfail with its size.
 WPP, WDI = "un_wpp", "wdi"
 
 
