@@ -590,3 +590,107 @@ def test_share_by_un_development_regions() -> None:
     # developed (1,000 + 1,000 + 500 + 500) / 10,000 = 0.3; developing 7,000 / 10,000 = 0.7
     assert share["Developed regions"] == pytest.approx(0.3, rel=EXACT)
     assert share["Developing regions"] == pytest.approx(0.7, rel=EXACT)
+
+
+# =========================================================================== issue 14
+# Population denominator (population_source) and income-group convention (income_groups).
+# Two populations for the same countries, as UN WPP (population_un_wpp) and WDI (population):
+#   AUT: 1,000 refugees, WPP 200,000, WDI 250,000 -> 5.0 vs 4.0 per 1,000; 1 in 200 vs 1 in 250
+#   DEU: 3,000 refugees, WPP 600,000, WDI 500,000 -> 5.0 vs 6.0 per 1,000; 1 in 200 vs 1 in 166.67
+TWO_DENOMINATORS = [
+    ("AUT", 2020, "refugees", 1000), ("AUT", 2020, "population_un_wpp", 200_000),
+    ("AUT", 2020, "population", 250_000),
+    ("DEU", 2020, "refugees", 3000), ("DEU", 2020, "population_un_wpp", 600_000),
+    ("DEU", 2020, "population", 500_000),
+]
+
+
+def test_per_1000_divides_by_un_wpp_population_by_default() -> None:
+    got = _by_iso3(bs.RefugeesPer1000().estimate(_dataset(TWO_DENOMINATORS)))
+    assert got["AUT"] == pytest.approx(1000 / 200_000 * 1000, rel=EXACT)  # 5.0
+    assert got["DEU"] == pytest.approx(3000 / 600_000 * 1000, rel=EXACT)  # 5.0
+
+
+def test_per_1000_divides_by_wdi_population_when_asked() -> None:
+    got = _by_iso3(bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(TWO_DENOMINATORS)))
+    assert got["AUT"] == pytest.approx(4.0, rel=EXACT)  # 1,000 / 250,000 x 1,000
+    assert got["DEU"] == pytest.approx(6.0, rel=EXACT)  # 3,000 / 500,000 x 1,000
+
+
+@pytest.mark.parametrize(("source", "aut", "deu"), [("un_wpp", 200.0, 200.0),
+                                                    ("wdi", 250.0, 500_000 / 3000)])
+def test_one_in_n_uses_the_chosen_population(source: str, aut: float, deu: float) -> None:
+    got = _by_iso3(bs.OneInN(population_source=source).estimate(_dataset(TWO_DENOMINATORS)))
+    assert got["AUT"] == pytest.approx(aut, rel=EXACT)
+    assert got["DEU"] == pytest.approx(deu, rel=EXACT)
+
+
+def test_relative_effort_population_capacity_uses_the_chosen_population() -> None:
+    # burden shares AUT 1/4, DEU 3/4; WPP capacity shares 200/800 = 1/4, 600/800 = 3/4 -> RE 1, 1;
+    # WDI capacity shares 250/750 = 1/3, 500/750 = 2/3 -> RE 0.75, 1.125
+    wpp = _by_iso3(bs.RelativeEffort().estimate(_dataset(TWO_DENOMINATORS)))
+    wdi = _by_iso3(bs.RelativeEffort(population_source="wdi").estimate(_dataset(TWO_DENOMINATORS)))
+    assert (wpp["AUT"], wpp["DEU"]) == (pytest.approx(1.0, rel=EXACT), pytest.approx(1.0, rel=EXACT))
+    assert wdi["AUT"] == pytest.approx(0.75, rel=EXACT)
+    assert wdi["DEU"] == pytest.approx(1.125, rel=EXACT)
+
+
+def test_relative_effort_without_population_ignores_population_source() -> None:
+    est = bs.RelativeEffort(capacity="gdp_usd_current")
+    assert "population_un_wpp" not in est.inputs() and "population" not in est.inputs()
+
+
+def test_population_source_is_in_parameters_diagnostics_and_assumptions() -> None:
+    res = bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(TWO_DENOMINATORS))
+    assert res.provenance.params["population_source"] == "wdi"
+    assert res.diagnostics["population_source"] == "wdi"
+    assert any("population_source='wdi'" in a for a in res.assumptions)
+
+
+def test_the_unused_population_is_not_an_input() -> None:
+    # only the chosen denominator is needed: the other one is neither used nor excluded
+    res = bs.RefugeesPer1000().estimate(_dataset(TWO_DENOMINATORS))
+    assert "population" not in set(res.excluded["indicator"])
+    assert bs.RefugeesPer1000().inputs() == {"refugees", "population_un_wpp"}
+    assert bs.RefugeesPer1000(population_source="wdi").inputs() == {"refugees", "population"}
+
+
+def test_missing_wpp_population_error_says_which_parameter_to_set() -> None:
+    data = _dataset([("AUT", 2020, "refugees", 1000), ("AUT", 2020, "population", 250_000)])
+    with pytest.raises(bs.EstimatorError, match="population_un_wpp") as err:
+        bs.OneInN().estimate(data)
+    assert "population_source='wdi'" in str(err.value)
+
+
+def test_wpp_projected_years_are_named_in_assumptions_and_diagnostics() -> None:
+    # real data: WPP 2024 has estimates to 2023 and medium-variant projections for 2024-2025
+    sample = bs.load_sample(["unhcr_population.csv.gz", "un_wpp_population.csv.gz"])
+    res = bs.RefugeesPer1000().estimate(sample.select(years=(2023, 2024), iso3=["LBN"]))
+    assert res.diagnostics["population_projected_years"] == [2024]
+    assert any("2024 is a WPP medium-variant projection" in a for a in res.assumptions)
+
+
+# Income groups of 2020 under the two conventions (codes 1-4; 4 = high income):
+#   UGA 1,000 refugees: in force 31 Dec 1, GNI-year 1
+#   RUS 2,000 refugees: in force 31 Dec 3, GNI-year 4   <- moves out of low-and-middle income
+#   DEU 1,000 refugees: in force 31 Dec 4, GNI-year 4
+# low-and-middle-income share: in force 3,000 / 4,000 = 0.75; GNI-year 1,000 / 4,000 = 0.25
+CONVENTIONS = [
+    ("UGA", 2020, "refugees", 1000), ("UGA", 2020, "wb_income_group", 1),
+    ("UGA", 2020, "wb_income_group_gni_year", 1),
+    ("RUS", 2020, "refugees", 2000), ("RUS", 2020, "wb_income_group", 3),
+    ("RUS", 2020, "wb_income_group_gni_year", 4),
+    ("DEU", 2020, "refugees", 1000), ("DEU", 2020, "wb_income_group", 4),
+    ("DEU", 2020, "wb_income_group_gni_year", 4),
+]
+
+
+@pytest.mark.parametrize(("convention", "share"), [("in_force_31_december", 0.75),
+                                                   ("gni_year", 0.25)])
+def test_income_groups_parameter_chooses_the_convention(convention: str, share: float) -> None:
+    est = bs.HostingConcentration(capacity="none", income_groups=convention)
+    res = est.estimate(_dataset(CONVENTIONS))
+    lmic = _row(res, "share_hosted_low_and_middle_income", "Low and middle income")["estimate"]
+    assert lmic == pytest.approx(share, abs=1e-12)
+    assert any(("31 December" if convention == "in_force_31_december" else "GNI per capita "
+                "(Atlas) of the year itself") in a for a in res.assumptions)
