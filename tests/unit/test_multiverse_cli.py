@@ -22,12 +22,14 @@ label = "per1000"
 estimator = "refugees_per_1000"
 year = 2024
 lookback = 0
+params = { population_source = "wdi" }  # the synthetic population is indicator `population`
 
 [[method]]
 label = "effort"
 estimator = "relative_effort"
 year = 2024
 lookback = 0
+params = { population_source = "wdi" }
 
 [[choice]]
 name = "who_counts"
