@@ -35,6 +35,7 @@ from .estimators.distribution_keys import (
 )
 from .estimators.fair_share import FairShareFunding, FairShareResettlement
 from .estimators.iv import IV2SLS
+from .estimators.neighbours import NeighbourHostingShare
 from .estimators.panel import PanelFE
 from .estimators.relative_burden import (
     HostingConcentration,
@@ -56,6 +57,7 @@ from .multiverse import Choice, Constraint, Grid, Method, Multiverse, read_grid,
 from .registry import available as available_estimators
 from .registry import get as get_estimator
 from .results import Computation, Provenance, Result
+from .store import load
 
 __all__ = [
     "__version__",
@@ -72,6 +74,7 @@ __all__ = [
     "Estimator",
     "EstimatorBase",
     "HostingConcentration",
+    "NeighbourHostingShare",
     "OneInN",
     "RefugeesPer1000",
     "RefugeesPer1000Km2",
@@ -109,6 +112,7 @@ __all__ = [
     "Multiverse",
     "read_grid",
     "run_multiverse",
+    "load",
     "load_sample",
     "read_observations",
     "sample_path",

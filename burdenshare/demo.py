@@ -103,7 +103,7 @@ def _relative_estimators(year: int) -> dict[str, Any]:
     from .registry import make
 
     names = ["refugees_per_1000", "refugees_per_gdp_ppp_pc", "refugees_per_1000_km2", "one_in_n",
-             "relative_effort", "hosting_concentration"]
+             "relative_effort", "hosting_concentration", "neighbour_hosting_share"]
     return {n: make(n) for n in names}
 
 
@@ -188,7 +188,10 @@ _PEOPLE_2025 = ("refugees", "refugees_aged_5_11", "refugees_aged_12_17", "refuge
 _COST_INPUTS = ("gdp_per_capita_usd_current", "wb_income_group", "gross_enrolment_ratio_primary",
                 "gross_enrolment_ratio_secondary", "gov_expenditure_per_student_primary_pct_gdp_pc",
                 "gov_expenditure_per_student_secondary_pct_gdp_pc",
-                "gov_health_expenditure_per_capita_usd_current")
+                "gov_health_expenditure_per_capita_usd_current",
+                # UIS per-student funding to 2023 (issue 14)
+                "initial_gov_funding_per_student_primary_pct_gdp_pc",
+                "initial_gov_funding_per_student_secondary_pct_gdp_pc")
 
 
 def _costs(data: Dataset) -> tuple[Dataset, int]:
@@ -374,6 +377,11 @@ def _print_family(fam: Family, year: int, comp: Comparison) -> None:
         if len(lmic):
             print("Share hosted in low- and middle-income countries: "
                   f"{100 * float(lmic['estimate'].iloc[0]):.0f}%")
+        nb = comp.results["neighbour_hosting_share"].estimates
+        nb = nb[(nb["quantity"] == "share_hosted_in_neighbouring_countries") & nb["iso3"].isna()]
+        if len(nb):
+            print("Share hosted in countries bordering the country of origin: "
+                  f"{100 * float(nb['estimate'].iloc[0]):.0f}%")
         print("Rank agreement between the per-country indices (Spearman):")
         print(comp.agreement().round(2).to_string())
     elif fam.key == "eu_keys_2015":

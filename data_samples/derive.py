@@ -117,14 +117,23 @@ UNITS = {
     # --- UN WPP and OGHIST (issue 14)
     "population_un_wpp": "persons",
     "wb_income_group_gni_year": "code",
+    # --- UIS and neighbours (issue 14)
+    "initial_gov_funding_per_student_primary_pct_gdp_pc": "percent of GDP per capita",
+    "initial_gov_funding_per_student_secondary_pct_gdp_pc": "percent of GDP per capita",
+    "oip_by_origin": "persons",
 }
 #: Dyadic indicators (written with counterpart_iso3 = country of origin).
-DYADIC = {"refugees_by_origin"}
+DYADIC = {"refugees_by_origin", "oip_by_origin"}
 
 #: Base years of the origin x asylum refugee stocks kept in unhcr_origin.csv.gz (the shares of a
 #: shift-share instrument are taken in a base year; three decades give a choice of base year
 #: while keeping the sample small).
 ORIGIN_BASE_YEARS = (1990, 2000, 2010)
+
+#: Recent years of the origin x asylum refugee and OIP stocks kept in unhcr_origin.csv.gz (the
+#: share hosted in neighbouring countries, a Global Trends headline, needs the dyads of the year
+#: itself; 2020-2025 covers the Global Trends reports on end-2020 to end-2025). Issue 14.
+ORIGIN_RECENT_YEARS = (2020, 2021, 2022, 2023, 2024, 2025)
 
 #: UNHCR origin groups without a code burdenshare accepts, left out of unhcr_origin.csv.gz.
 ORIGIN_GROUPS_LEFT_OUT = {"TIB": "UNHCR origin group 'Tibetan'"}
@@ -153,6 +162,7 @@ SRC_CEB = "un_ceb_unhcr_revenue_2026_02_05"
 SRC_DAC = "oecd_dac_membership_transcribed"
 SRC_DAC_IDRC = "oecd_dac1_idrc_oda_gni_one_2024_01_10"
 SRC_DAC_ODAGNI = "oecd_dac_oda_gni_one_2026_04_09"
+SRC_UIS = "unesco_uis_sdg_2024_09"  # issue 14
 
 # --- UN WPP and OGHIST (issue 14)
 SRC_WPP = "un_wpp_2024"
@@ -169,6 +179,7 @@ SYSTEMA_GLOBALIS_COMMIT = "c63631abeb62af6db3910f68be7c2b443beca50b"
 UNFCK_COMMIT = "052fc73dce2d369a2b8c08a0d9ebe121c4a22095"
 ONE_TRACKER_COMMIT = "742bcfc4df7f87297f6c2d808dd18906664c5da6"
 ONE_DASHBOARD_COMMIT = "14a9ba6b2ce265e1c969ea674c9f309c51a7db94"
+UIS_DDF_COMMIT = "9ebe8204713bdcc166593d89f84087af72a09c86"  # issue 14
 
 #: Input files that live in this folder (hand transcriptions), not in the shared data.
 LOCAL_INPUTS = {"dac_membership_transcribed.csv"}
@@ -198,7 +209,8 @@ SOURCES = {
         "and m_0_4..m_60; refugees with unknown age are not in any band); "
         "unhcr_origin.csv.gz keeps the non-empty refugee cells of the shared "
         "unhcr_population_origin_asylum_year.csv.gz in the base years 1990, 2000 and 2010 as "
-        "refugees_by_origin (iso3 = asylum, counterpart_iso3 = origin) and reshapes the refugee "
+        "refugees_by_origin (iso3 = asylum, counterpart_iso3 = origin), plus the positive refugee "
+        "and OIP cells of 2020-2025 as refugees_by_origin and oip_by_origin, and reshapes the refugee "
         "column of unhcr_population_by_origin_year.csv as refugees_from_origin (iso3 = origin).",
     },
     SRC_UNRWA: {
@@ -348,6 +360,27 @@ SOURCES = {
         "an empty cell gives no observation. The 'DAC countries' and 'EU Institutions' rows "
         "(not countries) are written unchanged to oecd_dac_aggregates.csv.",
     },
+    # --- UIS and neighbours (issue 14)
+    SRC_UIS: {
+        "id": SRC_UIS,
+        "title": "UNESCO Institute for Statistics (UIS), SDG 4 education finance: initial "
+        "government funding per student by level, % of GDP per capita",
+        "publisher": "UNESCO Institute for Statistics, compiled by Gapminder (open-numbers)",
+        "url": "https://github.com/open-numbers/ddf--unesco--education",
+        "licence": "UIS data CC BY-SA 3.0 IGO (share-alike); Gapminder's compilation CC BY 4.0",
+        "retrieved": "2024-10-08",
+        "vintage": "UIS September 2024 data release (SDG bulk download, LAST_UPDATE 2024-10-06), "
+        f"open-numbers/ddf--unesco--education commit {UIS_DDF_COMMIT} (2024-10-08); years to "
+        "2023",
+        "derivation": "uis_education.csv.gz keeps the rows of the shared "
+        "uis_education_expenditure_per_student_1970_2023.csv.gz with indicator_id "
+        "XUNIT.GDPCAP.1.FSGOV.FFNTR -> initial_gov_funding_per_student_primary_pct_gdp_pc and "
+        "XUNIT.GDPCAP.2T3.FSGOV.FFNTR -> initial_gov_funding_per_student_secondary_pct_gdp_pc "
+        "(percent of GDP per capita), all countries and years, values copied exactly (checked "
+        "numerically identical to the source text). The concept ('initial government funding') "
+        "differs from WDI's 'government expenditure per student' (SE.XPD.*.PC.ZS, to 2018): the "
+        "two are separate indicators and are never spliced.",
+    },
 }
 
 # --- UN WPP and OGHIST (issue 14)
@@ -417,6 +450,11 @@ ATTRIBUTION = {
     SRC_DAC_ODAGNI: "Source: OECD, ODA and ODA/GNI by DAC member, 2000-2025 (2025 preliminary), "
     "OECD Terms and Conditions; as processed by the ONE Campaign (ONEcampaign/oda-dashboard, "
     "topic_page/oda_gni_ts.csv of 2026-04-09). Reshaped by burdenshare.",
+    # --- UIS and neighbours (issue 14)
+    SRC_UIS: "Source: UNESCO Institute for Statistics (UIS), SDG 4 database, September 2024 "
+    "release, initial government funding per student (% of GDP per capita), as compiled by "
+    "Gapminder (open-numbers/ddf--unesco--education). UIS data licensed CC BY-SA 3.0 IGO. "
+    "Reshaped by burdenshare.",
 }
 
 # --- UN WPP and OGHIST (issue 14)
@@ -596,7 +634,12 @@ EXPECTED_ROWS = {
         "unhcr_revenue_unearmarked_usd_current": 535,
     },
     "dac_membership.csv.gz": {"dac_member": 1344},
-    "unhcr_origin.csv.gz": {"refugees_by_origin": 7799, "refugees_from_origin": 7611},
+    "unhcr_origin.csv.gz": {"refugees_by_origin": 35276, "refugees_from_origin": 7611,
+                            "oip_by_origin": 119},
+    "uis_education.csv.gz": {  # issue 14
+        "initial_gov_funding_per_student_primary_pct_gdp_pc": 1939,
+        "initial_gov_funding_per_student_secondary_pct_gdp_pc": 1783,
+    },
     "oecd_dac.csv.gz": {
         "idrc_usd_million_current": 343,
         "oda_usd_million_current": 390,
@@ -961,6 +1004,43 @@ def derive_unhcr_origin(shared: Path, outdir: Path) -> None:
         "(country of asylum) and counterpart_iso3 = `coo_iso` (origin). Zeros (pairs with "
         "asylum-seekers or others but no refugees) are real zeros and kept."
     )
+    # 1b. recent years (issue 14): the positive refugee and OIP cells of ORIGIN_RECENT_YEARS,
+    # for methods that need the dyads of the year itself (share hosted in neighbouring countries)
+    recent = dy[dy["year"].isin(ORIGIN_RECENT_YEARS)]
+    n_rec_grp = int(recent["coo_iso"].isin(list(ORIGIN_GROUPS_LEFT_OUT)).sum())
+    recent = recent[~recent["coo_iso"].isin(list(ORIGIN_GROUPS_LEFT_OUT))]
+    rec_ref = recent[recent["refugees"].notna() & (recent["refugees"] > 0)]
+    rec_oip = recent[recent["oip"].notna() & (recent["oip"] > 0)]
+    dyad_recent = observations(rec_ref["coa_iso"], rec_ref["year"], "refugees_by_origin",
+                               rec_ref["refugees"], SRC_UNHCR, counterpart=rec_ref["coo_iso"])
+    oip_recent = observations(rec_oip["coa_iso"], rec_oip["year"], "oip_by_origin",
+                              rec_oip["oip"], SRC_UNHCR, counterpart=rec_oip["coo_iso"])
+    n_zero_ref = int((recent["refugees"] == 0).sum())
+    grp_people = {int(y): int(g["refugees"].sum()) for y, g in
+                  dy[dy["year"].isin(ORIGIN_RECENT_YEARS)
+                     & dy["coo_iso"].isin(list(ORIGIN_GROUPS_LEFT_OUT))].groupby("year")}
+    out.step(
+        "Recent years " + ", ".join(map(str, ORIGIN_RECENT_YEARS)) + " (issue 14: the share "
+        "hosted in neighbouring countries needs the dyads of the year itself): kept the "
+        f"POSITIVE `refugees` cells as `refugees_by_origin` ({len(rec_ref)} rows) and the positive "
+        f"`oip` cells as `oip_by_origin` ({len(rec_oip)} rows; iso3 = `coa_iso`, counterpart = "
+        f"`coo_iso`). The {n_zero_ref} zero refugee cells of these years (pairs with "
+        "asylum-seekers or others but no refugees) are not written: a zero adds nothing to any "
+        "sum and the file stays small (the base years keep theirs). Left out as in the base "
+        f"years: {n_rec_grp} rows of origin group `TIB` (refugees per year: "
+        + ", ".join(f"{y}: {v:,}" for y, v in sorted(grp_people.items())) + ")."
+    )
+    # the kept recent refugee cells plus the left-out groups equal the origin totals exactly
+    org_chk = read_csv(shared, orig_name)
+    tot_recent = org_chk[org_chk["year"].isin(ORIGIN_RECENT_YEARS)].groupby("year")["refugees"].sum()
+    kept = rec_ref.groupby("year")["refugees"].sum()
+    for y in ORIGIN_RECENT_YEARS:
+        require(int(kept.get(y, 0)) + grp_people.get(y, 0) == int(tot_recent.get(y, 0)),
+                f"{dyad_name}: recent-year refugees {y} do not add up to {orig_name}")
+    out.step(
+        "Checked: for every recent year, the kept `refugees_by_origin` cells plus the left-out "
+        f"origin groups sum exactly to the world total of `{orig_name}`."
+    )
     # 2. refugees by origin summed over asylum countries, all years (the shifts)
     org = read_csv(shared, orig_name)
     require(not org.duplicated(["iso3", "year"]).any(), f"{orig_name}: duplicate (iso3, year)")
@@ -984,8 +1064,10 @@ def derive_unhcr_origin(shared: Path, outdir: Path) -> None:
         f"Checked: in every base year the dyadic stocks summed over countries of asylum equal "
         f"`{orig_name}` exactly, for all {len(common)} origin-years present in both."
     )
-    obs = pd.concat([dyad, tot], ignore_index=True)
-    check_row_counts(out, obs, {"refugees_by_origin": len(base), "refugees_from_origin": len(org)})
+    obs = pd.concat([dyad, tot, dyad_recent, oip_recent], ignore_index=True)
+    check_row_counts(out, obs, {"refugees_by_origin": len(base) + len(rec_ref),
+                                "refugees_from_origin": len(org),
+                                "oip_by_origin": len(rec_oip)})
     check_unhcr_counts(obs, out.name)
     out.step(
         "Checked: rows per indicator = non-empty source cells; whole numbers, none between 1 and "
@@ -1177,6 +1259,61 @@ def derive_unhcr_asylum_applications(shared: Path, outdir: Path) -> None:
         "Checked: rows per indicator = distinct (coa_iso, year) per P/C; whole numbers, none "
         "between 1 and 4; no duplicate keys; all values finite and non-negative."
     )
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+
+
+# --- UIS and neighbours (issue 14)
+#: UIS indicator id -> indicator name (initial government funding per student, % of GDP pc).
+UIS_MAP = {
+    "XUNIT.GDPCAP.1.FSGOV.FFNTR": "initial_gov_funding_per_student_primary_pct_gdp_pc",
+    "XUNIT.GDPCAP.2T3.FSGOV.FFNTR": "initial_gov_funding_per_student_secondary_pct_gdp_pc",
+}
+
+
+def derive_uis(shared: Path, outdir: Path) -> None:
+    """UIS initial government funding per student (primary, secondary), % of GDP per capita."""
+    name = "uis_education_expenditure_per_student_1970_2023.csv.gz"
+    out = Output("uis_education.csv.gz", "observations", [SRC_UIS], [name])
+    # 1. read as text, so the written values can be compared with the source digits
+    src = read_csv(shared, name, dtype=str)
+    out.step(
+        f"Read `{name}` as text ({len(src)} rows: UIS indicator x country x year; provenance "
+        "in `shared/data/_provenance/added_2026_12/`)."
+    )
+    require(not src.duplicated(["indicator_id", "iso3", "year"]).any(), f"{name}: duplicate keys")
+    require(src["value"].notna().all(), f"{name}: empty value cell")
+    # 2. the two per-student series the education estimator uses, renamed
+    part = src[src["indicator_id"].isin(list(UIS_MAP))].copy()
+    values, changed = parse_exact(part["value"].to_numpy(dtype=object), name)
+    out.step(
+        "Kept indicator ids " + ", ".join(f"`{c}`→`{n}`" for c, n in UIS_MAP.items())
+        + " (unit `percent of GDP per capita`), all countries and years; the other UIS series "
+        "(pre-primary, lower/upper secondary, tertiary, constant PPP$, % of GDP) are not needed "
+        f"by any method and stay in the shared data. Parsed as float64; all {len(part)} written "
+        f"values are numerically identical to the source text ({changed} differ in spelling only)."
+    )
+    require(bool((values >= 0).all()), f"{name}: negative per-student funding")
+    indicators = part["indicator_id"].map(UIS_MAP).to_numpy(dtype=object)
+    obs = pd.DataFrame(
+        {
+            "iso3": pd.Series(part["iso3"].to_numpy(dtype=object), dtype="str"),
+            "year": pd.Series(part["year"].astype("int64").to_numpy(), dtype="int64"),
+            "indicator": pd.Series(indicators, dtype="str"),
+            "value": pd.Series(values, dtype="float64"),
+            "unit": pd.Series([UNITS[i] for i in indicators], dtype="str"),
+            "source": pd.Series([SRC_UIS] * len(part), dtype="str"),
+            "counterpart_iso3": pd.Series([""] * len(part), dtype="str"),
+        }
+    )
+    out.step(
+        "Concept: UIS 'initial government funding per student' (FFNTR), not WDI's 'government "
+        "expenditure per student' (`SE.XPD.PRIM/SECO.PC.ZS`, which ends in 2018): separate "
+        "indicators, never spliced (median difference 1.7 % on the 1997-2018 overlap, see "
+        "`methodology/data_education_neighbours.md`)."
+    )
+    recomputed = {UIS_MAP[c]: int(n) for c, n in part["indicator_id"].value_counts().items()}
+    check_row_counts(out, obs, recomputed)
     write_observations(out, obs, outdir)
     OUTPUTS.append(out)
 
@@ -2247,6 +2384,7 @@ def main(argv: list[str] | None = None) -> int:
     derive_unhcr_asylum_applications(shared, outdir)
     derive_unhcr_demographics(shared, outdir)
     derive_wdi(shared, outdir)
+    derive_uis(shared, outdir)  # issue 14
     derive_income_groups(shared, outdir)
     derive_un_wpp(shared, outdir)
     derive_oghist(shared, outdir)
