@@ -392,7 +392,8 @@ SOURCES[SRC_WPP] = {
     "(via Gapminder's DDF copy open-numbers/ddf--gapminder--unpop_wpp)",
     "url": "https://population.un.org/wpp/",
     "licence": "CC BY 3.0 IGO (UN WPP data); Gapminder's copy CC BY 4.0",
-    "retrieved": "2026-12-01",
+    "retrieved": "2024-08-08 (date of the source snapshot; the copy was added to shared/data in "
+    "December 2026 and its own retrieval date is not recorded)",
     "vintage": "WPP 2024 (released 11 July 2024): estimates to 2023, medium-variant projection "
     f"for 2024 and 2025; open-numbers/ddf--gapminder--unpop_wpp commit {WPP_COMMIT} (2024-08-08)",
     "derivation": "un_wpp_population.csv.gz copies pop_total (female + male, summed in the shared "
@@ -408,7 +409,8 @@ SOURCES[SRC_OGHIST] = {
     "publisher": "World Bank (OGHIST.xlsx, as kept in GPID-WB/Class)",
     "url": "https://databank.worldbank.org/data/download/site-content/OGHIST.xlsx",
     "licence": "CC BY 4.0 (World Bank terms of use for datasets)",
-    "retrieved": "2026-12-01",
+    "retrieved": "2025-07-09 (date of the source snapshot; the copy was added to shared/data in "
+    "December 2026 and its own retrieval date is not recorded)",
     "vintage": f"OGHIST FY89-FY26 (FY26 published 1 July 2025); GPID-WB/Class commit "
     f"{OGHIST_COMMIT} (2025-07-09), InputData/OGHIST.xlsx",
     "derivation": "wb_income_oghist.csv.gz gives wb_income_group for year Y = the classification "
