@@ -236,15 +236,18 @@ class ResponsibilityBalance(EstimatorBase):
         Components to include (default all five).
     resettlement_group : tuple of str
         Group of :class:`ResettlementEffort` (empty: DAC members of each year).
+    population_source : {"un_wpp", "wdi"}
+        Denominator of the hosting component (``refugees_per_1000``): UN World Population
+        Prospects (default, as UNHCR) or WDI; passed to every component that has the parameter.
     sources : tuple of (indicator, source) pairs
         Passed to every component.
     """
 
     name: ClassVar[str] = "responsibility_balance"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "refugees_per_1000_inhabitants"
     unit: ClassVar[str] = "per 1,000 inhabitants"
-    requires: ClassVar[frozenset[str]] = frozenset({"refugees", "population"})
+    requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
     reference: ClassVar[str] = "methodology/responsibility_balance.md"
     summary: ClassVar[str] = ("Who does what: hosting, UNHCR funding, ODA effort, in-donor costs "
                               "and resettlement per State-year")
@@ -255,6 +258,8 @@ class ResponsibilityBalance(EstimatorBase):
                   "doc": "components to include"})
     resettlement_group: tuple[str, ...] = field(default=(), metadata={
         "doc": "group sharing resettlement (empty: DAC members of each year)"})
+    population_source: Literal["un_wpp", "wdi"] = field(default="un_wpp", metadata={
+        "doc": "denominator of the hosting component: un_wpp (UN WPP, as UNHCR) or wdi"})
     sources: tuple[tuple[str, str], ...] = sources_field()
 
     def _validate(self) -> None:
@@ -280,6 +285,8 @@ class ResponsibilityBalance(EstimatorBase):
             names = {f for f in getattr(cls, "__dataclass_fields__", {})}
             if "sources" in names and self.sources:
                 kw["sources"] = self.sources
+            if "population_source" in names:  # issue 14: one denominator for every component
+                kw["population_source"] = self.population_source
             if comp == "resettlement" and self.resettlement_group:
                 kw["group"] = self.resettlement_group
             try:

@@ -212,14 +212,28 @@ _ITEMS = (
     # --- classifications ---------------------------------------------------------------------
     Indicator(
         "wb_income_group", "code",
-        "World Bank income group in force in the calendar year (1 Low, 2 Lower middle, "
-        "3 Upper middle, 4 High income), from the historical classification by GNI per capita "
-        "(Atlas).", "category", categories=INCOME_GROUPS),
+        "World Bank income group in force on 31 December of the year (1 Low, 2 Lower middle, "
+        "3 Upper middle, 4 High income): the classification of fiscal year Y+1, published and "
+        "in force from 1 July of Y, based on GNI per capita (Atlas) of Y-1 (World Bank OGHIST); "
+        "the convention of UNHCR's Global Trends.", "category", categories=INCOME_GROUPS),
     Indicator(
         "dac_member", "code",
         "Membership of the OECD Development Assistance Committee in the calendar year "
         "(1 = member; no observation = not a member).", "category",
         categories=MappingProxyType({1: "DAC member"})),
+    # --- UN WPP and OGHIST (issue 14) --------------------------------------------------------
+    Indicator(
+        "population_un_wpp", _PERSONS,
+        "Total population on 1 July (de facto), UN DESA World Population Prospects: estimates, "
+        "and medium-variant projections after the revision's last estimate year (WPP 2024: "
+        "estimates to 2023, projections 2024-2025). The denominator of UNHCR's per-capita "
+        "figures; `population` is the World Bank's (WDI SP.POP.TOTL).", "count"),
+    Indicator(
+        "wb_income_group_gni_year", "code",
+        "World Bank income group assigned on the GNI per capita (Atlas) OF THE YEAR itself, i.e. "
+        "the classification of fiscal year Y+2, in force from 1 July of Y+1 (the year "
+        "convention of Gapminder's ilevels4_wb series). Codes as `wb_income_group`.",
+        "category", categories=INCOME_GROUPS),
     # --- UIS and neighbours (issue 14) -------------------------------------------------------
     Indicator(
         "initial_gov_funding_per_student_primary_pct_gdp_pc", "percent of GDP per capita",

@@ -114,6 +114,9 @@ UNITS = {
     "gni_usd_million_current": "USD million current",
     "oda_gni_pct_published": "percent of GNI",
     "oda_usd_million_constant_2025": "USD million constant 2025",
+    # --- UN WPP and OGHIST (issue 14)
+    "population_un_wpp": "persons",
+    "wb_income_group_gni_year": "code",
     # --- UIS and neighbours (issue 14)
     "initial_gov_funding_per_student_primary_pct_gdp_pc": "percent of GDP per capita",
     "initial_gov_funding_per_student_secondary_pct_gdp_pc": "percent of GDP per capita",
@@ -160,6 +163,14 @@ SRC_DAC = "oecd_dac_membership_transcribed"
 SRC_DAC_IDRC = "oecd_dac1_idrc_oda_gni_one_2024_01_10"
 SRC_DAC_ODAGNI = "oecd_dac_oda_gni_one_2026_04_09"
 SRC_UIS = "unesco_uis_sdg_2024_09"  # issue 14
+
+# --- UN WPP and OGHIST (issue 14)
+SRC_WPP = "un_wpp_2024"
+SRC_OGHIST = "wb_oghist_2025_07_09"
+WPP_COMMIT = "adc6d32abb7e6ef76e3f6a908015287e6ba7e66b"
+OGHIST_COMMIT = "4f58f4f042f782cd1f358516f2372d61863de745"
+#: WPP 2024 estimates end in 2023; later years are medium-variant projections.
+WPP_LAST_ESTIMATE_YEAR = 2023
 
 UNHCR_COMMIT = "0c16a6d0c2f37d8578f9b9e3d1e4459efe850398"
 WDI_COMMIT = "4ebec5a2273f531ba238a34dbe440394dc5a6c4b"
@@ -372,6 +383,44 @@ SOURCES = {
     },
 }
 
+# --- UN WPP and OGHIST (issue 14)
+SOURCES[SRC_WPP] = {
+    "id": SRC_WPP,
+    "title": "World Population Prospects 2024: total population on 1 July (estimates 1950-2023, "
+    "medium-variant projection 2024-2025)",
+    "publisher": "United Nations, Department of Economic and Social Affairs, Population Division "
+    "(via Gapminder's DDF copy open-numbers/ddf--gapminder--unpop_wpp)",
+    "url": "https://population.un.org/wpp/",
+    "licence": "CC BY 3.0 IGO (UN WPP data); Gapminder's copy CC BY 4.0",
+    "retrieved": "2024-08-08 (date of the source snapshot; the copy was added to shared/data in "
+    "December 2026 and its own retrieval date is not recorded)",
+    "vintage": "WPP 2024 (released 11 July 2024): estimates to 2023, medium-variant projection "
+    f"for 2024 and 2025; open-numbers/ddf--gapminder--unpop_wpp commit {WPP_COMMIT} (2024-08-08)",
+    "derivation": "un_wpp_population.csv.gz copies pop_total (female + male, summed in the shared "
+    "data) of the shared un_wpp2024_population_1950_2025.csv.gz as population_un_wpp (persons), "
+    "every country or area and year 1950-2025; the World row (WLD, an aggregate) is left out. "
+    "Years after 2023 are medium-variant projections, not estimates (column wpp_variant of the "
+    "shared file; checked).",
+}
+SOURCES[SRC_OGHIST] = {
+    "id": SRC_OGHIST,
+    "title": "World Bank historical classification by income (OGHIST, sheet 'Country "
+    "Analytical History'), FY89-FY26",
+    "publisher": "World Bank (OGHIST.xlsx, as kept in GPID-WB/Class)",
+    "url": "https://databank.worldbank.org/data/download/site-content/OGHIST.xlsx",
+    "licence": "CC BY 4.0 (World Bank terms of use for datasets)",
+    "retrieved": "2025-07-09 (date of the source snapshot; the copy was added to shared/data in "
+    "December 2026 and its own retrieval date is not recorded)",
+    "vintage": f"OGHIST FY89-FY26 (FY26 published 1 July 2025); GPID-WB/Class commit "
+    f"{OGHIST_COMMIT} (2025-07-09), InputData/OGHIST.xlsx",
+    "derivation": "wb_income_oghist.csv.gz gives wb_income_group for year Y = the classification "
+    "of fiscal year FY(Y+1), in force from 1 July of Y (column calendar_year_effective of the "
+    "shared wb_oghist_income_classification_fy1989_fy2026.csv.gz) and so on 31 December of Y; "
+    "codes L 1, LM 2 (Yemen's LM* too), UM 3, H 4. '..' or empty (not classified) gives no "
+    "observation. Former economies without a current code (ANT, CSK, SUN, YUG, YUGf) are left "
+    "out.",
+}
+
 #: Attribution text per source, printed in README.md.
 ATTRIBUTION = {
     SRC_UNHCR: "Source: UNHCR Refugee Data Finder (https://www.unhcr.org/refugee-statistics/), "
@@ -408,6 +457,27 @@ ATTRIBUTION = {
     "release, initial government funding per student (% of GDP per capita), as compiled by "
     "Gapminder (open-numbers/ddf--unesco--education). UIS data licensed CC BY-SA 3.0 IGO. "
     "Reshaped by burdenshare.",
+}
+
+# --- UN WPP and OGHIST (issue 14)
+ATTRIBUTION[SRC_WPP] = (
+    "Source: United Nations, Department of Economic and Social Affairs, Population Division "
+    "(2024). World Population Prospects 2024 (estimates to 2023, medium-variant projection "
+    "2024-2025), licensed CC BY 3.0 IGO; via open-numbers/ddf--gapminder--unpop_wpp. Reshaped by "
+    "burdenshare.")
+ATTRIBUTION[SRC_OGHIST] = (
+    "Source: World Bank, historical classification by income (OGHIST.xlsx, FY89-FY26), licensed "
+    "CC BY 4.0; via GPID-WB/Class. Recoded to integers and keyed by the year in which each "
+    "classification is in force on 31 December by burdenshare.")
+#: OGHIST raw code -> wb_income_group code ("LM*" is Yemen's footnoted LM).
+OGHIST_CODES = {"L": 1, "LM": 2, "LM*": 2, "UM": 3, "H": 4}
+#: OGHIST economies that no longer exist and have no code burdenshare accepts.
+OGHIST_LEFT_OUT = {
+    "ANT": "Netherlands Antilles (dissolved 2010)",
+    "CSK": "Czechoslovakia (dissolved 1993)",
+    "SUN": "USSR (dissolved 1991)",
+    "YUG": "Yugoslavia, Socialist Federal Republic (dissolved 1992)",
+    "YUGf": "Yugoslavia, Federal Republic (later Serbia and Montenegro)",
 }
 
 #: WDI indicator code -> burdenshare indicator name.
@@ -551,7 +621,10 @@ EXPECTED_ROWS = {
         "gross_enrolment_ratio_primary": 7495,
         "gross_enrolment_ratio_secondary": 6280,
     },
-    "wb_income_groups.csv.gz": {"wb_income_group": 7486},
+    "wb_income_groups.csv.gz": {"wb_income_group_gni_year": 7486},
+    # --- UN WPP and OGHIST (issue 14)
+    "un_wpp_population.csv.gz": {"population_un_wpp": 17936},
+    "wb_income_oghist.csv.gz": {"wb_income_group": 7833},
     "unhcr_demographics.csv.gz": {
         "refugees_aged_5_11": 167,
         "refugees_aged_12_17": 167,
@@ -1349,8 +1422,8 @@ def derive_income_groups(shared: Path, outdir: Path) -> None:
     # 1. read
     src = read_csv(shared, name)
     out.step(
-        f"Read `{name}` ({len(src)} rows: iso3 x calendar year in which the classification "
-        "took effect)."
+        f"Read `{name}` ({len(src)} rows: iso3 x year of the GNI per capita on which the "
+        "classification is based; shared/data/README.md section 4, corrected)."
     )
     require(not src.duplicated(["iso3", "year"]).any(), f"{name}: duplicate (iso3, year)")
     require(src["wb_income_group"].notna().all(), f"{name}: empty income group")
@@ -1358,15 +1431,103 @@ def derive_income_groups(shared: Path, outdir: Path) -> None:
     other = sorted(set(src["wb_income_group"]) - set(INCOME_CODES))
     require(not other, f"{name}: unexpected income group labels {other}")
     codes = src["wb_income_group"].map(INCOME_CODES).astype("float64")
-    obs = observations(src["iso3"], src["year"], "wb_income_group", codes, SRC_INCOME)
+    obs = observations(src["iso3"], src["year"], "wb_income_group_gni_year", codes, SRC_INCOME)
     out.step(
         "Mapped `wb_income_group` "
         + ", ".join(f"{k} → {v}" for k, v in INCOME_CODES.items())
-        + " into indicator `wb_income_group` (unit `code`); any other label would stop the "
+        + " into indicator `wb_income_group_gni_year` (unit `code`; the year is the GNI year, "
+        "so year Y holds the classification of fiscal year Y+2, in force from 1 July Y+1; "
+        "`wb_income_group`, in force on 31 December, comes from OGHIST); any other label "
+        "would stop the "
         "derivation (none found). Checked: (iso3, year) unique, no empty label."
     )
     # 3. checks
-    check_row_counts(out, obs, {"wb_income_group": len(src)})
+    check_row_counts(out, obs, {"wb_income_group_gni_year": len(src)})
+    require(obs["value"].isin([1.0, 2.0, 3.0, 4.0]).all(), f"{name}: code outside 1-4")
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+
+
+# --- UN WPP and OGHIST (issue 14)
+def derive_un_wpp(shared: Path, outdir: Path) -> None:
+    name = "un_wpp2024_population_1950_2025.csv.gz"
+    out = Output("un_wpp_population.csv.gz", "observations", [SRC_WPP], [name])
+    src = read_csv(shared, name, dtype={"pop_total": str, "pop_female": str, "pop_male": str})
+    out.step(
+        f"Read `{name}` ({len(src)} rows: country or area x year 1950-2025, plus the World)."
+    )
+    require(not src.duplicated(["iso3", "year"]).any(), f"{name}: duplicate (iso3, year)")
+    require(src["pop_total"].notna().all(), f"{name}: empty pop_total")
+    variant = src["wpp_variant"].to_numpy(dtype=object)
+    projected = src["year"].to_numpy() > WPP_LAST_ESTIMATE_YEAR
+    require(bool((variant[projected] == "medium projection").all()
+                 and (variant[~projected] == "estimate").all()),
+            f"{name}: wpp_variant is not 'estimate' to {WPP_LAST_ESTIMATE_YEAR} and "
+            "'medium projection' after")
+    values, _changed = parse_exact(src["pop_total"], name)
+    female, _ = parse_exact(src["pop_female"], name)
+    male, _ = parse_exact(src["pop_male"], name)
+    require(bool((values == female + male).all()), f"{name}: pop_total != pop_female + pop_male")
+    out.step(
+        "Checked: (iso3, year) unique; `pop_total` never empty and equal to `pop_female + "
+        f"pop_male` in every row; `wpp_variant` is `estimate` to {WPP_LAST_ESTIMATE_YEAR} and "
+        f"`medium projection` after ({int(projected.sum())} projected rows, 2024-2025)."
+    )
+    world = (src["iso3"] == "WLD").to_numpy()
+    part = src.loc[~world]
+    obs = observations(part["iso3"], part["year"], "population_un_wpp", values[~world], SRC_WPP)
+    out.step(
+        f"Wrote `pop_total` as `population_un_wpp` (persons), values copied exactly; the "
+        f"{int(world.sum())} World rows (`WLD`, an aggregate, not a country) left out. Years "
+        f"after {WPP_LAST_ESTIMATE_YEAR} are projections: the source id's vintage says so and "
+        "the estimators that divide by this population name the projected years."
+    )
+    check_row_counts(out, obs, {"population_un_wpp": int((~world).sum())})
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+
+
+def derive_oghist(shared: Path, outdir: Path) -> None:
+    name = "wb_oghist_income_classification_fy1989_fy2026.csv.gz"
+    out = Output("wb_income_oghist.csv.gz", "observations", [SRC_OGHIST], [name])
+    src = read_csv(shared, name)
+    out.step(f"Read `{name}` ({len(src)} rows: economy x fiscal year FY89-FY26).")
+    require(not src.duplicated(["iso3", "fiscal_year"]).any(), f"{name}: duplicate keys")
+    fy = src["fiscal_year"].str.slice(2).astype(int)
+    fy = np.where(fy >= 89, 1900 + fy, 2000 + fy)
+    eff = src["calendar_year_effective"].astype(int).to_numpy()
+    gni = src["gni_per_capita_reference_year"].astype(int).to_numpy()
+    require(bool((eff == fy - 1).all() and (gni == fy - 2).all()),
+            f"{name}: calendar_year_effective != FY-1 or GNI year != FY-2")
+    require(bool((src["classification_effective_from"]
+                  == src["calendar_year_effective"].astype(str) + "-07-01").all()),
+            f"{name}: a classification not effective on 1 July")
+    out.step(
+        "Checked the fiscal-year convention on every row: fiscal year FY(Y+1) takes effect on "
+        "1 July of Y (`classification_effective_from`) and is based on GNI per capita of Y-1 "
+        "(`gni_per_capita_reference_year`). Year Y of the output = `calendar_year_effective`, so "
+        "each value is the classification in force on 31 December of Y (FY24, in force from "
+        "1 July 2023, for 2023)."
+    )
+    raw = src["income_group_code_raw"]
+    other = sorted(set(raw.dropna()) - set(OGHIST_CODES) - {".."})
+    require(not other, f"{name}: unexpected codes {other}")
+    gone = src["iso3"].isin(list(OGHIST_LEFT_OUT)).to_numpy()
+    unclassified = (raw.isna() | (raw == "..")).to_numpy()
+    keep = ~gone & ~unclassified
+    part = src.loc[keep]
+    codes = part["income_group_code_raw"].map(OGHIST_CODES).astype("float64")
+    obs = observations(part["iso3"], eff[keep], "wb_income_group", codes, SRC_OGHIST)
+    n_yem = int((raw == "LM*").sum())
+    out.step(
+        "Mapped " + ", ".join(f"`{k}` → {v}" for k, v in OGHIST_CODES.items())
+        + f" (`LM*` is Yemen's footnoted LM, {n_yem} rows); `..` or an empty cell (not "
+        f"classified, {int((unclassified & ~gone).sum())} rows of current economies, e.g. "
+        "Venezuela FY22-FY26) gives no observation; "
+        f"{int(gone.sum())} rows of former economies without a current code left out: "
+        + "; ".join(f"`{k}` {v}" for k, v in OGHIST_LEFT_OUT.items()) + "."
+    )
+    check_row_counts(out, obs, {"wb_income_group": int(keep.sum())})
     require(obs["value"].isin([1.0, 2.0, 3.0, 4.0]).all(), f"{name}: code outside 1-4")
     write_observations(out, obs, outdir)
     OUTPUTS.append(out)
@@ -2510,6 +2671,8 @@ def main(argv: list[str] | None = None) -> int:
     derive_wdi(shared, outdir)
     derive_uis(shared, outdir)  # issue 14
     derive_income_groups(shared, outdir)
+    derive_un_wpp(shared, outdir)
+    derive_oghist(shared, outdir)
     derive_who_ghed(shared, outdir)
     derive_unhcr_revenue(shared, outdir)
     derive_dac_membership(shared, outdir)

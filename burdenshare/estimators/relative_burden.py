@@ -30,6 +30,8 @@ __all__ = [
     "RelativeEffort",
     "HostingConcentration",
     "PEOPLE",
+    "POPULATION_INDICATOR",
+    "INCOME_GROUP_INDICATOR",
 ]
 
 #: Populations that can be counted as hosted ("who counts").
@@ -69,6 +71,57 @@ def _scenario_field() -> tuple[tuple[str, ...], ...]:
         "doc": "alternative definitions of who counts; when given, ci_lower/ci_upper are the "
                "range of the index over all definitions (scenario_range)"})
 
+
+
+# --- UN WPP and OGHIST (issue 14) ---------------------------------------------------------
+PopulationSource = Literal["un_wpp", "wdi"]
+#: ``population_source`` -> the indicator divided by: UN DESA World Population Prospects (what
+#: UNHCR's Global Trends divides by) or the World Bank's WDI ``SP.POP.TOTL``.
+POPULATION_INDICATOR: dict[str, str] = {"un_wpp": "population_un_wpp", "wdi": "population"}
+#: First medium-variant (projected) year of a WPP revision, by the source id of the embedded
+#: samples; a user's own WPP file under another source id gets the general note only.
+_WPP_FIRST_PROJECTED: dict[str, int] = {"un_wpp_2024": 2024}
+
+IncomeGroupConvention = Literal["in_force_31_december", "gni_year"]
+#: ``income_groups`` -> the indicator holding the group of a country-year.
+INCOME_GROUP_INDICATOR: dict[str, str] = {"in_force_31_december": "wb_income_group",
+                                          "gni_year": "wb_income_group_gni_year"}
+
+
+def _population_field(default: PopulationSource = "un_wpp") -> Any:
+    return field(default=default, metadata={
+        "doc": "population denominator: un_wpp = UN World Population Prospects (indicator "
+               "population_un_wpp; what UNHCR divides by), wdi = World Bank WDI (indicator "
+               "population)"})
+
+
+def _population_hint(source: str, missing: list[str]) -> str:
+    ind = POPULATION_INDICATOR[source]
+    if ind not in missing:
+        return ""
+    other = "wdi" if source == "un_wpp" else "un_wpp"
+    return (f". population_source={source!r} divides by {ind}; to divide by "
+            f"{POPULATION_INDICATOR[other]} instead set population_source={other!r} "
+            f"(--set population_source={other})")
+
+
+def _population_notes(source: str, chosen: str | None,
+                      years: np.ndarray) -> tuple[list[str], list[int]]:
+    """Assumption lines on the population denominator and the projected years used."""
+    if source == "wdi":
+        return (["Population = indicator population (World Bank WDI SP.POP.TOTL, mid-year, in "
+                 "the embedded samples), chosen with population_source='wdi'; UNHCR's Global "
+                 "Trends divide by UN World Population Prospects, so published figures can "
+                 "differ (methodology/data_population_income.md)."], [])
+    lines = ["Population = indicator population_un_wpp (UN DESA World Population Prospects, "
+             "1 July), the denominator of UNHCR's Global Trends (population_source='un_wpp'; "
+             "'wdi' divides by the World Bank's figure instead)."]
+    first = _WPP_FIRST_PROJECTED.get(chosen or "")
+    projected = sorted({int(y) for y in years if first is not None and y >= first})
+    if projected:
+        lines.append(f"Population for {', '.join(map(str, projected))} is a WPP medium-variant "
+                     f"projection ({chosen}), not an estimate; it will be revised.")
+    return lines, projected
 
 
 def _absent_note(optional: frozenset[str], data: Dataset) -> list[str]:
@@ -165,6 +218,13 @@ class _HostedRatio(EstimatorBase):
             *self._assumptions(),
             *_absent_note(self.optional_inputs(), data),
         ]
+        source = getattr(self, "population_source", None)
+        if source is not None:  # the per-capita indices (issue 14)
+            notes, projected = _population_notes(
+                source, ledger.chosen_source.get(cap), table["year"].to_numpy()[ok])
+            assumptions.extend(notes)
+            diagnostics["population_source"] = source
+            diagnostics["population_projected_years"] = projected
         if self.scenario_definitions:
             assumptions.append(
                 "ci_lower/ci_upper are the range of the index over the definitions "
@@ -208,7 +268,7 @@ class RefugeesPer1000(_HostedRatio):
     .. math:: I_{c,t} = 1000 \times R_{c,t} / P_{c,t}
 
     where :math:`R` is the hosted population (``who_counts``, end-year stock) and :math:`P` the
-    mid-year population (``population``). See ``methodology/refugees_per_1000.md``.
+    population on 1 July (``population_source``). See ``methodology/refugees_per_1000.md``.
 
     Parameters
     ----------
@@ -218,12 +278,16 @@ class RefugeesPer1000(_HostedRatio):
     scenario_definitions : tuple of tuple of str
         Alternative definitions; the index's range over all definitions is reported as a
         ``scenario_range`` in ``ci_lower``/``ci_upper``.
+    population_source : {"un_wpp", "wdi"}
+        Denominator: UN World Population Prospects (``population_un_wpp``, the default, as
+        UNHCR's *Global Trends*) or the World Bank's WDI (``population``).
     sources : tuple of (indicator, source) pairs
         Choice of source where an indicator is given by several.
 
     References
     ----------
     UNHCR, *Global Trends* (annual), "refugees relative to national population".
+    UN DESA Population Division, *World Population Prospects 2024*.
 
     Examples
     --------
@@ -235,22 +299,25 @@ class RefugeesPer1000(_HostedRatio):
     """
 
     name: ClassVar[str] = "refugees_per_1000"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "refugees_per_1000_inhabitants"
     unit: ClassVar[str] = "per 1,000 inhabitants"
-    requires: ClassVar[frozenset[str]] = frozenset({"refugees", "population"})
+    requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
     reference: ClassVar[str] = "methodology/refugees_per_1000.md"
     summary: ClassVar[str] = "Hosted refugees per 1,000 inhabitants (UNHCR Global Trends)"
-    _capacity: ClassVar[str] = "population"
+
+    population_source: PopulationSource = _population_field()
+
+    def capacity_indicator(self) -> str:
+        """Return the population indicator divided by (``population_source``)."""
+        return POPULATION_INDICATOR[self.population_source]
+
+    def _missing_hint(self, missing: list[str]) -> str:
+        return _population_hint(self.population_source, missing)
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
         index: np.ndarray = 1000.0 * hosted / capacity
         return index
-
-    def _assumptions(self) -> list[str]:
-        return ["Population is the World Bank WDI mid-year total population unless another "
-                "source is chosen; UNHCR's own tables divide by UN DESA World Population "
-                "Prospects, so published figures can differ."]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -359,20 +426,28 @@ class OneInN(_HostedRatio):
 
     Parameters
     ----------
-    who_counts, scenario_definitions, sources
-        As for :class:`RefugeesPer1000`.
+    who_counts, scenario_definitions, population_source, sources
+        As for :class:`RefugeesPer1000` (UN WPP population by default, as UNHCR).
     """
 
     name: ClassVar[str] = "one_in_n"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "inhabitants_per_refugee"
     unit: ClassVar[str] = "inhabitants per hosted person"
-    requires: ClassVar[frozenset[str]] = frozenset({"refugees", "population"})
+    requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
     reference: ClassVar[str] = "methodology/one_in_n.md"
     summary: ClassVar[str] = "Inhabitants per hosted refugee ('1 in N', UNHCR Global Trends)"
     higher_means_more_burden: ClassVar[bool] = False
-    _capacity: ClassVar[str] = "population"
     _positive_hosted: ClassVar[bool] = True
+
+    population_source: PopulationSource = _population_field()
+
+    def capacity_indicator(self) -> str:
+        """Return the population indicator divided into (``population_source``)."""
+        return POPULATION_INDICATOR[self.population_source]
+
+    def _missing_hint(self, missing: list[str]) -> str:
+        return _population_hint(self.population_source, missing)
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -391,30 +466,37 @@ CapacityName = Literal["population", "gdp_usd_current", "gdp_ppp", "gni_atlas_us
                        "land_area_km2", "composite"]
 
 
-def _capacity_value(table: pd.DataFrame, name: str) -> np.ndarray:
+def _pop_swap(names: tuple[str, ...], pop: str) -> tuple[str, ...]:
+    """The capacity inputs with ``population`` read from indicator ``pop`` (issue 14)."""
+    return tuple(pop if n == "population" else n for n in names)
+
+
+def _capacity_value(table: pd.DataFrame, name: str, pop: str = "population") -> np.ndarray:
     if name == "gdp_ppp":
-        return (table["gdp_ppp_per_capita_intl_current"] * table["population"]).to_numpy(float)
-    return table[_CAPACITY_INPUTS[name][0]].to_numpy(float)
+        return (table["gdp_ppp_per_capita_intl_current"] * table[pop]).to_numpy(float)
+    return table[_pop_swap(_CAPACITY_INPUTS[name], pop)[0]].to_numpy(float)
 
 
-def _capacity_inputs(capacity: str, weights: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+def _capacity_inputs(capacity: str, weights: tuple[tuple[str, float], ...],
+                     pop: str = "population") -> tuple[str, ...]:
     if capacity == "composite":
         out: list[str] = []
         for k, _w in weights:
-            out.extend(_CAPACITY_INPUTS[k])
+            out.extend(_pop_swap(_CAPACITY_INPUTS[k], pop))
         return tuple(dict.fromkeys(out))
-    return _CAPACITY_INPUTS[capacity]
+    return _pop_swap(_CAPACITY_INPUTS[capacity], pop)
 
 
 def _capacity_shares(table: pd.DataFrame, capacity: str,
-                     weights: tuple[tuple[str, float], ...]) -> np.ndarray:
+                     weights: tuple[tuple[str, float], ...],
+                     pop: str = "population") -> np.ndarray:
     """Capacity share of each country within its year (composite: weighted mean of shares)."""
     comps = [(capacity, 1.0)] if capacity != "composite" else list(weights)
     total_w = sum(w for _k, w in comps)
     share = np.zeros(len(table))
     years = table["year"].to_numpy()
     for k, w in comps:
-        v = _capacity_value(table, k)
+        v = _capacity_value(table, k, pop)
         denom = pd.Series(v).groupby(years).transform("sum").to_numpy()
         share += (w / total_w) * v / denom
     return share
@@ -444,14 +526,18 @@ class RelativeEffort(EstimatorBase):
     capacity_weights : tuple of (str, float)
         For ``capacity="composite"``: capacity measures and weights, e.g.
         ``(("population", 0.5), ("gdp_usd_current", 0.5))``.
+    population_source : {"un_wpp", "wdi"}
+        Where a capacity measure needs population (``population``, ``gdp_ppp`` or a composite
+        with either): UN World Population Prospects (``population_un_wpp``, the default, as
+        UNHCR) or World Bank WDI (``population``).
     sources : tuple of (indicator, source) pairs
     """
 
     name: ClassVar[str] = "relative_effort"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "relative_effort"
     unit: ClassVar[str] = "ratio of burden share to capacity share (1 = proportional)"
-    requires: ClassVar[frozenset[str]] = frozenset({"population"})
+    requires: ClassVar[frozenset[str]] = frozenset()
     reference: ClassVar[str] = "methodology/relative_effort.md"
     summary: ClassVar[str] = "Share of the group's refugees (or applications) / share of capacity"
 
@@ -461,7 +547,17 @@ class RelativeEffort(EstimatorBase):
     capacity: CapacityName = field(default="population", metadata={"doc": "capacity measure"})
     capacity_weights: tuple[tuple[str, float], ...] = field(
         default=(), metadata={"doc": "for capacity=composite: measure:weight pairs"})
+    population_source: PopulationSource = _population_field()
     sources: tuple[tuple[str, str], ...] = sources_field("population:un_wpp")
+
+    def _pop(self) -> str:
+        return POPULATION_INDICATOR[self.population_source]
+
+    def _uses_population(self) -> bool:
+        return self._pop() in _capacity_inputs(self.capacity, self.capacity_weights, self._pop())
+
+    def _missing_hint(self, missing: list[str]) -> str:
+        return _population_hint(self.population_source, missing)
 
     def _validate(self) -> None:
         if not self.who_counts:
@@ -493,7 +589,7 @@ class RelativeEffort(EstimatorBase):
     def inputs(self) -> frozenset[str]:
         """Return the indicators needed with these parameters."""
         return frozenset([*self._burden_inputs(),
-                          *_capacity_inputs(self.capacity, self.capacity_weights)])
+                          *_capacity_inputs(self.capacity, self.capacity_weights, self._pop())])
 
     def optional_inputs(self) -> frozenset[str]:
         """Populations beyond the first of ``who_counts`` may be absent (none reported)."""
@@ -501,7 +597,7 @@ class RelativeEffort(EstimatorBase):
 
     def _compute(self, data: Dataset) -> Computation:
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
-        caps = _capacity_inputs(self.capacity, self.capacity_weights)
+        caps = _capacity_inputs(self.capacity, self.capacity_weights, self._pop())
         table = country_year_table(ledger, any_of=self._burden_inputs(), all_of=caps,
                                    positive=caps)
         burden = table[list(self._burden_inputs())].fillna(0.0).sum(axis=1).to_numpy()
@@ -509,7 +605,7 @@ class RelativeEffort(EstimatorBase):
         btot = pd.Series(burden).groupby(years).transform("sum").to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             bshare = burden / btot
-        cshare = _capacity_shares(table, self.capacity, self.capacity_weights)
+        cshare = _capacity_shares(table, self.capacity, self.capacity_weights, self._pop())
         with np.errstate(invalid="ignore", divide="ignore"):
             re = bshare / cshare
         frames = []
@@ -525,6 +621,13 @@ class RelativeEffort(EstimatorBase):
         excluded = ledger.excluded_frame()
         cap_label = (self.capacity if self.capacity != "composite" else
                      "composite of " + ", ".join(f"{k} ({w:g})" for k, w in self.capacity_weights))
+        pop_notes: list[str] = []
+        pop_diag: dict[str, object] = {}
+        if self._uses_population():
+            pop_notes, projected = _population_notes(
+                self.population_source, ledger.chosen_source.get(self._pop()), years)
+            pop_diag = {"population_source": self.population_source,
+                        "population_projected_years": projected}
         return Computation(
             estimates=est,
             excluded=excluded,
@@ -536,14 +639,30 @@ class RelativeEffort(EstimatorBase):
                 + f"; capacity = {cap_label}.",
                 _ROUNDING,
                 *_absent_note(self.optional_inputs(), data),
+                *pop_notes,
             ),
             diagnostics={"used": ledger.n_used, "excluded": len(excluded),
                          "countries_per_year": table.groupby("year").size().to_dict(),
-                         "years_with_zero_total_burden": zero_years},
+                         "years_with_zero_total_burden": zero_years, **pop_diag},
         )
 
 
 # --------------------------------------------------------------------------- concentration
+_INCOME_NOTE = {
+    "in_force_31_december": (
+        "Income group = World Bank classification in force on 31 December of the year "
+        "(indicator wb_income_group: fiscal year Y+1, in force from 1 July of Y, based on GNI "
+        "per capita, Atlas, of Y-1; World Bank OGHIST), as UNHCR's Global Trends; countries "
+        "without one (e.g. not classified by the World Bank) form 'Unclassified'; a year with "
+        "no classification at all is excluded ('unclassified')."),
+    "gni_year": (
+        "Income group = the group given by the GNI per capita (Atlas) of the year itself "
+        "(indicator wb_income_group_gni_year: World Bank fiscal year Y+2, in force only from "
+        "1 July of Y+1; Gapminder's series), NOT the classification in force at the end of "
+        "the year that UNHCR uses; countries without one form 'Unclassified'."),
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class HostingConcentration(EstimatorBase):
     r"""How concentrated hosting is: shares by country group, top-k share, HHI, Gini and Lorenz.
@@ -566,19 +685,29 @@ class HostingConcentration(EstimatorBase):
     ----------
     who_counts : tuple of str
     group_by : {"wb_income_group", "un_ldc", "un_development", "unhcr_region", "un_region"}
-        ``wb_income_group`` uses the classification in force in each year (countries without
-        one form the group "Unclassified"); ``un_ldc`` the current UN LDC list;
+        ``wb_income_group`` uses the World Bank classification of each year by the
+        ``income_groups`` convention (countries without one form the group "Unclassified");
+        ``un_ldc`` the current UN LDC list;
         ``un_development`` the UN developed/developing regions (developed: Europe, Northern
         America, Australia/New Zealand, Japan).
     top_k : int
     capacity : {"population", "gdp_usd_current", "gdp_ppp", "gni_atlas_usd_current",
         "land_area_km2", "none"}
         Capacity for the Gini/Lorenz; ``none`` skips them.
+    income_groups : {"in_force_31_december", "gni_year"}
+        For ``group_by="wb_income_group"``: the classification in force on 31 December of the
+        year (indicator ``wb_income_group``, World Bank OGHIST fiscal year Y+1; the default and
+        UNHCR's *Global Trends* convention) or the group given by the year's own GNI per capita
+        (indicator ``wb_income_group_gni_year``, Gapminder's series, fiscal year Y+2), kept for
+        comparison.
+    population_source : {"un_wpp", "wdi"}
+        Population for ``capacity="population"`` or ``"gdp_ppp"`` (Gini/Lorenz only): UN WPP
+        (default) or WDI.
     sources : tuple of (indicator, source) pairs
     """
 
     name: ClassVar[str] = "hosting_concentration"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "share_hosted"
     unit: ClassVar[str] = "fraction of hosted population"
     requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
@@ -593,6 +722,11 @@ class HostingConcentration(EstimatorBase):
     capacity: Literal["population", "gdp_usd_current", "gdp_ppp", "gni_atlas_usd_current",
                       "land_area_km2", "none"] = field(
         default="population", metadata={"doc": "capacity for Gini/Lorenz (none: skip)"})
+    income_groups: IncomeGroupConvention = field(
+        default="in_force_31_december", metadata={
+            "doc": "in_force_31_december = World Bank classification in force on 31 December "
+                   "(OGHIST, as UNHCR); gni_year = group of the year's own GNI (Gapminder)"})
+    population_source: PopulationSource = _population_field()
     sources: tuple[tuple[str, str], ...] = sources_field("population:un_wpp")
 
     def _validate(self) -> None:
@@ -602,12 +736,28 @@ class HostingConcentration(EstimatorBase):
         if bad:
             raise ParameterError(f"parameter 'who_counts': {bad[0]!r} is not one of {PEOPLE}")
 
+    def _pop(self) -> str:
+        return POPULATION_INDICATOR[self.population_source]
+
+    def _income(self) -> str:
+        return INCOME_GROUP_INDICATOR[self.income_groups]
+
     def _caps(self) -> tuple[str, ...]:
-        return () if self.capacity == "none" else _CAPACITY_INPUTS[self.capacity]
+        return () if self.capacity == "none" else _pop_swap(_CAPACITY_INPUTS[self.capacity],
+                                                            self._pop())
+
+    def _missing_hint(self, missing: list[str]) -> str:
+        hint = _population_hint(self.population_source, missing)
+        if self._income() in missing:
+            other = "gni_year" if self.income_groups == "in_force_31_december" else \
+                "in_force_31_december"
+            hint += (f". income_groups={self.income_groups!r} reads {self._income()}; "
+                     f"income_groups={other!r} reads {INCOME_GROUP_INDICATOR[other]}")
+        return hint
 
     def inputs(self) -> frozenset[str]:
         """Return the indicators needed with these parameters."""
-        extra = ("wb_income_group",) if self.group_by == "wb_income_group" else ()
+        extra = (self._income(),) if self.group_by == "wb_income_group" else ()
         return frozenset([*self.who_counts, *self._caps(), *extra])
 
     def optional_inputs(self) -> frozenset[str]:
@@ -621,21 +771,21 @@ class HostingConcentration(EstimatorBase):
         if self.group_by == "wb_income_group":
             # a year in which no country has an income group cannot be split into groups
             act = ledger.active()
-            grouped = act[(act["indicator"] == "wb_income_group") & act["value"].notna()]
+            grouped = act[(act["indicator"] == self._income()) & act["value"].notna()]
             classified = set(grouped["year"])
             out_rows = act[~act["year"].isin(classified)]
             unclassified_years = sorted({int(y) for y in out_rows["year"]})
             ledger.exclude(out_rows["_row"].to_numpy(), "unclassified",
-                           [f"no country has a wb_income_group observation for {y}"
+                           [f"no country has a {self._income()} observation for {y}"
                             for y in out_rows["year"]])
         # the income group is optional per country-year ("Unclassified" when absent); capacity
         # is optional too: it only enters the Gini/Lorenz, never the shares
-        also = (*(("wb_income_group",) if self.group_by == "wb_income_group" else ()), *caps)
+        also = (*((self._income(),) if self.group_by == "wb_income_group" else ()), *caps)
         table = country_year_table(ledger, any_of=self.who_counts, also=also)
         hosted = table[list(self.who_counts)].fillna(0.0).sum(axis=1).to_numpy()
         table = table.assign(_hosted=hosted)
         if self.group_by == "wb_income_group":
-            codes = table["wb_income_group"]
+            codes = table[self._income()]
             table["_group"] = [INCOME_GROUPS.get(int(c), "Unclassified") if pd.notna(c)
                                else "Unclassified" for c in codes]
         else:
@@ -665,7 +815,7 @@ class HostingConcentration(EstimatorBase):
             rows.append(_row("hhi", None, year, "all countries", float((s ** 2).sum()),
                              "index (0-1)"))
             if caps:
-                cap = _capacity_value(sub, self.capacity)
+                cap = _capacity_value(sub, self.capacity, self._pop())
                 inside = np.isfinite(cap) & (cap > 0)
                 if (~inside).any():
                     outside_gini[int(year)] = sorted(sub["iso3"].to_numpy()[~inside].tolist())
@@ -694,10 +844,15 @@ class HostingConcentration(EstimatorBase):
                 "one still count in the shares, HHI and top-k (listed in diagnostics "
                 "'outside_gini').")
         if self.group_by == "wb_income_group":
-            assumptions.append("Income group = World Bank classification in force in the calendar "
-                               "year (historical, GNI per capita Atlas); countries without one "
-                               "form 'Unclassified'; a year with no classification at all is "
-                               "excluded ('unclassified').")
+            assumptions.append(_INCOME_NOTE[self.income_groups])
+        pop_diag: dict[str, object] = {}
+        if caps and self._pop() in caps:
+            notes, projected = _population_notes(
+                self.population_source, ledger.chosen_source.get(self._pop()),
+                table["year"].to_numpy())
+            assumptions.extend(notes)
+            pop_diag = {"population_source": self.population_source,
+                        "population_projected_years": projected}
         elif self.group_by == "un_ldc":
             assumptions.append("LDC membership is the current UN list applied to every year.")
         elif self.group_by == "un_development":
@@ -711,5 +866,5 @@ class HostingConcentration(EstimatorBase):
             diagnostics={"used": ledger.n_used, "excluded": len(excluded),
                          "countries_per_year": table.groupby("year").size().to_dict(),
                          "outside_gini": outside_gini,
-                         "unclassified_years": unclassified_years},
+                         "unclassified_years": unclassified_years, **pop_diag},
         )

@@ -1,7 +1,9 @@
 """Invariants of the relative-burden estimators on synthetic panels (hypothesis).
 
 Panels have 2-8 countries drawn from a fixed list of real ISO3 codes (codes are validated) and
-1-4 consecutive years; every observation carries the source id ``synthetic_panel``. The settings
+1-4 consecutive years; every observation carries the source id ``synthetic_panel``. The synthetic
+population is indicator ``population``, so the per-capita estimators are built with
+``population_source="wdi"`` (the default ``un_wpp`` reads ``population_un_wpp``). The settings
 profile ``ci`` (deadline=None, derandomize=True, database=None, max_examples=60) is loaded in
 ``tests/property/conftest.py``.
 
@@ -87,18 +89,18 @@ def _main(res: bs.Result, quantity: str | None = None) -> pd.Series:
 
 #: estimators and parameter variants exercised by the generic properties
 ESTIMATORS = [
-    bs.RefugeesPer1000(),
-    bs.RefugeesPer1000(who_counts=("refugees", "oip")),
+    bs.RefugeesPer1000(population_source="wdi"),
+    bs.RefugeesPer1000(population_source="wdi", who_counts=("refugees", "oip")),
     bs.RefugeesPerGdpPppPerCapita(),
     bs.RefugeesPer1000Km2(),
     bs.RefugeesPer1000Km2(area_year="same_year"),
-    bs.OneInN(scenario_definitions=(("refugees", "oip"),)),
-    bs.RelativeEffort(),
-    bs.RelativeEffort(capacity="gdp_ppp"),
-    bs.RelativeEffort(capacity="composite",
+    bs.OneInN(population_source="wdi", scenario_definitions=(("refugees", "oip"),)),
+    bs.RelativeEffort(population_source="wdi"),
+    bs.RelativeEffort(population_source="wdi", capacity="gdp_ppp"),
+    bs.RelativeEffort(population_source="wdi", capacity="composite",
                       capacity_weights=(("population", 0.5), ("gdp_usd_current", 0.5))),
-    bs.HostingConcentration(),
-    bs.HostingConcentration(group_by="un_ldc", top_k=3, capacity="gdp_usd_current"),
+    bs.HostingConcentration(population_source="wdi"),
+    bs.HostingConcentration(population_source="wdi", group_by="un_ldc", top_k=3, capacity="gdp_usd_current"),
 ]
 estimators = st.sampled_from(ESTIMATORS)
 
@@ -106,7 +108,7 @@ estimators = st.sampled_from(ESTIMATORS)
 # --------------------------------------------------------------------------- homogeneity
 @given(panel=panels(), k=st.integers(2, 1000))
 def test_per_1000_is_homogeneous_in_refugees(panel: pd.DataFrame, k: int) -> None:
-    est = bs.RefugeesPer1000()
+    est = bs.RefugeesPer1000(population_source="wdi")
     base = _main(est.estimate(_data(panel, PER_1000)))
     scaled = _main(est.estimate(_data(panel.assign(refugees=panel["refugees"] * k), PER_1000)))
     # 1000 (k R) / P = k (1000 R / P)
@@ -131,7 +133,7 @@ def test_shuffling_input_rows_changes_nothing(panel: pd.DataFrame, est: bs.Estim
        k=st.floats(1e-3, 1e3, allow_nan=False))
 def test_relative_effort_is_invariant_to_the_scale_of_capacity(panel: pd.DataFrame, capacity: str,
                                                                k: float) -> None:
-    est = bs.RelativeEffort(capacity=capacity)  # type: ignore[arg-type]
+    est = bs.RelativeEffort(population_source="wdi", capacity=capacity)  # type: ignore[arg-type]
     column = "gdp_ppp_per_capita_intl_current" if capacity == "gdp_ppp" else capacity
     need = ("refugees", "population", column)
     base = _main(est.estimate(_data(panel, need)))
@@ -163,7 +165,7 @@ def test_adding_a_country_without_refugees_leaves_the_others_unchanged(
         "iso3": extra, "year": years, "refugees": 0, "oip": 0, "population": population,
         "gdp_usd_current": 1e9, "gdp_ppp_per_capita_intl_current": 1e4, "land_area_km2": 1e4,
         "wb_income_group": 4})], ignore_index=True)
-    est = bs.RefugeesPer1000()
+    est = bs.RefugeesPer1000(population_source="wdi")
     base = _main(est.estimate(_data(panel, PER_1000)))
     more = _main(est.estimate(_data(added, PER_1000)))
     # each ratio uses only its own country-year: bit-identical for the others, 0 for the new one
@@ -176,7 +178,7 @@ def test_adding_a_country_without_refugees_leaves_the_others_unchanged(
                                                  "un_region"]))
 def test_group_shares_sum_to_one_and_lie_in_unit_interval(panel: pd.DataFrame,
                                                            group_by: str) -> None:
-    est = bs.HostingConcentration(group_by=group_by, capacity="none")  # type: ignore[arg-type]
+    est = bs.HostingConcentration(population_source="wdi", group_by=group_by, capacity="none")  # type: ignore[arg-type]
     e = est.estimate(_data(panel)).estimates
     shares = e[e["quantity"] == "share_hosted"]
     totals = panel.groupby("year")["refugees"].sum()
@@ -190,7 +192,7 @@ def test_group_shares_sum_to_one_and_lie_in_unit_interval(panel: pd.DataFrame,
 
 @given(panel=panels())
 def test_relative_effort_burden_and_capacity_shares_sum_to_one(panel: pd.DataFrame) -> None:
-    e = bs.RelativeEffort().estimate(_data(panel)).estimates
+    e = bs.RelativeEffort(population_source="wdi").estimate(_data(panel)).estimates
     totals = panel.groupby("year")["refugees"].sum()
     for (q, year), sub in e[e["quantity"].isin(["burden_share", "capacity_share"])].groupby(
             ["quantity", "year"]):
@@ -202,7 +204,7 @@ def test_relative_effort_burden_and_capacity_shares_sum_to_one(panel: pd.DataFra
 
 @given(panel=panels())
 def test_concentration_indices_lie_in_their_ranges(panel: pd.DataFrame) -> None:
-    e = bs.HostingConcentration(top_k=3).estimate(_data(panel)).estimates
+    e = bs.HostingConcentration(population_source="wdi", top_k=3).estimate(_data(panel)).estimates
     for year, sub in e.groupby("year"):
         if panel.loc[panel["year"] == year, "refugees"].sum() == 0:
             continue
@@ -220,7 +222,8 @@ def test_top_k_share_does_not_fall_as_k_grows(panel: pd.DataFrame, k: int) -> No
     data = _data(panel)
 
     def top(kk: int) -> pd.Series:
-        e = bs.HostingConcentration(top_k=kk, capacity="none").estimate(data).estimates
+        e = bs.HostingConcentration(population_source="wdi", top_k=kk,
+                                    capacity="none").estimate(data).estimates
         return e[e["quantity"] == "top_k_share"].set_index("year")["estimate"]
 
     small, large = top(k), top(k + 1)
@@ -236,7 +239,7 @@ def test_more_refugees_at_the_same_population_never_lowers_per_1000(
     more = panel.copy()
     more.loc[i, "refugees"] += extra
     key = (panel.at[i, "iso3"], panel.at[i, "year"])
-    est = bs.RefugeesPer1000()
+    est = bs.RefugeesPer1000(population_source="wdi")
     base, after = (_main(est.estimate(_data(p, PER_1000))) for p in (panel, more))
     assert after[key] >= base[key]
     pd.testing.assert_series_equal(after.drop(key), base.drop(key), check_exact=True)
@@ -249,7 +252,7 @@ def test_more_refugees_at_the_same_population_never_raises_one_in_n(
     more = panel.copy()
     more.loc[i, "refugees"] += extra
     key = (panel.at[i, "iso3"], panel.at[i, "year"])
-    est = bs.OneInN()
+    est = bs.OneInN(population_source="wdi")
     base, after = (_main(est.estimate(_data(p, PER_1000))) for p in (panel, more))
     if key in base.index:  # a country-year hosting nobody has no N before the increase
         assert after[key] <= base[key]
@@ -259,8 +262,8 @@ def test_more_refugees_at_the_same_population_never_raises_one_in_n(
 
 # --------------------------------------------------------------------------- scenario range
 @given(panel=panels(), est=st.sampled_from([
-    bs.RefugeesPer1000(scenario_definitions=(("refugees", "oip"),)),
-    bs.OneInN(who_counts=("refugees", "oip"), scenario_definitions=(("refugees",),)),
+    bs.RefugeesPer1000(population_source="wdi", scenario_definitions=(("refugees", "oip"),)),
+    bs.OneInN(population_source="wdi", who_counts=("refugees", "oip"), scenario_definitions=(("refugees",),)),
     bs.RefugeesPerGdpPppPerCapita(scenario_definitions=(("oip",), ("refugees", "oip"))),
 ]))
 def test_scenario_range_contains_the_estimate(panel: pd.DataFrame, est: bs.EstimatorBase) -> None:

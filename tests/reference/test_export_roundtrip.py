@@ -80,7 +80,9 @@ def test_xlsx_equals_estimates_and_metadata_sheet(tmp_path: Path, result: bs.Res
                                result.estimates["estimate"].to_numpy(), rtol=1e-15, atol=0)
     assert len(sheets["excluded"]) == len(result.excluded)
     meta = dict(zip(sheets["metadata"]["field"], sheets["metadata"]["value"]))
-    assert meta["source[0].licence"] == "CC BY 4.0"
+    # sources are listed by id: UN WPP (un_wpp_2024, the default denominator) sorts before UNHCR
+    ids = {v: k.split(".")[0] for k, v in meta.items() if k.endswith(".id")}
+    assert meta[ids["unhcr_refugee_statistics_2025_12_1"] + ".licence"] == "CC BY 4.0"
     prov = json.loads("".join(v for k, v in meta.items() if k.startswith("provenance_json[")))
     check_meta(prov, result)
 

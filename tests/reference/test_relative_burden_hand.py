@@ -76,7 +76,7 @@ THREE = [
 
 # --------------------------------------------------------------------------- refugees_per_1000
 def test_per_1000_is_refugees_over_population_times_1000() -> None:
-    res = bs.RefugeesPer1000().estimate(_dataset(THREE))
+    res = bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(THREE))
     got = _by_iso3(res)
     # AUT: 1,000 / 250,000 x 1,000 = 4.0; DEU: 3,000 / 500,000 x 1,000 = 6.0; FRA: 0 / 250,000 = 0
     assert got["AUT"] == pytest.approx(4.0, rel=EXACT)
@@ -88,7 +88,7 @@ def test_per_1000_is_refugees_over_population_times_1000() -> None:
 def test_per_1000_counts_refugees_plus_oip_when_asked() -> None:
     data = _dataset([*THREE, ("AUT", 2020, "oip", 500),
                      ("ABW", 2020, "oip", 17_000), ("ABW", 2020, "population", 108_000)])
-    got = _by_iso3(bs.RefugeesPer1000(who_counts=("refugees", "oip")).estimate(data))
+    got = _by_iso3(bs.RefugeesPer1000(population_source="wdi", who_counts=("refugees", "oip")).estimate(data))
     # AUT: (1,000 + 500) / 250,000 x 1,000 = 6.0
     assert got["AUT"] == pytest.approx(6.0, rel=EXACT)
     # ABW has no refugees observation, only OIP: 17,000 / 108,000 x 1,000 = 157.407407...
@@ -97,14 +97,14 @@ def test_per_1000_counts_refugees_plus_oip_when_asked() -> None:
 
 # --------------------------------------------------------------------------- one_in_n
 def test_one_in_n_is_population_over_refugees() -> None:
-    got = _by_iso3(bs.OneInN().estimate(_dataset(THREE)))
+    got = _by_iso3(bs.OneInN(population_source="wdi").estimate(_dataset(THREE)))
     # AUT: 250,000 / 1,000 = 250 ("1 in 250"); DEU: 500,000 / 3,000 = 166.666...
     assert got["AUT"] == pytest.approx(250.0, rel=EXACT)
     assert got["DEU"] == pytest.approx(500_000 / 3_000, rel=EXACT)
 
 
 def test_one_in_n_with_zero_refugees_is_excluded_not_infinite() -> None:
-    res = bs.OneInN().estimate(_dataset(THREE))
+    res = bs.OneInN(population_source="wdi").estimate(_dataset(THREE))
     # FRA hosts nobody: 250,000 / 0 has no value; both of its rows are listed, none is estimated
     assert "FRA" not in set(res.estimates["iso3"])
     assert np.isfinite(res.estimates["estimate"]).all()
@@ -179,7 +179,7 @@ def test_per_1000_km2_surface_area_option_uses_surface_area() -> None:
 
 # --------------------------------------------------------------------------- relative effort
 def test_relative_effort_is_burden_share_over_population_share() -> None:
-    res = bs.RelativeEffort().estimate(_dataset(THREE))
+    res = bs.RelativeEffort(population_source="wdi").estimate(_dataset(THREE))
     # total refugees 4,000: burden shares AUT 1/4, DEU 3/4, FRA 0
     # total population 1,000,000: capacity shares AUT 1/4, DEU 1/2, FRA 1/4
     # relative effort = burden share / capacity share: AUT 1, DEU 3/2, FRA 0
@@ -204,7 +204,7 @@ COMPOSITE = [
 
 
 def test_relative_effort_composite_capacity_is_weighted_mean_of_shares() -> None:
-    est = bs.RelativeEffort(capacity="composite",
+    est = bs.RelativeEffort(population_source="wdi", capacity="composite",
                             capacity_weights=(("population", 1.0), ("gdp_usd_current", 3.0)))
     res = est.estimate(_dataset(COMPOSITE))
     # weights 1 and 3 normalise to 1/4 and 3/4
@@ -224,7 +224,7 @@ def test_relative_effort_gdp_ppp_capacity_is_per_capita_times_population() -> No
                      ("AUT", 2020, "gdp_ppp_per_capita_intl_current", 60.0),
                      ("UGA", 2020, "refugees", 300), ("UGA", 2020, "population", 4000),
                      ("UGA", 2020, "gdp_ppp_per_capita_intl_current", 10.0)])
-    res = bs.RelativeEffort(capacity="gdp_ppp").estimate(data)
+    res = bs.RelativeEffort(population_source="wdi", capacity="gdp_ppp").estimate(data)
     # GDP (PPP): AUT 60 x 1,000 = 60,000; UGA 10 x 4,000 = 40,000 -> shares 3/5 and 2/5
     # burden shares 1/4, 3/4 -> RE AUT = (1/4)/(3/5) = 5/12; UGA = (3/4)/(2/5) = 15/8
     re = _by_iso3(res, "relative_effort")
@@ -235,7 +235,7 @@ def test_relative_effort_gdp_ppp_capacity_is_per_capita_times_population() -> No
 def test_relative_effort_year_without_burden_has_no_value() -> None:
     data = _dataset([("AUT", 2020, "refugees", 0), ("AUT", 2020, "population", 1000),
                      ("DEU", 2020, "refugees", 0), ("DEU", 2020, "population", 3000)])
-    res = bs.RelativeEffort().estimate(data)
+    res = bs.RelativeEffort(population_source="wdi").estimate(data)
     # 0 / 0 has no value: NaN (not 0, not infinite), and the year is named in diagnostics
     assert res.estimates.loc[res.estimates["quantity"] == "relative_effort", "estimate"].isna().all()
     assert list(res.diagnostics["years_with_zero_total_burden"]) == [2020]
@@ -266,7 +266,7 @@ LORENZ = [
 
 
 def test_gini_matches_hand_worked_lorenz_example() -> None:
-    res = bs.HostingConcentration().estimate(_dataset(LORENZ))
+    res = bs.HostingConcentration(population_source="wdi").estimate(_dataset(LORENZ))
     assert _row(res, "gini")["estimate"] == pytest.approx(0.13, rel=EXACT)
 
 
@@ -279,7 +279,7 @@ def _gini_numpy_trapezoid(refugees: np.ndarray, capacity: np.ndarray) -> float:
 
 
 def test_gini_matches_numpy_trapezoid_implementation() -> None:
-    res = bs.HostingConcentration().estimate(_dataset(LORENZ))
+    res = bs.HostingConcentration(population_source="wdi").estimate(_dataset(LORENZ))
     expected = _gini_numpy_trapezoid(np.array([500.0, 1500.0, 3000.0]),
                                      np.array([2000.0, 3000.0, 5000.0]))
     assert expected == pytest.approx(0.13, rel=EXACT)  # the two references agree
@@ -287,7 +287,7 @@ def test_gini_matches_numpy_trapezoid_implementation() -> None:
 
 
 def test_lorenz_points_match_hand_worked_example() -> None:
-    res = bs.HostingConcentration().estimate(_dataset(LORENZ))
+    res = bs.HostingConcentration(population_source="wdi").estimate(_dataset(LORENZ))
     x = _by_iso3(res, "lorenz_capacity_share")
     y = _by_iso3(res, "lorenz_hosted_share")
     for iso3, xe, ye in (("UGA", 0.2, 0.1), ("JOR", 0.5, 0.4), ("LBN", 1.0, 1.0)):
@@ -296,13 +296,13 @@ def test_lorenz_points_match_hand_worked_example() -> None:
 
 
 def test_hhi_matches_hand_calculation() -> None:
-    res = bs.HostingConcentration().estimate(_dataset(LORENZ))
+    res = bs.HostingConcentration(population_source="wdi").estimate(_dataset(LORENZ))
     assert _row(res, "hhi")["estimate"] == pytest.approx(0.46, rel=EXACT)
 
 
 @pytest.mark.parametrize(("k", "expected"), [(1, 0.6), (2, 0.9), (3, 1.0), (10, 1.0)])
 def test_top_k_share_matches_hand_calculation(k: int, expected: float) -> None:
-    res = bs.HostingConcentration(top_k=k).estimate(_dataset(LORENZ))
+    res = bs.HostingConcentration(population_source="wdi", top_k=k).estimate(_dataset(LORENZ))
     row = _row(res, "top_k_share")
     assert row["term"] == f"top_{k}"
     assert row["estimate"] == pytest.approx(expected, rel=EXACT)
@@ -318,7 +318,8 @@ INCOME = [
 
 
 def test_share_by_income_group_uses_world_bank_codes() -> None:
-    res = bs.HostingConcentration(group_by="wb_income_group", capacity="none").estimate(
+    res = bs.HostingConcentration(population_source="wdi",
+                                  group_by="wb_income_group", capacity="none").estimate(
         _dataset(INCOME))
     share = res.estimates[res.estimates["quantity"] == "share_hosted"].set_index("term")["estimate"]
     # total 10,000: codes 1 Low 1,000 (0.10), 2 Lower middle 2,000 (0.20), 3 Upper middle 4,000
@@ -329,7 +330,8 @@ def test_share_by_income_group_uses_world_bank_codes() -> None:
 
 
 def test_low_and_middle_income_share_adds_codes_1_to_3() -> None:
-    res = bs.HostingConcentration(group_by="wb_income_group", capacity="none").estimate(
+    res = bs.HostingConcentration(population_source="wdi",
+                                  group_by="wb_income_group", capacity="none").estimate(
         _dataset(INCOME))
     # (1,000 + 2,000 + 4,000) / 10,000 = 0.70; "Unclassified" is not counted as low or middle
     row = _row(res, "share_hosted_low_and_middle_income")
@@ -337,7 +339,8 @@ def test_low_and_middle_income_share_adds_codes_1_to_3() -> None:
 
 
 def test_hosted_persons_by_group_are_the_sums() -> None:
-    res = bs.HostingConcentration(group_by="wb_income_group", capacity="none").estimate(
+    res = bs.HostingConcentration(population_source="wdi",
+                                  group_by="wb_income_group", capacity="none").estimate(
         _dataset(INCOME))
     hosted = res.estimates[res.estimates["quantity"] == "hosted"].set_index("term")["estimate"]
     assert hosted["Upper middle income"] == 4000
@@ -347,7 +350,8 @@ def test_hosted_persons_by_group_are_the_sums() -> None:
 def test_low_and_middle_income_share_is_not_zero_when_nobody_is_classified() -> None:
     data = _dataset([*INCOME,
                      ("UGA", 2021, "refugees", 1000), ("PAK", 2021, "refugees", 2000)])
-    res = bs.HostingConcentration(group_by="wb_income_group", capacity="none").estimate(data)
+    res = bs.HostingConcentration(population_source="wdi",
+                                  group_by="wb_income_group", capacity="none").estimate(data)
     e = res.estimates
     row = e[(e["quantity"] == "share_hosted_low_and_middle_income") & (e["year"] == 2021)]
     # 2021 has no income group for anyone: 0 of 3,000 hosted "in low and middle income" is not
@@ -362,7 +366,7 @@ def test_share_by_least_developed_country_group() -> None:
     # UGA and ETH are on the UN LDC list shipped in country_codes.csv; TUR and DEU are not
     data = _dataset([("UGA", 2020, "refugees", 1500), ("ETH", 2020, "refugees", 500),
                      ("TUR", 2020, "refugees", 6000), ("DEU", 2020, "refugees", 2000)])
-    res = bs.HostingConcentration(group_by="un_ldc", capacity="none").estimate(data)
+    res = bs.HostingConcentration(population_source="wdi", group_by="un_ldc", capacity="none").estimate(data)
     share = res.estimates[res.estimates["quantity"] == "share_hosted"].set_index("term")["estimate"]
     # (1,500 + 500) / 10,000 = 0.2; (6,000 + 2,000) / 10,000 = 0.8
     assert share["Least developed countries"] == pytest.approx(0.2, rel=EXACT)
@@ -377,7 +381,8 @@ SCENARIO = [
 
 
 def test_scenario_range_spans_who_counts_definitions() -> None:
-    est = bs.RefugeesPer1000(who_counts=("refugees",), scenario_definitions=(("refugees", "oip"),))
+    est = bs.RefugeesPer1000(population_source="wdi",
+                             who_counts=("refugees",), scenario_definitions=(("refugees", "oip"),))
     res = est.estimate(_dataset(SCENARIO))
     e = res.estimates.set_index("iso3")
     # AUT: refugees 1,000 / 250,000 x 1,000 = 4.0; refugees + OIP 1,500 / 250,000 x 1,000 = 6.0
@@ -390,7 +395,7 @@ def test_scenario_range_spans_who_counts_definitions() -> None:
 
 
 def test_scenario_range_is_labelled_as_such_never_a_confidence_interval() -> None:
-    est = bs.RefugeesPer1000(scenario_definitions=(("refugees", "oip"),))
+    est = bs.RefugeesPer1000(population_source="wdi", scenario_definitions=(("refugees", "oip"),))
     res = est.estimate(_dataset(SCENARIO))
     assert res.uncertainty_method == "scenario_range"
     assert res.estimates["ci_level"].isna().all()
@@ -398,7 +403,7 @@ def test_scenario_range_is_labelled_as_such_never_a_confidence_interval() -> Non
 
 
 def test_one_in_n_scenario_range_bounds_are_min_and_max() -> None:
-    est = bs.OneInN(scenario_definitions=(("refugees", "oip"),))
+    est = bs.OneInN(population_source="wdi", scenario_definitions=(("refugees", "oip"),))
     e = est.estimate(_dataset(SCENARIO)).estimates.set_index("iso3")
     # AUT: 250,000 / 1,000 = 250 (refugees); 250,000 / 1,500 = 166.67 (refugees + OIP)
     assert e.at["AUT", "estimate"] == pytest.approx(250.0, rel=EXACT)
@@ -407,7 +412,7 @@ def test_one_in_n_scenario_range_bounds_are_min_and_max() -> None:
 
 
 def test_without_scenarios_there_is_no_interval() -> None:
-    res = bs.RefugeesPer1000().estimate(_dataset(SCENARIO))
+    res = bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(SCENARIO))
     assert res.uncertainty_method == "none"
     assert res.estimates[["ci_lower", "ci_upper", "ci_level"]].isna().all().all()
 
@@ -430,14 +435,15 @@ TWO_POPULATIONS = [
 ])
 def test_sources_parameter_chooses_the_population_source(source: str, aut: float,
                                                          deu: float) -> None:
-    res = bs.RefugeesPer1000(sources=(("population", source),)).estimate(_dataset(TWO_POPULATIONS))
+    res = bs.RefugeesPer1000(population_source="wdi",
+                             sources=(("population", source),)).estimate(_dataset(TWO_POPULATIONS))
     got = _by_iso3(res)
     assert got["AUT"] == pytest.approx(aut, rel=EXACT)
     assert got["DEU"] == pytest.approx(deu, rel=EXACT)
 
 
 def test_population_of_the_other_source_is_excluded_as_other_source() -> None:
-    est = bs.RefugeesPer1000(sources=(("population", "synthetic_pop_b"),))
+    est = bs.RefugeesPer1000(population_source="wdi", sources=(("population", "synthetic_pop_b"),))
     res = est.estimate(_dataset(TWO_POPULATIONS))
     other = res.excluded[res.excluded["source"] == "synthetic_pop_a"]
     assert sorted(other["iso3"]) == ["AUT", "DEU"]
@@ -447,24 +453,24 @@ def test_population_of_the_other_source_is_excluded_as_other_source() -> None:
 
 def test_ambiguous_population_source_is_an_error_naming_both_sources() -> None:
     with pytest.raises(bs.EstimatorError, match="synthetic_pop_a, synthetic_pop_b"):
-        bs.RefugeesPer1000().estimate(_dataset(TWO_POPULATIONS))
+        bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(TWO_POPULATIONS))
 
 
 def test_ambiguous_source_error_names_the_sources_parameter() -> None:
     with pytest.raises(bs.EstimatorError) as err:
-        bs.RefugeesPer1000().estimate(_dataset(TWO_POPULATIONS))
+        bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(TWO_POPULATIONS))
     assert "population_source" not in str(err.value)
     assert "sources" in str(err.value).replace("several sources", "")
 
 
 def test_unknown_chosen_source_is_an_error() -> None:
     with pytest.raises(bs.EstimatorError, match="no 'population' observations from source"):
-        bs.RefugeesPer1000(sources=(("population", "synthetic_nowhere"),)).estimate(
+        bs.RefugeesPer1000(population_source="wdi", sources=(("population", "synthetic_nowhere"),)).estimate(
             _dataset(TWO_POPULATIONS))
 
 
 def test_provenance_cites_only_the_chosen_population_source() -> None:
-    est = bs.RefugeesPer1000(sources=(("population", "synthetic_pop_b"),))
+    est = bs.RefugeesPer1000(population_source="wdi", sources=(("population", "synthetic_pop_b"),))
     res = est.estimate(_dataset(TWO_POPULATIONS))
     # refugees come from synthetic_test, population from the chosen synthetic_pop_b only
     assert [s["id"] for s in res.provenance.sources] == ["synthetic_pop_b", "synthetic_test"]
@@ -479,8 +485,9 @@ AGGREGATES = [
 
 
 @pytest.mark.parametrize("estimator", [
-    bs.RefugeesPer1000(), bs.OneInN(), bs.RelativeEffort(),
-    bs.HostingConcentration(group_by="un_ldc"),
+    bs.RefugeesPer1000(population_source="wdi"), bs.OneInN(population_source="wdi"),
+    bs.RelativeEffort(population_source="wdi"),
+    bs.HostingConcentration(population_source="wdi", group_by="un_ldc"),
 ], ids=lambda e: e.name)
 def test_aggregates_are_excluded_as_aggregate_entity(estimator: bs.EstimatorBase) -> None:
     res = estimator.estimate(_dataset(AGGREGATES))
@@ -492,7 +499,8 @@ def test_aggregates_are_excluded_as_aggregate_entity(estimator: bs.EstimatorBase
 
 
 def test_aggregates_are_never_in_shares() -> None:
-    res = bs.HostingConcentration(group_by="un_ldc", top_k=1).estimate(_dataset(AGGREGATES))
+    res = bs.HostingConcentration(population_source="wdi",
+                                  group_by="un_ldc", top_k=1).estimate(_dataset(AGGREGATES))
     # the countries host 1,000 + 3,000 + 0 = 4,000; WLD's 4,000 and UNK's 77 are not added
     hosted = res.estimates[res.estimates["quantity"] == "hosted"]["estimate"]
     assert hosted.sum() == 4000
@@ -502,7 +510,7 @@ def test_aggregates_are_never_in_shares() -> None:
 
 
 def test_aggregates_are_not_in_the_relative_effort_group() -> None:
-    res = bs.RelativeEffort().estimate(_dataset(AGGREGATES))
+    res = bs.RelativeEffort(population_source="wdi").estimate(_dataset(AGGREGATES))
     # same shares as without WLD/UNK: DEU 3,000 / 4,000 and 500,000 / 1,000,000
     assert _by_iso3(res, "burden_share")["DEU"] == pytest.approx(3 / 4, rel=EXACT)
     assert _by_iso3(res, "capacity_share")["DEU"] == pytest.approx(1 / 2, rel=EXACT)
@@ -517,7 +525,7 @@ MISSING = [
 
 
 def test_missing_refugee_value_is_missing_value_and_population_missing_counterpart() -> None:
-    res = bs.RefugeesPer1000().estimate(_dataset(MISSING))
+    res = bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(MISSING))
     reasons = _reasons(res)
     assert reasons[("ITA", "refugees")] == "missing_value"
     assert reasons[("ITA", "population")] == "missing_counterpart"
@@ -525,14 +533,16 @@ def test_missing_refugee_value_is_missing_value_and_population_missing_counterpa
 
 
 def test_missing_population_value_is_missing_value_and_refugees_missing_counterpart() -> None:
-    res = bs.RefugeesPer1000().estimate(_dataset(MISSING))
+    res = bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(MISSING))
     reasons = _reasons(res)
     assert reasons[("ESP", "population")] == "missing_value"
     assert reasons[("ESP", "refugees")] == "missing_counterpart"
     assert "ESP" not in set(res.estimates["iso3"])
 
 
-@pytest.mark.parametrize("estimator", [bs.RefugeesPer1000(), bs.OneInN(), bs.RelativeEffort()],
+@pytest.mark.parametrize("estimator", [bs.RefugeesPer1000(population_source="wdi"),
+                                       bs.OneInN(population_source="wdi"),
+                                       bs.RelativeEffort(population_source="wdi")],
                          ids=lambda e: e.name)
 def test_zero_population_is_a_non_positive_denominator(estimator: bs.EstimatorBase) -> None:
     res = estimator.estimate(_dataset(MISSING))
@@ -545,7 +555,7 @@ def test_zero_population_is_a_non_positive_denominator(estimator: bs.EstimatorBa
 
 def test_every_input_observation_is_used_or_excluded_once() -> None:
     data = _dataset([*MISSING, *AGGREGATES[len(THREE):]])
-    res = bs.RefugeesPer1000().estimate(data)
+    res = bs.RefugeesPer1000(population_source="wdi").estimate(data)
     # 6 (THREE) + 6 (ITA, ESP, POL) + 3 (WLD x2, UNK) = 15 observations of refugees/population;
     # used: the 6 of AUT, DEU, FRA; excluded: the other 9, each once
     assert res.diagnostics["used"] == 6
@@ -557,7 +567,8 @@ def test_capacity_choice_never_changes_the_shares() -> None:
     # hosts: AUT 1,000 (population 1e6), DEU 3,000 (no population observation)
     data = _dataset([("AUT", 2020, "refugees", 1000), ("DEU", 2020, "refugees", 3000),
                      ("AUT", 2020, "population", 1_000_000)])
-    res = bs.HostingConcentration(group_by="un_ldc", capacity="population").estimate(data)
+    res = bs.HostingConcentration(population_source="wdi",
+                                  group_by="un_ldc", capacity="population").estimate(data)
     e = res.estimates
     share = e[(e["quantity"] == "share_hosted")].set_index("term")["estimate"]
     assert share["Other countries"] == pytest.approx(1.0, rel=EXACT)  # both hosts: 4,000 / 4,000
@@ -573,8 +584,113 @@ def test_share_by_un_development_regions() -> None:
     data = _dataset([("DEU", 2020, "refugees", 1000), ("USA", 2020, "refugees", 1000),
                      ("AUS", 2020, "refugees", 500), ("JPN", 2020, "refugees", 500),
                      ("TUR", 2020, "refugees", 6000), ("MEX", 2020, "refugees", 1000)])
-    res = bs.HostingConcentration(group_by="un_development", capacity="none").estimate(data)
+    res = bs.HostingConcentration(population_source="wdi",
+                                  group_by="un_development", capacity="none").estimate(data)
     share = res.estimates[res.estimates["quantity"] == "share_hosted"].set_index("term")["estimate"]
     # developed (1,000 + 1,000 + 500 + 500) / 10,000 = 0.3; developing 7,000 / 10,000 = 0.7
     assert share["Developed regions"] == pytest.approx(0.3, rel=EXACT)
     assert share["Developing regions"] == pytest.approx(0.7, rel=EXACT)
+
+
+# =========================================================================== issue 14
+# Population denominator (population_source) and income-group convention (income_groups).
+# Two populations for the same countries, as UN WPP (population_un_wpp) and WDI (population):
+#   AUT: 1,000 refugees, WPP 200,000, WDI 250,000 -> 5.0 vs 4.0 per 1,000; 1 in 200 vs 1 in 250
+#   DEU: 3,000 refugees, WPP 600,000, WDI 500,000 -> 5.0 vs 6.0 per 1,000; 1 in 200 vs 1 in 166.67
+TWO_DENOMINATORS = [
+    ("AUT", 2020, "refugees", 1000), ("AUT", 2020, "population_un_wpp", 200_000),
+    ("AUT", 2020, "population", 250_000),
+    ("DEU", 2020, "refugees", 3000), ("DEU", 2020, "population_un_wpp", 600_000),
+    ("DEU", 2020, "population", 500_000),
+]
+
+
+def test_per_1000_divides_by_un_wpp_population_by_default() -> None:
+    got = _by_iso3(bs.RefugeesPer1000().estimate(_dataset(TWO_DENOMINATORS)))
+    assert got["AUT"] == pytest.approx(1000 / 200_000 * 1000, rel=EXACT)  # 5.0
+    assert got["DEU"] == pytest.approx(3000 / 600_000 * 1000, rel=EXACT)  # 5.0
+
+
+def test_per_1000_divides_by_wdi_population_when_asked() -> None:
+    got = _by_iso3(bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(TWO_DENOMINATORS)))
+    assert got["AUT"] == pytest.approx(4.0, rel=EXACT)  # 1,000 / 250,000 x 1,000
+    assert got["DEU"] == pytest.approx(6.0, rel=EXACT)  # 3,000 / 500,000 x 1,000
+
+
+@pytest.mark.parametrize(("source", "aut", "deu"), [("un_wpp", 200.0, 200.0),
+                                                    ("wdi", 250.0, 500_000 / 3000)])
+def test_one_in_n_uses_the_chosen_population(source: str, aut: float, deu: float) -> None:
+    got = _by_iso3(bs.OneInN(population_source=source).estimate(_dataset(TWO_DENOMINATORS)))
+    assert got["AUT"] == pytest.approx(aut, rel=EXACT)
+    assert got["DEU"] == pytest.approx(deu, rel=EXACT)
+
+
+def test_relative_effort_population_capacity_uses_the_chosen_population() -> None:
+    # burden shares AUT 1/4, DEU 3/4; WPP capacity shares 200/800 = 1/4, 600/800 = 3/4 -> RE 1, 1;
+    # WDI capacity shares 250/750 = 1/3, 500/750 = 2/3 -> RE 0.75, 1.125
+    wpp = _by_iso3(bs.RelativeEffort().estimate(_dataset(TWO_DENOMINATORS)))
+    wdi = _by_iso3(bs.RelativeEffort(population_source="wdi").estimate(_dataset(TWO_DENOMINATORS)))
+    assert (wpp["AUT"], wpp["DEU"]) == (pytest.approx(1.0, rel=EXACT), pytest.approx(1.0, rel=EXACT))
+    assert wdi["AUT"] == pytest.approx(0.75, rel=EXACT)
+    assert wdi["DEU"] == pytest.approx(1.125, rel=EXACT)
+
+
+def test_relative_effort_without_population_ignores_population_source() -> None:
+    est = bs.RelativeEffort(capacity="gdp_usd_current")
+    assert "population_un_wpp" not in est.inputs() and "population" not in est.inputs()
+
+
+def test_population_source_is_in_parameters_diagnostics_and_assumptions() -> None:
+    res = bs.RefugeesPer1000(population_source="wdi").estimate(_dataset(TWO_DENOMINATORS))
+    assert res.provenance.params["population_source"] == "wdi"
+    assert res.diagnostics["population_source"] == "wdi"
+    assert any("population_source='wdi'" in a for a in res.assumptions)
+
+
+def test_the_unused_population_is_not_an_input() -> None:
+    # only the chosen denominator is needed: the other one is neither used nor excluded
+    res = bs.RefugeesPer1000().estimate(_dataset(TWO_DENOMINATORS))
+    assert "population" not in set(res.excluded["indicator"])
+    assert bs.RefugeesPer1000().inputs() == {"refugees", "population_un_wpp"}
+    assert bs.RefugeesPer1000(population_source="wdi").inputs() == {"refugees", "population"}
+
+
+def test_missing_wpp_population_error_says_which_parameter_to_set() -> None:
+    data = _dataset([("AUT", 2020, "refugees", 1000), ("AUT", 2020, "population", 250_000)])
+    with pytest.raises(bs.EstimatorError, match="population_un_wpp") as err:
+        bs.OneInN().estimate(data)
+    assert "population_source='wdi'" in str(err.value)
+
+
+def test_wpp_projected_years_are_named_in_assumptions_and_diagnostics() -> None:
+    # real data: WPP 2024 has estimates to 2023 and medium-variant projections for 2024-2025
+    sample = bs.load_sample(["unhcr_population.csv.gz", "un_wpp_population.csv.gz"])
+    res = bs.RefugeesPer1000().estimate(sample.select(years=(2023, 2024), iso3=["LBN"]))
+    assert res.diagnostics["population_projected_years"] == [2024]
+    assert any("2024 is a WPP medium-variant projection" in a for a in res.assumptions)
+
+
+# Income groups of 2020 under the two conventions (codes 1-4; 4 = high income):
+#   UGA 1,000 refugees: in force 31 Dec 1, GNI-year 1
+#   RUS 2,000 refugees: in force 31 Dec 3, GNI-year 4   <- moves out of low-and-middle income
+#   DEU 1,000 refugees: in force 31 Dec 4, GNI-year 4
+# low-and-middle-income share: in force 3,000 / 4,000 = 0.75; GNI-year 1,000 / 4,000 = 0.25
+CONVENTIONS = [
+    ("UGA", 2020, "refugees", 1000), ("UGA", 2020, "wb_income_group", 1),
+    ("UGA", 2020, "wb_income_group_gni_year", 1),
+    ("RUS", 2020, "refugees", 2000), ("RUS", 2020, "wb_income_group", 3),
+    ("RUS", 2020, "wb_income_group_gni_year", 4),
+    ("DEU", 2020, "refugees", 1000), ("DEU", 2020, "wb_income_group", 4),
+    ("DEU", 2020, "wb_income_group_gni_year", 4),
+]
+
+
+@pytest.mark.parametrize(("convention", "share"), [("in_force_31_december", 0.75),
+                                                   ("gni_year", 0.25)])
+def test_income_groups_parameter_chooses_the_convention(convention: str, share: float) -> None:
+    est = bs.HostingConcentration(capacity="none", income_groups=convention)
+    res = est.estimate(_dataset(CONVENTIONS))
+    lmic = _row(res, "share_hosted_low_and_middle_income", "Low and middle income")["estimate"]
+    assert lmic == pytest.approx(share, abs=1e-12)
+    assert any(("31 December" if convention == "in_force_31_december" else "GNI per capita "
+                "(Atlas) of the year itself") in a for a in res.assumptions)

@@ -27,11 +27,11 @@ def synthetic_small() -> bs.Dataset:
     rows = []
     for year, k in ((2023, 1), (2024, 2)):
         rows += [
-            ("LBN", year, "refugees", 800_000 * k), ("LBN", year, "population", 5_000_000),
+            ("LBN", year, "refugees", 800_000 * k), ("LBN", year, "population_un_wpp", 5_000_000),
             ("LBN", year, "gdp_ppp_per_capita_intl_current", 16_000),
-            ("DEU", year, "refugees", 2_000_000 * k), ("DEU", year, "population", 80_000_000),
+            ("DEU", year, "refugees", 2_000_000 * k), ("DEU", year, "population_un_wpp", 80_000_000),
             ("DEU", year, "gdp_ppp_per_capita_intl_current", 64_000),
-            ("UGA", year, "refugees", 1_500_000 * k), ("UGA", year, "population", 50_000_000),
+            ("UGA", year, "refugees", 1_500_000 * k), ("UGA", year, "population_un_wpp", 50_000_000),
             ("UGA", year, "gdp_ppp_per_capita_intl_current", 3_000),
         ]
     return synthetic_dataset(rows)

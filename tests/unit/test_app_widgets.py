@@ -29,12 +29,12 @@ EXACT = 1e-12
 def synthetic_app(tmp_path) -> ComparisonApp:
     """An app on synthetic data: LBN, DEU, UGA in 2024 with refugees, population, GDP PPP pc."""
     rows = [
-        ("LBN", 2024, "refugees", 1_600_000), ("LBN", 2024, "population", 5_000_000),
+        ("LBN", 2024, "refugees", 1_600_000), ("LBN", 2024, "population_un_wpp", 5_000_000),
         ("LBN", 2024, "gdp_ppp_per_capita_intl_current", 16_000),
         ("LBN", 2024, "oip", 400_000),
-        ("DEU", 2024, "refugees", 4_000_000), ("DEU", 2024, "population", 80_000_000),
+        ("DEU", 2024, "refugees", 4_000_000), ("DEU", 2024, "population_un_wpp", 80_000_000),
         ("DEU", 2024, "gdp_ppp_per_capita_intl_current", 64_000),
-        ("UGA", 2024, "refugees", 3_000_000), ("UGA", 2024, "population", 50_000_000),
+        ("UGA", 2024, "refugees", 3_000_000), ("UGA", 2024, "population_un_wpp", 50_000_000),
         ("UGA", 2024, "gdp_ppp_per_capita_intl_current", 3_000),
     ]
     data = synthetic_dataset(rows)

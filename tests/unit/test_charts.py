@@ -150,9 +150,9 @@ def test_rank_agreement_hand_ranks() -> None:
     # per 1000: A 100, B 300, C 75   -> B 1, A 2, C 3
     # 1 in N: A 10, B 3.33, C 13.3 (lower = heavier) -> B 1, A 2, C 3
     ds = synthetic_dataset([
-        ("AFG", 2024, "refugees", 10.0), ("AFG", 2024, "population", 100.0),
-        ("BEN", 2024, "refugees", 30.0), ("BEN", 2024, "population", 100.0),
-        ("CAN", 2024, "refugees", 60.0), ("CAN", 2024, "population", 800.0),
+        ("AFG", 2024, "refugees", 10.0), ("AFG", 2024, "population_un_wpp", 100.0),
+        ("BEN", 2024, "refugees", 30.0), ("BEN", 2024, "population_un_wpp", 100.0),
+        ("CAN", 2024, "refugees", 60.0), ("CAN", 2024, "population_un_wpp", 800.0),
     ])
     comp = bs.compare(["refugees_per_1000", "one_in_n"], ds)
     d = spec(C.rank_agreement_chart(comp))
@@ -182,9 +182,9 @@ def test_time_series_result_and_comparison(comp: bs.Comparison) -> None:
 def _lorenz_data() -> bs.Dataset:
     # burden/capacity: AFG 10/100 (0.1), BEN 30/100 (0.3), CAN 60/800 (0.075)
     return synthetic_dataset([
-        ("AFG", 2024, "refugees", 10.0), ("AFG", 2024, "population", 100.0),
-        ("BEN", 2024, "refugees", 30.0), ("BEN", 2024, "population", 100.0),
-        ("CAN", 2024, "refugees", 60.0), ("CAN", 2024, "population", 800.0),
+        ("AFG", 2024, "refugees", 10.0), ("AFG", 2024, "population_un_wpp", 100.0),
+        ("BEN", 2024, "refugees", 30.0), ("BEN", 2024, "population_un_wpp", 100.0),
+        ("CAN", 2024, "refugees", 60.0), ("CAN", 2024, "population_un_wpp", 800.0),
     ])
 
 
@@ -305,7 +305,8 @@ def test_svg_names_countries_font_and_description(saved: dict[str, Path]) -> Non
     fonts = set(re.findall(r'font-family="([^"]+)"', svg))
     assert fonts and all(f.startswith("Lato") for f in fonts)
     assert root.get("role") == "img" and root.get("aria-label").startswith("Dot plot comparing")
-    assert "Source: UNHCR" in texts
+    # the footer lists every source (UN WPP, the default denominator, first by id) and UNHCR
+    assert "Source: " in texts and "UNHCR, UNHCR Refugee Population Statistics" in texts
 
 
 def test_pdf_embeds_lato(saved: dict[str, Path]) -> None:

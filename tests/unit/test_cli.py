@@ -86,9 +86,26 @@ def test_run_on_user_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
                  "AUT,2020,population,250000,persons,synthetic_test\n")
     (tmp_path / "sources.json").write_text(SOURCES)
     out = tmp_path / "o.csv"
-    code, _, err = run(["run", "refugees_per_1000", "--data", str(f), "--out", str(out)], capsys)
+    # the file's population is the indicator `population` (WDI-style), so choose it: the default
+    # population_source=un_wpp reads population_un_wpp
+    code, _, err = run(["run", "refugees_per_1000", "--data", str(f), "--out", str(out),
+                        "--set", "population_source=wdi"], capsys)
     assert code == 0, err
     assert pd.read_csv(out)["estimate"].tolist() == [4.0]  # 1000 / 250000 * 1000
+
+
+def test_run_on_user_data_without_wpp_says_which_parameter_to_set(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "mine.csv"
+    f.write_text("iso3,year,indicator,value,unit,source\n"
+                 "AUT,2020,refugees,1000,persons,synthetic_test\n"
+                 "AUT,2020,population,250000,persons,synthetic_test\n")
+    (tmp_path / "sources.json").write_text(SOURCES)
+    code, _, err = run(["run", "refugees_per_1000", "--data", str(f), "--out",
+                        str(tmp_path / "o.csv")], capsys)
+    assert code != 0
+    assert len(err.strip().splitlines()) == 1
+    assert "population_un_wpp" in err and "population_source=wdi" in err
 
 
 @pytest.mark.parametrize(("argv", "code", "message"), [

@@ -10,9 +10,9 @@ import burdenshare as bs
 from tests.conftest import synthetic_dataset
 
 ROWS = [
-    ("AUT", 2020, "refugees", 1000.0), ("AUT", 2020, "population", 250_000.0),
-    ("DEU", 2020, "refugees", 3000.0), ("DEU", 2020, "population", 1_000_000.0),
-    ("FRA", 2020, "refugees", 500.0), ("FRA", 2020, "population", 500_000.0),
+    ("AUT", 2020, "refugees", 1000.0), ("AUT", 2020, "population_un_wpp", 250_000.0),
+    ("DEU", 2020, "refugees", 3000.0), ("DEU", 2020, "population_un_wpp", 1_000_000.0),
+    ("FRA", 2020, "refugees", 500.0), ("FRA", 2020, "population_un_wpp", 500_000.0),
 ]
 
 

@@ -11,7 +11,8 @@ import burdenshare as bs
 from burdenshare.testing import CHECKS, ConformanceError, check_estimator, parametrize_with_checks
 from tests.conftest import synthetic_dataset
 
-TINY = synthetic_dataset([("AUT", 2020, "refugees", 5.0), ("AUT", 2020, "population", 1e6)])
+TINY = synthetic_dataset([("AUT", 2020, "refugees", 5.0), ("AUT", 2020, "population", 1e6),
+                          ("AUT", 2020, "population_un_wpp", 1e6)])
 
 VARIANTS = [
     bs.RefugeesPer1000(),
@@ -89,7 +90,7 @@ def test_kit_catches_an_estimator_that_drops_rows_silently() -> None:
                                   comp.diagnostics, comp.uncertainty_method)
 
     data = synthetic_dataset([("AUT", 2020, "refugees", 5.0), ("DEU", 2020, "refugees", 5.0),
-                              ("AUT", 2020, "population", 1e6)])
+                              ("AUT", 2020, "population_un_wpp", 1e6)])
     with pytest.raises(ConformanceError, match=r"\[no_silent_drop\] synthetic_leaky"):
         check_estimator(SyntheticLeaky(), data, checks=["no_silent_drop"])
 

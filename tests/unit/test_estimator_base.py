@@ -85,9 +85,11 @@ def test_missing_indicator_error_lists_what_the_data_have() -> None:
 
 
 def test_instance_inputs_follow_parameters() -> None:
-    assert bs.RefugeesPer1000(who_counts=("oip",)).inputs() == {"oip", "population"}
+    assert bs.RefugeesPer1000(who_counts=("oip",)).inputs() == {"oip", "population_un_wpp"}
+    assert bs.RefugeesPer1000(who_counts=("oip",), population_source="wdi").inputs() == {
+        "oip", "population"}
     assert bs.RelativeEffort(capacity="gdp_ppp").inputs() == {
-        "refugees", "gdp_ppp_per_capita_intl_current", "population"}
+        "refugees", "gdp_ppp_per_capita_intl_current", "population_un_wpp"}
     assert "wb_income_group" in bs.HostingConcentration().inputs()
     assert "wb_income_group" not in bs.HostingConcentration(group_by="un_ldc").inputs()
 

@@ -154,9 +154,9 @@ def synthetic_file(tmp_path: Path) -> Path:
     f = tmp_path / "synthetic_obs.csv"
     f.write_text("iso3,year,indicator,value,unit,source\n"
                  "TUR,2024,refugees,3000,persons,synthetic_test\n"
-                 "TUR,2024,population,100000,persons,synthetic_test\n"
+                 "TUR,2024,population_un_wpp,100000,persons,synthetic_test\n"
                  "CIV,2024,refugees,500,persons,synthetic_test\n"
-                 "CIV,2024,population,250000,persons,synthetic_test\n", encoding="utf-8")
+                 "CIV,2024,population_un_wpp,250000,persons,synthetic_test\n", encoding="utf-8")
     (tmp_path / "sources.json").write_text(SOURCES)
     return f
 

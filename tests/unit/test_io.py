@@ -45,7 +45,7 @@ def test_undocumented_sources_are_marked_not_hidden(tmp_path: Path) -> None:
     frame().to_csv(path, index=False)
     ds = bs.read_observations(path)
     assert ds.sources["synthetic_test"].publisher == "not documented"
-    res = bs.RefugeesPer1000().estimate(ds)
+    res = bs.RefugeesPer1000(population_source="wdi").estimate(ds)  # the file has `population`
     assert res.provenance.sources[0]["publisher"] == "not documented"
 
 

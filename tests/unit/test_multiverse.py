@@ -155,7 +155,8 @@ def test_failure_isolated_and_nothing_dropped(synthetic_data: bs.Dataset) -> Non
 
 def test_builtin_and_custom_estimator_on_one_curve(synthetic_data: bs.Dataset) -> None:
     g = Grid(methods=(Method("score", SyntheticScore, year=2024),
-                      Method("per1000", "refugees_per_1000", year=2024)),
+                      Method("per1000", "refugees_per_1000", year=2024,
+                             params={"population_source": "wdi"})),  # synthetic `population`
              choices=(Choice("factor", (1.0, 2.0)),))
     mv = run_multiverse(g, synthetic_data, progress=False)
     assert set(mv.manifest["status"]) == {"ok"}

@@ -17,8 +17,8 @@ def synthetic_data() -> bs.Dataset:
     rows = []
     for iso, pop, gdp, ref, oip in (("FRA", 1000.0, 5e6, 40.0, 5.0), ("DEU", 2000.0, 6e6, 30.0, 1.0),
                                     ("ITA", 3000.0, 2e6, 20.0, 12.0), ("ESP", 500.0, 1e6, 9.0, 30.0)):
-        for ind, v in (("population", pop), ("gdp_usd_current", gdp), ("refugees", ref),
-                       ("oip", oip)):
+        for ind, v in (("population", pop), ("population_un_wpp", pop), ("gdp_usd_current", gdp),
+                       ("refugees", ref), ("oip", oip)):
             rows.append((iso, 2024, ind, v))
     return synthetic_dataset(rows)
 

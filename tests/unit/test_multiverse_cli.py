@@ -22,12 +22,14 @@ label = "per1000"
 estimator = "refugees_per_1000"
 year = 2024
 lookback = 0
+params = { population_source = "wdi" }  # the synthetic population is indicator `population`
 
 [[method]]
 label = "effort"
 estimator = "relative_effort"
 year = 2024
 lookback = 0
+params = { population_source = "wdi" }
 
 [[choice]]
 name = "who_counts"
@@ -107,7 +109,7 @@ def test_bad_grid_is_exit_2_with_file_line_key(tmp_path: Path,
     grid.write_text(GRID.replace('name = "capacity"', 'name = "capacityy"'))
     code, _, err = run(["multiverse", str(grid), "--out", str(tmp_path / "x.csv")], capsys)
     assert code == 2
-    assert err.count("\n") == 1 and f"{grid}, line 23 [choice #2]" in err and "capacityy" in err
+    assert err.count("\n") == 1 and f"{grid}, line 25 [choice #2]" in err and "capacityy" in err
 
 
 def test_bad_out_suffix_is_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -126,7 +126,7 @@ def test_country_level_estimator_excludes_every_subnational_row(data: bs.Dataset
         "value": ["150000", "9000000"], "unit": ["persons", "persons"],
         "source": ["synthetic_test"] * 2}), {SRC.id: SRC})
     mixed = bs.Dataset.concat([data, national])
-    est = bs.RefugeesPer1000()
+    est = bs.RefugeesPer1000(population_source="wdi")  # the synthetic population is `population`
     res = est.estimate(mixed)
     sub = res.excluded[res.excluded["reason"] == "subnational"]
     n_needed = int(mixed.observations["indicator"].isin(sorted(est.inputs())).sum())
