@@ -3,19 +3,26 @@
 Validation is always lazy (every failure collected) and always on: each call is wrapped in
 ``pandera.config.config_context(validation_enabled=True)`` so that ``PANDERA_VALIDATION_ENABLED``
 in a user's environment cannot switch it off.
+
+pandera is imported on first use, not with this module: the column names and vocabularies below
+are plain constants, and the three ``DataFrameModel`` classes (defined in
+``burdenshare._schema_models``) load when they are first asked for. The observation rules are
+applied to input files by :mod:`burdenshare.data` itself, vectorised on dictionary codes, with
+the same checks and messages (``ObservationSchema`` stays their declarative statement).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.config import ValidationDepth, config_context
-from pandera.typing import Series
 
-from .indicators import VOCABULARY
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+    from ._schema_models import EstimateSchema, ExclusionSchema, ObservationSchema
 
 __all__ = [
     "OBSERVATION_COLUMNS",
@@ -29,13 +36,31 @@ __all__ = [
     "EstimateSchema",
     "ExclusionSchema",
     "validate_lazily",
+    "CODE_COLUMNS",
 ]
+
+_MODELS = ("ObservationSchema", "EstimateSchema", "ExclusionSchema")
+
+
+def __getattr__(name: str) -> Any:
+    # the pandera models load on first use (pandera costs ~50 ms at import)
+    if name in _MODELS:
+        from . import _schema_models
+
+        return getattr(_schema_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODELS))
 
 #: columns of the observation table; ``area`` (optional in files) is the sub-national unit
 OBSERVATION_COLUMNS = ("iso3", "year", "indicator", "value", "unit", "source", "counterpart_iso3",
                        "area")
 #: columns a file may leave out (the readers add them as all-missing)
 OPTIONAL_OBSERVATION_COLUMNS = ("counterpart_iso3", "area")
+#: columns a :class:`~burdenshare.data.Dataset` keeps dictionary-encoded (pandas categorical)
+CODE_COLUMNS = ("iso3", "indicator", "unit", "source", "counterpart_iso3", "area")
 OBSERVATION_KEY = ("iso3", "area", "counterpart_iso3", "year", "indicator", "source")
 #: an area code: free text without whitespace (e.g. ISO 3166-2 "TR-34" or GADM "TUR.34_1")
 AREA_PATTERN = r"^\S+$"
@@ -77,65 +102,6 @@ UNCERTAINTY_METHODS = ("analytic", "cluster_robust", "bootstrap", "permutation",
                        "none")
 
 
-class ObservationSchema(pa.DataFrameModel):
-    """One long table of observations: one row per (iso3, area, counterpart, year, indicator,
-    source). ``area`` is a sub-national unit within ``iso3`` (missing = the whole country).
-
-    Cross-column rules (unit equals the indicator's unit, counterpart present iff the indicator is
-    dyadic, non-negative values, unique keys, known codes and sources) are checked in
-    :mod:`burdenshare.data`, which reports them in the same located format.
-    """
-
-    iso3: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}$", nullable=False)
-    year: Series[int] = pa.Field(ge=1900, le=2100, nullable=False)
-    indicator: Series[str] = pa.Field(isin=sorted(VOCABULARY), nullable=False)
-    value: Series[float] = pa.Field(nullable=True)
-    unit: Series[str] = pa.Field(nullable=False)
-    source: Series[str] = pa.Field(str_matches=r"^\S+$", nullable=False)
-    counterpart_iso3: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}$", nullable=True)
-    area: Series[str] = pa.Field(str_matches=AREA_PATTERN, nullable=True)
-
-    class Config:
-        strict = True
-        ordered = False
-
-
-class EstimateSchema(pa.DataFrameModel):
-    """The tidy output of every estimator."""
-
-    quantity: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$")
-    iso3: Series[str] = pa.Field(nullable=True)
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    term: Series[str] = pa.Field(nullable=True)
-    estimate: Series[float] = pa.Field(nullable=True)
-    std_error: Series[float] = pa.Field(nullable=True, ge=0)
-    ci_lower: Series[float] = pa.Field(nullable=True)
-    ci_upper: Series[float] = pa.Field(nullable=True)
-    ci_level: Series[float] = pa.Field(nullable=True, gt=0, lt=1)
-    unit: Series[str] = pa.Field()
-
-    class Config:
-        strict = True
-        unique = list(ESTIMATE_KEY)
-
-
-class ExclusionSchema(pa.DataFrameModel):
-    """Every input observation an estimator needed but did not use, with a reason."""
-
-    iso3: Series[str] = pa.Field(nullable=True)
-    area: Series[str] = pa.Field(nullable=True)
-    counterpart_iso3: Series[str] = pa.Field(nullable=True)
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    indicator: Series[str] = pa.Field()
-    source: Series[str] = pa.Field(nullable=True)
-    value: Series[float] = pa.Field(nullable=True)
-    reason: Series[str] = pa.Field(isin=list(EXCLUSION_REASONS))
-    detail: Series[str] = pa.Field()
-
-    class Config:
-        strict = True
-
-
 def validate_lazily(schema: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.DataFrame | None:
     """Validate ``df`` with every check on; return pandera's failure cases or ``None``.
 
@@ -149,10 +115,13 @@ def validate_lazily(schema: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.Dat
     pandas.DataFrame or None
         ``failure_cases`` (columns ``column, check, failure_case, index``) or None if valid.
     """
+    from pandera.config import ValidationDepth, config_context
+    from pandera.errors import SchemaErrors
+
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         try:
             schema.validate(df, lazy=True)
-        except pa.errors.SchemaErrors as err:
+        except SchemaErrors as err:
             cases: pd.DataFrame = err.failure_cases
             return cases
     return None
