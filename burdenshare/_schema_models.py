@@ -69,3 +69,54 @@ class ExclusionSchema(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+def _column(dtype: object, *checks: pa.Check, nullable: bool = False) -> pa.Column:
+    return pa.Column(dtype, list(checks), nullable=nullable)
+
+
+#: The same contracts in pandera's object API, which validation uses: a ``DataFrameModel`` is
+#: turned into a schema by reading its annotations, and pandera then imports every dataframe
+#: library it knows of that is installed (dask: about a second) to recognise them. These are
+#: kept equal to the models' ``to_schema()`` by ``tests/unit/test_data.py``.
+OBJECT_SCHEMAS = {
+    "ObservationSchema": pa.DataFrameSchema(
+        {
+            "iso3": _column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+            "year": _column(int, pa.Check.ge(1900), pa.Check.le(2100)),
+            "indicator": _column(str, pa.Check.isin(sorted(VOCABULARY))),
+            "value": _column(float, nullable=True),
+            "unit": _column(str),
+            "source": _column(str, pa.Check.str_matches(r"^\S+$")),
+            "counterpart_iso3": _column(str, pa.Check.str_matches(r"^[A-Z]{3}$"), nullable=True),
+            "area": _column(str, pa.Check.str_matches(AREA_PATTERN), nullable=True),
+        },
+        strict=True, ordered=False, name="ObservationSchema"),
+    "EstimateSchema": pa.DataFrameSchema(
+        {
+            "quantity": _column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
+            "iso3": _column(str, nullable=True),
+            "year": _column(pd.Int64Dtype(), nullable=True),
+            "term": _column(str, nullable=True),
+            "estimate": _column(float, nullable=True),
+            "std_error": _column(float, pa.Check.ge(0), nullable=True),
+            "ci_lower": _column(float, nullable=True),
+            "ci_upper": _column(float, nullable=True),
+            "ci_level": _column(float, pa.Check.gt(0), pa.Check.lt(1), nullable=True),
+            "unit": _column(str),
+        },
+        strict=True, unique=list(ESTIMATE_KEY), name="EstimateSchema"),
+    "ExclusionSchema": pa.DataFrameSchema(
+        {
+            "iso3": _column(str, nullable=True),
+            "area": _column(str, nullable=True),
+            "counterpart_iso3": _column(str, nullable=True),
+            "year": _column(pd.Int64Dtype(), nullable=True),
+            "indicator": _column(str),
+            "source": _column(str, nullable=True),
+            "value": _column(float, nullable=True),
+            "reason": _column(str, pa.Check.isin(list(EXCLUSION_REASONS))),
+            "detail": _column(str),
+        },
+        strict=True, name="ExclusionSchema"),
+}

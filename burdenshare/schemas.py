@@ -118,9 +118,19 @@ def validate_lazily(schema: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.Dat
     from pandera.config import ValidationDepth, config_context
     from pandera.errors import SchemaErrors
 
+    from ._schema_models import OBJECT_SCHEMAS
+
+    # burdenshare's own models are validated through their object-API twins (same rules, same
+    # failure cases), which spares pandera's scan of every installed dataframe library
+    same = OBJECT_SCHEMAS.get(schema.__name__)
+    if same is not None and schema.__module__ != "burdenshare._schema_models":
+        same = None
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         try:
-            schema.validate(df, lazy=True)
+            if same is not None:
+                same.validate(df, lazy=True)
+            else:
+                schema.validate(df, lazy=True)
         except SchemaErrors as err:
             cases: pd.DataFrame = err.failure_cases
             return cases

@@ -28,7 +28,6 @@ from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._errors import EstimatorError, ParameterError
 from ..countries import is_country
@@ -850,6 +849,8 @@ class IV2SLS(EstimatorBase):
         v_xx = (ar[1.0][1] + ar[-1.0][1]) / 2 - v_yy
         v_xy = (ar[-1.0][1] - ar[1.0][1]) / 4
         dof = (ng - 1) if self.cluster != "none" else int(len(sub) - k - n_fe)
+        from scipy import stats
+
         crit = float(stats.t.ppf(0.5 + self.ci_level / 2, dof) ** 2)
         lo, hi, shape = anderson_rubin_interval(a_y, a_x, v_yy, v_xy, v_xx, crit)
         return {"res": res, "first_stage": fs, "partial_r2": partial_r2, "dof": dof,
@@ -863,6 +864,8 @@ class IV2SLS(EstimatorBase):
         terms = (self.endogenous, *self.exogenous)
         params = res.params.reindex(list(terms)).to_numpy(dtype=float)
         se = res.std_errors.reindex(list(terms)).to_numpy(dtype=float)
+        from scipy import stats
+
         q = stats.t.ppf(0.5 + self.ci_level / 2, fit["dof"])
         out_unit = pfm.variable_unit(self.outcome)
         rows = pd.DataFrame({
