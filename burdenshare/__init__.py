@@ -9,6 +9,8 @@ here. ``dir(burdenshare)`` lists every public name.
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from ._errors import (
@@ -208,3 +210,21 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """The package's module type: a public name spelled like a sub-module stays the public name.
+
+    Importing ``burdenshare.compare`` (the module) makes Python bind it as the package attribute
+    ``compare``, over the function ``burdenshare.compare``; when the names were imported eagerly,
+    the ``from .compare import compare`` line re-bound the function afterwards. Here that binding
+    is skipped, so the attribute resolves through :func:`__getattr__` to the function, as before.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

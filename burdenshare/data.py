@@ -240,39 +240,61 @@ def fingerprint_frame(observations: pd.DataFrame) -> str:
     """
     import pyarrow as pa
     import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
 
     cols = [c for c in OBSERVATION_COLUMNS if c != "area"]
     if has_areas(observations):
         cols.append("area")
     n = len(observations)
-    texts: list[tuple[np.ndarray, pa.Array]] = []
-    for i, c in enumerate(cols):
-        if c == "value":
+    texts: list[tuple[np.ndarray, pa.Array] | None] = []
+    for c in cols:
+        if c in ("value", "year"):
+            texts.append(None)
             continue
         codes, words = _column_texts(observations[c], c)
-        if i == len(cols) - 1:
-            words = [w + "\n" for w in words]
         texts.append((codes, pa.array(words, type=pa.string())))
-    at_value = cols.index("value")
+    # whole numbers below 1e16: repr(x) is the integer followed by ".0" (written by Arrow)
     v = np.asarray(observations["value"].to_numpy(dtype="float64", na_value=np.nan),
                    dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        # whole numbers below 1e16: repr(x) is the integer followed by ".0" (written by Arrow)
         whole = (v == np.floor(v)) & (np.abs(v) < 1e16) & ~((v == 0) & np.signbit(v))
     other = ~whole & ~np.isnan(v)
     o_words = _float_texts(v[other])
     v_codes = np.full(n, len(o_words) - 1, dtype=np.int64)
     v_codes[other] = np.arange(int(other.sum()))
     ints = np.where(whole, v, 0).astype(np.int64)
+    years = np.asarray(observations["year"].to_numpy(), dtype=np.int64)
+    # Arrow's CSV writer writes the rows when no text needs quoting (it is then told never to
+    # quote); otherwise each row is joined from the already-quoted fields
+    plain = all(not any(ch in w for w in dic.to_pylist() for ch in ',"\r\n')
+                for t in texts if t is not None for dic in [t[1]])
     digest = hashlib.sha256(_csv_line(cols).encode("utf-8"))
     block = 1 << 19
     for lo in range(0, n, block):
         hi = min(n, lo + block)
-        parts = [dic.take(pa.array(codes[lo:hi])) for codes, dic in texts]
         as_int = pc.binary_join_element_wise(pc.cast(pa.array(ints[lo:hi]), pa.string()), ".0", "")
         value_text = pc.if_else(pa.array(whole[lo:hi]), as_int,
                                 o_words.take(pa.array(v_codes[lo:hi])))
-        parts.insert(at_value, value_text)
+        parts: list[pa.Array] = []
+        for c, t in zip(cols, texts):
+            if c == "value":
+                parts.append(value_text)
+            elif c == "year":
+                parts.append(pa.array(years[lo:hi]) if plain
+                             else pc.cast(pa.array(years[lo:hi]), pa.string()))
+            elif t is not None and plain:
+                parts.append(pa.DictionaryArray.from_arrays(pa.array(t[0][lo:hi], pa.int32()),
+                                                            t[1]))
+            elif t is not None:
+                parts.append(t[1].take(pa.array(t[0][lo:hi])))
+        if plain:
+            sink = pa.BufferOutputStream()
+            pacsv.write_csv(pa.Table.from_arrays(parts, names=cols), sink,
+                            write_options=pacsv.WriteOptions(include_header=False,
+                                                             quoting_style="none"))
+            digest.update(memoryview(sink.getvalue()))
+            continue
+        parts[-1] = pc.binary_join_element_wise(parts[-1], "\n", "")
         lines = pc.binary_join_element_wise(*parts, ",")
         # the data buffer of a string array without nulls is its values end to end
         buf = lines.buffers()[2]

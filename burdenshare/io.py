@@ -14,6 +14,7 @@ cell with its line, exactly as before.
 
 from __future__ import annotations
 
+import csv
 import json
 from types import MappingProxyType
 from collections.abc import Iterable, Mapping, Sequence
@@ -189,8 +190,6 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
         header = _header(path)
     except (OSError, UnicodeDecodeError, EOFError):
         return None
-    if any('"' in c for c in header):
-        return None
     if not header or any(c not in OBSERVATION_COLUMNS for c in header) or len(set(header)) != len(
             header):
         return None  # column problems are reported by the careful reader
@@ -256,7 +255,7 @@ def _header(path: Path) -> list[str]:
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
         first = fh.readline()
-    return [c.strip() for c in first.rstrip("\r\n").split(",")]
+    return next(csv.reader([first]), [])
 
 
 def load_sample(names: Sequence[str] | None = None) -> Dataset:
