@@ -915,7 +915,7 @@ def _column_rules(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[s
 
     code_rx = r"^[A-Z]{3}$"
     not_nullable("iso3")
-    rule("iso3", ~_matches(code_rx, cats["iso3"]), f"str_matches({code_rx!r})")
+    rule("iso3", ~_matches(code_rx, cats["iso3"]), f"str_matches('{code_rx}')")
     lo, hi = 1900, 2100
     for i in np.flatnonzero(year < lo):
         check = f"greater_than_or_equal_to({lo})"
@@ -929,10 +929,10 @@ def _column_rules(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[s
          f"isin({vocab!r})")
     not_nullable("unit")
     not_nullable("source")
-    rule("source", ~_matches(_NO_SPACE, cats["source"]), f"str_matches({_NO_SPACE!r})")
+    rule("source", ~_matches(_NO_SPACE, cats["source"]), f"str_matches('{_NO_SPACE}')")
     rule("counterpart_iso3", ~_matches(code_rx, cats["counterpart_iso3"]),
-         f"str_matches({code_rx!r})")
-    rule("area", ~_matches(AREA_PATTERN, cats["area"]), f"str_matches({AREA_PATTERN!r})")
+         f"str_matches('{code_rx}')")
+    rule("area", ~_matches(AREA_PATTERN, cats["area"]), f"str_matches('{AREA_PATTERN}')")
 
 
 def _cross_checks(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[str]],
