@@ -31,7 +31,7 @@ from .schemas import (
 )
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
 __all__ = ["Source", "Dataset", "fingerprint_frame", "has_areas", "MISSING_TOKENS", "CODE_COLUMNS"]
 
@@ -163,7 +163,8 @@ def _sort_order(keys: Sequence[tuple[np.ndarray, int]]) -> np.ndarray:
 def _key_arrays(codes: Mapping[str, np.ndarray], ncat: Mapping[str, int], year: np.ndarray
                 ) -> list[tuple[np.ndarray, int]]:
     """The sort / uniqueness key in canonical order: iso3, area, counterpart, year, indicator,
-    source; a missing code (-1) sorts first, as an empty text does."""
+    source; a missing code (-1) sorts first, as an empty text does.
+    """
     ymin = int(year.min()) if len(year) else 0
     ymax = int(year.max()) if len(year) else 0
     out = []
@@ -239,8 +240,8 @@ def fingerprint_frame(observations: pd.DataFrame) -> str:
     page with ``csv`` and ``hashlib`` only.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
     cols = [c for c in OBSERVATION_COLUMNS if c != "area"]
     if has_areas(observations):
@@ -307,7 +308,8 @@ def fingerprint_frame(observations: pd.DataFrame) -> str:
 
 def _float_texts(values: np.ndarray) -> pa.Array:
     """``repr`` of each float, then an empty text: Arrow's shortest round-trip text where it is
-    written without an exponent (then identical to ``repr``), ``repr`` itself elsewhere."""
+    written without an exponent (then identical to ``repr``), ``repr`` itself elsewhere.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -840,7 +842,8 @@ def _as_source_map(sources: Mapping[str, Source] | Iterable[Source] | None) -> d
 
 def _combine(parts: Sequence[pd.DataFrame], origins: Sequence[str]) -> pd.DataFrame:
     """One canonical frame from canonical parts (codes re-encoded on the union of categories);
-    an observation key in two parts is an error."""
+    an observation key in two parts is an error.
+    """
     frames = [_with_codes(f) for f in parts]
     codes: dict[str, np.ndarray] = {}
     cats: dict[str, list[str]] = {}
@@ -945,7 +948,7 @@ def _cross_checks(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[s
     specs = [VOCABULARY.get(t) for t in ind_names]
     in_vocab = np.append(np.array([sp is not None for sp in specs], dtype=bool), False)[ind_c]
 
-    def text(col: str, i: int) -> Any:
+    def text(col: str, i: Any) -> Any:
         k = codes[col][i]
         return np.nan if k < 0 else cats[col][k]
 
@@ -1013,8 +1016,8 @@ def _cross_checks(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[s
         starts = np.flatnonzero(~same)
         group_first = order[starts[np.searchsorted(starts, np.arange(len(order)), "right") - 1]]
         for pos in np.flatnonzero(same):
-            i, first = int(order[pos]), int(group_first[pos])
-            fail.append(_f(ref(i), "iso3", text("iso3", i), "unique_key",
+            row, first = int(order[pos]), int(group_first[pos])
+            fail.append(_f(ref(row), "iso3", text("iso3", row), "unique_key",
                            f"repeats the observation on line {ref(first)[1]} (same iso3, "
                            "area, counterpart, year, indicator and source)"))
 

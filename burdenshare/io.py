@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import csv
 import json
-from types import MappingProxyType
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -183,8 +183,8 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
     strict reading cannot take whole (a value that is not a number, a missing year, a ragged
     line, bad UTF-8, an unexpected header) returns None, and the caller reads it as text.
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
     try:
         header = _header(path)
@@ -212,7 +212,7 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
     if table.column("year").null_count:
         return None  # an empty year: the careful reader names the cell
     table = table.unify_dictionaries() if hasattr(table, "unify_dictionaries") else table
-    df = table.to_pandas()
+    df: pd.DataFrame = table.to_pandas()
     return df
 
 
@@ -253,7 +253,7 @@ def _header(path: Path) -> list[str]:
     import gzip
 
     opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
         first = fh.readline()
     return next(csv.reader([first]), [])
 
@@ -280,7 +280,8 @@ def load_sample(names: Sequence[str] | None = None) -> Dataset:
         files = [by_name[n] for n in names]
     sources = read_sources(samples_dir() / "sources.json")
     # each file validated on its own (messages name it), one canonical frame, one fingerprint
-    frames, used = [], {}
+    frames: list[pd.DataFrame] = []
+    used: dict[str, Source] = {}
     for f in files:
         df, srcs, lines = _read_frame(f, sources, 0)
         frame, srcs_used = _validated(df, srcs, origin=str(f), lines=lines)
