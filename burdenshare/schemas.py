@@ -42,12 +42,35 @@ __all__ = [
 _MODELS = ("ObservationSchema", "EstimateSchema", "ExclusionSchema")
 
 
-def __getattr__(name: str) -> Any:
-    # the pandera models load on first use (pandera costs ~50 ms at import)
-    if name in _MODELS:
+class _LazyModelType(type):
+    """Type of the stand-ins below: any attribute not on the stand-in is the real model's."""
+
+    def __getattr__(cls, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(cls.model(), attr)  # type: ignore[attr-defined]
+
+
+class _LazyModel(metaclass=_LazyModelType):
+    """Stands for a pandera model of ``burdenshare._schema_models`` without importing pandera.
+
+    ``validate_lazily`` accepts it as the model; every other use (``to_schema``, ``validate``,
+    ``strategy``, ...) goes to the real model, loaded on that first use.
+    """
+
+    @classmethod
+    def model(cls) -> Any:
+        """The real pandera ``DataFrameModel`` class."""
         from . import _schema_models
 
-        return getattr(_schema_models, name)
+        return getattr(_schema_models, cls.__name__)
+
+
+def __getattr__(name: str) -> Any:
+    # the pandera models load on first real use (pandera imports hypothesis, geopandas, ...
+    # when they are installed: about a second on a busy machine)
+    if name in _MODELS:
+        return _LazyModelType(name, (_LazyModel,), {"__module__": __name__})
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -102,6 +125,92 @@ UNCERTAINTY_METHODS = ("analytic", "cluster_robust", "bootstrap", "permutation",
                        "none")
 
 
+#: The estimate and exclusion contracts as plain data, for the quick acceptance test below:
+#: column -> (dtype, nullable, checks), checks as (name, argument) in the models' order.
+#: ``tests/unit/test_data_codes.py`` keeps them equal to the pandera models.
+_QUICK: Mapping[str, Mapping[str, tuple[str, bool, tuple[tuple[str, Any], ...]]]] = {
+    "EstimateSchema": {
+        "quantity": ("str", False, (("str_matches", r"^[a-z0-9_]+$"),)),
+        "iso3": ("str", True, ()),
+        "year": ("Int64", True, ()),
+        "term": ("str", True, ()),
+        "estimate": ("float64", True, ()),
+        "std_error": ("float64", True, (("greater_than_or_equal_to", 0),)),
+        "ci_lower": ("float64", True, ()),
+        "ci_upper": ("float64", True, ()),
+        "ci_level": ("float64", True, (("greater_than", 0), ("less_than", 1))),
+        "unit": ("str", False, ()),
+    },
+    "ExclusionSchema": {
+        "iso3": ("str", True, ()),
+        "area": ("str", True, ()),
+        "counterpart_iso3": ("str", True, ()),
+        "year": ("Int64", True, ()),
+        "indicator": ("str", False, ()),
+        "source": ("str", True, ()),
+        "value": ("float64", True, ()),
+        "reason": ("str", False, (("isin", tuple(EXCLUSION_REASONS)),)),
+        "detail": ("str", False, ()),
+    },
+}
+_QUICK_UNIQUE: Mapping[str, tuple[str, ...]] = {"EstimateSchema": ESTIMATE_KEY,
+                                                "ExclusionSchema": ()}
+
+
+def _quick_accept(name: str, df: pd.DataFrame) -> bool:
+    """True only if ``df`` certainly passes the model ``name`` (then pandera is not needed).
+
+    Conservative: any doubt (another dtype, a failing value, text with a line break, which
+    regular-expression engines treat differently at ``$``) answers False, and the caller asks
+    pandera, whose report is the one shown.
+    """
+    import re
+
+    import numpy as np
+
+    spec = _QUICK.get(name)
+    if spec is None or list(df.columns) != list(spec) or not df.columns.is_unique:
+        return False
+    for col, (dtype, nullable, checks) in spec.items():
+        s = df[col]
+        if dtype == "str":
+            ok = isinstance(s.dtype, pd.StringDtype) and s.dtype == pd.StringDtype(
+                "pyarrow", na_value=np.nan)
+        elif dtype == "Int64":
+            ok = s.dtype == pd.Int64Dtype()
+        else:
+            ok = s.dtype == np.dtype("float64")
+        if not ok:
+            return False
+        na = s.isna()
+        if not nullable and bool(na.any()):
+            return False
+        if not checks:
+            continue
+        vals = s[~na]
+        for check, arg in checks:
+            if check == "str_matches":
+                uniq = vals.unique()
+                if any("\n" in v or "\r" in v or re.match(arg, v) is None for v in uniq):
+                    return False
+            elif check == "isin":
+                if not bool(vals.isin(list(arg)).all()):
+                    return False
+            elif check == "greater_than_or_equal_to":
+                if not bool((vals >= arg).all()):
+                    return False
+            elif check == "greater_than":
+                if not bool((vals > arg).all()):
+                    return False
+            elif check == "less_than":
+                if not bool((vals < arg).all()):
+                    return False
+            else:
+                return False
+    key = list(_QUICK_UNIQUE.get(name, ()))
+    return not (key and bool(df.duplicated(key).any()))
+
+
 def validate_lazily(schema: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.DataFrame | None:
     """Validate ``df`` with every check on; return pandera's failure cases or ``None``.
 
@@ -114,7 +223,20 @@ def validate_lazily(schema: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.Dat
     -------
     pandas.DataFrame or None
         ``failure_cases`` (columns ``column, check, failure_case, index``) or None if valid.
+
+    Notes
+    -----
+    For burdenshare's estimate and exclusion models, a frame that certainly passes every rule
+    (exact dtypes, no failing value; checked column-wise with numpy/pandas) is accepted without
+    loading pandera; any other frame is validated by pandera, which reports the failures.
     """
+    if isinstance(schema, _LazyModelType):
+        if _quick_accept(schema.__name__, df):
+            return None  # certainly valid: pandera (and what it imports) is not needed
+        schema = schema.model()
+    elif (getattr(schema, "__module__", "") == "burdenshare._schema_models"
+          and _quick_accept(schema.__name__, df)):
+        return None
     from pandera.config import ValidationDepth, config_context
     from pandera.errors import SchemaErrors
 

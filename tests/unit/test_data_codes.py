@@ -192,3 +192,29 @@ def test_object_schemas_equal_the_declared_models() -> None:
             assert [str(c) for c in col.checks] == [str(c) for c in twin.checks], name
         assert (declared.strict, declared.unique, declared.ordered, declared.coerce) == (
             used.strict, used.unique, used.ordered, used.coerce)
+
+
+def test_quick_acceptance_table_equals_the_models_and_defers_doubt_to_pandera(
+        sample_data: bs.Dataset) -> None:
+    from burdenshare import _schema_models as m
+    from burdenshare.schemas import _QUICK, _QUICK_UNIQUE, _quick_accept, validate_lazily
+
+    for name, spec in _QUICK.items():
+        used = m.OBJECT_SCHEMAS[name]
+        assert list(spec) == list(used.columns)
+        for col, (dtype, nullable, checks) in spec.items():
+            twin = used.columns[col]
+            assert twin.nullable == nullable, col
+            assert [c.name for c in twin.checks] == [c for c, _ in checks], col
+            assert dtype in str(twin.dtype) or (dtype == "str" and "string" in str(twin.dtype))
+        assert list(_QUICK_UNIQUE[name]) == list(used.unique or [])
+    res = bs.RefugeesPer1000().estimate(sample_data.select(years=(2024, 2024)))
+    assert _quick_accept("EstimateSchema", res.estimates)
+    assert _quick_accept("ExclusionSchema", res.excluded)
+    bad = res.estimates.copy()
+    bad.loc[0, "std_error"] = -1.0
+    assert not _quick_accept("EstimateSchema", bad)
+    cases = validate_lazily(m.EstimateSchema, bad)  # pandera reports it
+    assert cases is not None and set(cases["check"]) == {"greater_than_or_equal_to(0)"}
+    newline = res.estimates.assign(quantity=res.estimates["quantity"] + "\n")
+    assert not _quick_accept("EstimateSchema", newline)  # doubt: pandera decides
