@@ -48,7 +48,7 @@ class _LazyModelType(type):
     def __getattr__(cls, attr: str) -> Any:
         if attr.startswith("__"):
             raise AttributeError(attr)
-        return getattr(cls.model(), attr)  # type: ignore[attr-defined]
+        return getattr(cls.model(), attr)
 
 
 class _LazyModel(metaclass=_LazyModelType):
