@@ -47,7 +47,7 @@ bench: install chromium
 
 # re-derive data_samples/ from ../shared/data (not needed for demo or test)
 samples: install
-	$(BIN)/python data_samples/derive.py
+	$(BIN)/python data_samples/derive.py --indicators-md methodology/indicators.md
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info

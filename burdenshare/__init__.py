@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the lazy names below, for type checkers and IDEs
     )
     from .estimators.fair_share import FairShareFunding, FairShareResettlement
     from .estimators.iv import IV2SLS
+    from .estimators.neighbours import NeighbourHostingShare
     from .estimators.panel import PanelFE
     from .estimators.relative_burden import (
         HostingConcentration,
@@ -65,6 +66,7 @@ if TYPE_CHECKING:  # the lazy names below, for type checkers and IDEs
     from .registry import available as available_estimators
     from .registry import get as get_estimator
     from .results import Computation, Provenance, Result
+    from .store import load
 
 __all__ = [
     "__version__",
@@ -81,6 +83,7 @@ __all__ = [
     "Estimator",
     "EstimatorBase",
     "HostingConcentration",
+    "NeighbourHostingShare",
     "OneInN",
     "RefugeesPer1000",
     "RefugeesPer1000Km2",
@@ -118,6 +121,7 @@ __all__ = [
     "Multiverse",
     "read_grid",
     "run_multiverse",
+    "load",
     "load_sample",
     "read_observations",
     "sample_path",
@@ -155,6 +159,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "FairShareFunding": (".estimators.fair_share", "FairShareFunding"),
     "FairShareResettlement": (".estimators.fair_share", "FairShareResettlement"),
     "IV2SLS": (".estimators.iv", "IV2SLS"),
+    "NeighbourHostingShare": (".estimators.neighbours", "NeighbourHostingShare"),
     "PanelFE": (".estimators.panel", "PanelFE"),
     "HostingConcentration": (".estimators.relative_burden", "HostingConcentration"),
     "OneInN": (".estimators.relative_burden", "OneInN"),
@@ -167,6 +172,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "HealthInclusionCost": (".estimators.unit_cost", "HealthInclusionCost"),
     "SubsistenceCost": (".estimators.unit_cost", "SubsistenceCost"),
     "UnitCost": (".estimators.unit_cost", "UnitCost"),
+    "load": (".store", "load"),
     "load_sample": (".io", "load_sample"),
     "read_observations": (".io", "read_observations"),
     "sample_path": (".io", "sample_path"),
@@ -189,7 +195,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 #: before the names became lazy)
 _SUBMODULES = frozenset({"app", "charts", "cli", "compare", "composite", "countries", "data",
                          "demo", "estimators", "export", "indicators", "io", "multiverse",
-                         "pledges", "registry", "results", "schemas", "testing"})
+                         "pledges", "registry", "results", "schemas", "store", "testing"})
 
 
 def __getattr__(name: str) -> Any:

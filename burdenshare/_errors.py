@@ -12,6 +12,7 @@ __all__ = [
     "DataValidationError",
     "EstimatorError",
     "ExportError",
+    "FetchError",
     "ParameterError",
     "RegistryError",
     "RegistryWarning",
@@ -48,6 +49,20 @@ class RegistryError(BurdenshareError, LookupError):
 
 class ExportError(BurdenshareError, ValueError):
     """A result could not be written in the requested format."""
+
+
+class FetchError(BurdenshareError, RuntimeError):
+    """A publisher's service did not give a complete, well-formed answer.
+
+    The message is one readable line: the URL, the HTTP status (if any), what went wrong and
+    what to do. ``url`` and ``status`` repeat the first two for programs (``status`` is ``None``
+    when no HTTP answer arrived, e.g. a timeout).
+    """
+
+    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
+        super().__init__(" ".join(message.split()))
+        self.url = url
+        self.status = status
 
 
 class RegistryWarning(UserWarning):

@@ -1,7 +1,9 @@
 """Command-line interface ``burdenshare`` (a contract: scripts and checks rely on it).
 
-Exit codes: 0 ok, 2 usage, 3 invalid data, 4 estimator failed. User errors print one readable
-message, never a traceback (``--debug`` shows it).
+Exit codes: 0 ok, 2 usage (also an unknown data vintage), 3 invalid data, 4 estimator failed,
+5 fetch failed (``burdenshare data update``: the publisher could not be reached or answered
+something unusable). User errors print one readable message, never a traceback (``--debug``
+shows it).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_USAGE, EXIT_DATA, EXIT_ESTIMATOR = 0, 2, 3, 4
+EXIT_OK, EXIT_USAGE, EXIT_DATA, EXIT_ESTIMATOR, EXIT_FETCH = 0, 2, 3, 4, 5
+#: ``burdenshare data update SOURCE`` choices (= ``burdenshare.store.PUBLISHERS``; a test checks).
+_DATA_SOURCES = ("unhcr", "worldbank", "oecd_dac")
 
 
 class _Usage(Exception):
@@ -43,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="output file; the suffix picks the format: .csv .parquet .xlsx "
                              ".json (every row) | .md .tex .html (report table: main quantity, "
                              "latest year) | .png .svg .pdf (chart); provenance in or beside each")
+        _vintage_options(sp)
 
     r = sub.add_parser("run", help="run one estimator")
     r.add_argument("name")
@@ -69,7 +74,51 @@ def _parser() -> argparse.ArgumentParser:
     mv.add_argument("--seed", type=int, metavar="N", help="root seed (default: the grid's)")
     mv.add_argument("--top", type=int, default=10, metavar="K", help="top-k of the rank table")
     mv.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _vintage_options(mv)
+    _data_parser(sub)
     return p
+
+
+def _vintage_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--data-vintage", metavar="V[,V...]",
+                    help="data to use instead of the embedded samples alone: 'embedded' (default), "
+                         "'latest' (newest stored vintage of every publisher), a publisher "
+                         f"({', '.join(_DATA_SOURCES)}: its newest vintage) or stored vintage ids, "
+                         "comma-separated; see `burdenshare data list`")
+    sp.add_argument("--data-dir", metavar="DIR",
+                    help="vintage store folder (default: the user data directory)")
+
+
+def _data_parser(sub: Any) -> None:
+    d = sub.add_parser("data", help="list, update and compare data vintages (methodology/data.md)")
+    dsub = d.add_subparsers(dest="data_command", metavar="ACTION")
+    dsub.required = True
+    ls = dsub.add_parser("list", help="every source: vintage, retrieval date, licence, last year "
+                         "per indicator, and whether a newer release is due")
+    ls.add_argument("--format", choices=("table", "json"), default="table")
+    ls.add_argument("--today", metavar="YYYY-MM-DD",
+                    help="judge staleness at this date (default: today)")
+    ls.add_argument("--data-dir", metavar="DIR",
+                    help="vintage store folder (default: the user data directory)")
+    up = dsub.add_parser("update", help="fetch a new vintage from a publisher into the store")
+    up.add_argument("source", choices=_DATA_SOURCES, metavar="SOURCE",
+                    help=f"one of {', '.join(_DATA_SOURCES)}")
+    up.add_argument("--years", metavar="A-B", help="first and last year to fetch")
+    up.add_argument("--wdi-version", metavar="V",
+                    help="worldbank only: pin a WDI Database Archives release (e.g. 202607)")
+    up.add_argument("--data-dir", metavar="DIR",
+                    help="vintage store folder (default: the user data directory)")
+    df = dsub.add_parser("diff", help="what changed between two vintages, and estimators on both")
+    df.add_argument("a", metavar="A", help="older vintage: 'embedded', a vintage id, a publisher "
+                    "or 'latest'")
+    df.add_argument("b", metavar="B", help="newer vintage (same choices)")
+    df.add_argument("--estimator", action="append", default=[], metavar="NAME",
+                    help="run this estimator on both and show the ranks that moved (repeatable)")
+    df.add_argument("--years", metavar="A-B", help="compare only these years")
+    df.add_argument("--out", metavar="FILE", help="write everything: .xlsx, .csv (with sidecars) "
+                    "or .json")
+    df.add_argument("--data-dir", metavar="DIR",
+                    help="vintage store folder (default: the user data directory)")
 
 
 def _years(text: str | None) -> tuple[int, int] | None:
@@ -95,7 +144,7 @@ def _load(args: argparse.Namespace) -> Any:
     from .io import load_sample, read_observations
 
     data = (Dataset.concat([read_observations(f) for f in args.data]) if args.data
-            else load_sample())
+            else _base_data(args, load_sample))
     years = _years(args.years)
     countries = [c.strip() for c in args.countries.split(",")] if args.countries else None
     if years or countries:
@@ -109,6 +158,22 @@ def _load(args: argparse.Namespace) -> Any:
                     + ([f"countries {','.join(countries)}"] if countries else []))
                 + ") contains no observations")
     return data
+
+
+def _base_data(args: argparse.Namespace, load_sample: Any) -> Any:
+    """The data when no --data file is given: the embedded samples, or a --data-vintage."""
+    vintage = getattr(args, "data_vintage", None)
+    if vintage is None:
+        return load_sample()
+    from .store import load
+
+    return load(vintage, root=args.data_dir)
+
+
+def _check_vintage_args(args: argparse.Namespace) -> None:
+    if getattr(args, "data_vintage", None) and getattr(args, "data", None):
+        raise _Usage("--data and --data-vintage exclude each other: --data replaces the embedded "
+                     "samples, --data-vintage updates them")
 
 
 def _params(cls: type, items: Sequence[str]) -> dict[str, Any]:
@@ -191,7 +256,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
     paths = write_result(res, args.out)
     print(f"{args.name}: {len(res.estimates):,} estimates, {len(res.excluded):,} excluded "
           f"observations -> {', '.join(str(p) for p in paths)}")
+    _warn_years(args.name, res)
     return EXIT_OK
+
+
+# --- OECD DAC 2023-2025 (issue 14): never silently fewer years
+def _warn_years(name: str, res: Any) -> None:
+    """One stderr line per estimator for requested years without estimates (exit code stays 0),
+    and one note naming years of preliminary data.
+    """
+    from .estimators.base import years_without_estimates_line
+
+    line = years_without_estimates_line(name, res)
+    if line:
+        print(f"warning: {line}", file=sys.stderr)
+    prelim = res.diagnostics.get("preliminary_years")
+    if prelim:
+        years = ", ".join(str(y) for y in sorted(prelim))
+        print(f"note: {name}: {years} from OECD preliminary data (labelled in the term column; "
+              "final data follow in December)", file=sys.stderr)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -219,6 +302,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     paths = write_comparison(comp, args.out)
     print(f"compared {len(comp.results)} methods: {len(comp.long):,} estimates -> "
           f"{', '.join(str(p) for p in paths)}")
+    for label, res in comp.results.items():
+        _warn_years(str(label), res)
     return EXIT_OK
 
 
@@ -256,7 +341,7 @@ def _cmd_multiverse(args: argparse.Namespace) -> int:
     from .io import load_sample, read_observations
 
     data = (Dataset.concat([read_observations(f) for f in args.data]) if args.data
-            else load_sample())
+            else _base_data(args, load_sample))
     if len(data) == 0:
         raise DataValidationError("the data contain no observations")
     try:
@@ -311,6 +396,80 @@ def _cmd_multiverse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_data(args: argparse.Namespace) -> int:
+    if args.data_command == "list":
+        return _cmd_data_list(args)
+    if args.data_command == "update":
+        return _cmd_data_update(args)
+    return _cmd_data_diff(args)
+
+
+def _cmd_data_list(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    from .store import catalog, catalog_records
+
+    today = None
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError as err:
+            raise _Usage(f"--today {args.today!r}: write a date as YYYY-MM-DD") from err
+    records = catalog_records(catalog(args.data_dir, today=today))
+    if args.format == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    from .store import default_root, list_vintages
+
+    root = args.data_dir or default_root()
+    print(f"vintage store: {root} ({len(list_vintages(root))} stored vintages); staleness as of "
+          f"{(today or dt.date.today()).isoformat()}")
+    for rec in records:
+        print(f"[{rec['store_vintage']}] {rec['source']}: {rec['title']}")
+        print(f"    publisher: {rec['publisher']}; licence: {rec['licence']}")
+        print(f"    vintage: {rec['vintage'] or '-'}; retrieved {rec['retrieved'] or '-'}")
+        last = ", ".join(f"{k} {v['last_year']}" for k, v in rec["indicators"].items())
+        print(f"    last year: {last}")
+        print(f"    {rec['staleness']}")
+    return EXIT_OK
+
+
+def _cmd_data_update(args: argparse.Namespace) -> int:
+    from .store import update
+
+    years = _years(args.years)
+    if args.wdi_version and args.source != "worldbank":
+        raise _Usage(f"--wdi-version applies to worldbank only, not {args.source}")
+    v = update(args.source, years=years, wdi_version=args.wdi_version, root=args.data_dir)
+    print(f"stored {v.summary()}")
+    print(f"    in {v.path}")
+    for note in v.manifest.get("notes", []):
+        print(f"    note: {note}")
+    return EXIT_OK
+
+
+def _cmd_data_diff(args: argparse.Namespace) -> int:
+    from .registry import get
+    from .revisions import compare_vintages, write_revisions
+
+    for name in args.estimator:
+        get(name)  # an unknown name is a usage error before any data are read
+    vc = compare_vintages(args.a, args.b, args.estimator, root=args.data_dir,
+                          years=_years(args.years))
+    for line in vc.summary_lines():
+        print(line)
+    summ = vc.data.summary
+    if len(summ):
+        print(summ.head(30).to_string(index=False))
+        if len(summ) > 30:
+            print(f"  … {len(summ) - 30} more indicator-years (use --out for all)")
+    if args.out:
+        paths = write_revisions(vc, args.out)
+        print("Written: " + ", ".join(str(p) for p in paths))
+    return EXIT_ESTIMATOR if vc.failures and not vc.results_a else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``burdenshare`` command.
 
@@ -325,6 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit code.
     """
     from ._errors import (
+        BurdenshareError,
         DataValidationError,
         EstimatorError,
         ExportError,
@@ -338,6 +498,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:  # argparse prints its own message
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
     try:
+        _check_vintage_args(args)
+        if args.command == "data":
+            return _cmd_data(args)
         if args.command == "estimators":
             return _cmd_estimators()
         if args.command == "indicators":
@@ -372,6 +535,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"burdenshare: estimator failed: {err}", file=sys.stderr)
         return EXIT_ESTIMATOR
+    except BurdenshareError as err:  # store errors carry their exit code (vintage 2, fetch 5)
+        if args.debug:
+            raise
+        print(f"burdenshare: {err}", file=sys.stderr)
+        return int(getattr(err, "exit_code", 1))
     except Exception as err:  # never a traceback for the user; --debug shows it
         if args.debug:
             raise

@@ -316,7 +316,9 @@ class ResponsibilityBalance(EstimatorBase):
 
     def _compute(self, data: Dataset) -> Computation:
         plan, skipped = self._plan(data)
-        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
+        # the components splice OECD releases of different years (issue 14), so must the ledger
+        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name,
+                        splice_sources=True)
         frames, meta = [], {}
         excl_by: list[tuple[str, frozenset[str], dict[str, tuple[str, str]]]] = []
         for comp, est, qs in plan:

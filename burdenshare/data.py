@@ -454,6 +454,10 @@ class Dataset:
     lineage : tuple of str
         Operations that produced this dataset from its origin (e.g. ``select(years=2024-2024)
         of <fingerprint>``).
+    requested_years : tuple of int or None
+        The years asked for by the latest ``select(years=...)`` (None: no explicit years).
+        Estimators list each requested year that yields no estimate in ``Result.excluded``
+        (reason ``year_without_data``), so that a selection never silently returns fewer years.
     """
 
     observations: pd.DataFrame
@@ -461,6 +465,7 @@ class Dataset:
     fingerprint: str
     origin: str | None = None
     lineage: tuple[str, ...] = field(default=())
+    requested_years: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         # the code columns are dictionary-encoded once, here: derived immutable data of a
@@ -548,6 +553,7 @@ class Dataset:
                 f"concat part {i + 1} {d.fingerprint[:12]}"
                 + (f" ({'; '.join(d.lineage)})" if d.lineage else "")
                 for i, d in enumerate(datasets)),
+            requested_years=_requested_union(datasets),
         )
 
     # ------------------------------------------------------------------ views
@@ -676,10 +682,14 @@ class Dataset:
                     raise ValueError(f"years=({lo}, {hi}): the first year is after the last")
                 mask &= obs["year"].between(lo, hi)
                 parts.append(f"years={lo}-{hi}")
+                requested: tuple[int, ...] | None = tuple(range(lo, hi + 1))
             else:
                 ys = sorted({int(y) for y in years})
                 mask &= obs["year"].isin(ys)
                 parts.append("years=" + ",".join(map(str, ys)))
+                requested = tuple(ys)
+        else:
+            requested = self.requested_years
         if indicators is not None:
             inds = sorted(set(indicators))
             unknown = [i for i in inds if i not in VOCABULARY]
@@ -709,6 +719,7 @@ class Dataset:
             fingerprint=fingerprint_frame(sub),
             origin=self.origin,
             lineage=(*self.lineage, f"select({'; '.join(parts)}) of {self.fingerprint[:12]}"),
+            requested_years=requested,
         )
 
     def panel(self, indicators: Iterable[str], source: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -823,6 +834,12 @@ def _validated(df: pd.DataFrame, sources: Mapping[str, Source] | Iterable[Source
         _raise(fail)
     canon = _canonical_frame(codes, cats, year, value, order)
     return canon, MappingProxyType({k: srcs[k] for k in cats["source"]})
+
+
+def _requested_union(datasets: Sequence[Dataset]) -> tuple[int, ...] | None:
+    """Years requested by any part of a concatenation (None if no part had explicit years)."""
+    asked = [d.requested_years for d in datasets if d.requested_years is not None]
+    return tuple(sorted(set().union(*asked))) if asked else None
 
 
 def _as_source_map(sources: Mapping[str, Source] | Iterable[Source] | None) -> dict[str, Source]:

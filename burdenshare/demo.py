@@ -26,7 +26,7 @@ provenance, one chart as PNG, and a short printed summary.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,8 @@ def demo_dataset(data: Dataset) -> tuple[Dataset, int]:
     area = data.select(indicators=["land_area_km2"], years=(year - _AREA_LOOKBACK, year))
     rest = data.select(years=(year, year))
     rest = rest.select(indicators=[i for i in rest.indicators if i != "land_area_km2"])
-    return Dataset.concat([rest, area]), year
+    # the earlier years of area are inputs only: the demo asks for estimates of `year`
+    return replace(Dataset.concat([rest, area]), requested_years=(year,)), year
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def _relative_estimators(year: int) -> dict[str, Any]:
     from .registry import make
 
     names = ["refugees_per_1000", "refugees_per_gdp_ppp_pc", "refugees_per_1000_km2", "one_in_n",
-             "relative_effort", "hosting_concentration"]
+             "relative_effort", "hosting_concentration", "neighbour_hosting_share"]
     return {n: make(n) for n in names}
 
 
@@ -162,11 +163,16 @@ def _fair_estimators(year: int) -> dict[str, Any]:
 
 
 def _contributions(data: Dataset) -> tuple[Dataset, int]:
-    year = latest_complete_year(data, ("idrc_usd_million_current", "oda_usd_million_current",
-                                       "unhcr_revenue_earmarked_usd_current",
-                                       "gov_health_expenditure_per_capita_usd_current",
-                                       "oda_received_usd_current"))
-    return data.select(years=(year, year)), year
+    # from the latest year in which every contribution input is observed to the latest year of
+    # OECD DAC data (2025, preliminary): methods whose inputs stop earlier list the missing
+    # years in their exclusions (year_without_data) and the demo prints them
+    first = latest_complete_year(data, ("idrc_usd_million_current", "oda_usd_million_current",
+                                        "unhcr_revenue_earmarked_usd_current",
+                                        "gov_health_expenditure_per_capita_usd_current",
+                                        "oda_received_usd_current"))
+    last = latest_complete_year(data, ("idrc_usd_million_current", "oda_usd_million_current",
+                                       "gni_usd_million_current"))
+    return data.select(years=(min(first, last), last)), last
 
 
 def _contributions_estimators(year: int) -> dict[str, Any]:
@@ -188,7 +194,10 @@ _PEOPLE_2025 = ("refugees", "refugees_aged_5_11", "refugees_aged_12_17", "refuge
 _COST_INPUTS = ("gdp_per_capita_usd_current", "wb_income_group", "gross_enrolment_ratio_primary",
                 "gross_enrolment_ratio_secondary", "gov_expenditure_per_student_primary_pct_gdp_pc",
                 "gov_expenditure_per_student_secondary_pct_gdp_pc",
-                "gov_health_expenditure_per_capita_usd_current")
+                "gov_health_expenditure_per_capita_usd_current",
+                # UIS per-student funding to 2023 (issue 14)
+                "initial_gov_funding_per_student_primary_pct_gdp_pc",
+                "initial_gov_funding_per_student_secondary_pct_gdp_pc")
 
 
 def _costs(data: Dataset) -> tuple[Dataset, int]:
@@ -198,7 +207,8 @@ def _costs(data: Dataset) -> tuple[Dataset, int]:
     year = latest_complete_year(data, ("refugees_aged_5_11",))
     people = data.select(years=(year, year), indicators=_PEOPLE_2025)
     inputs = data.select(years=(1995, year), indicators=_COST_INPUTS)
-    return Dataset.concat([people, inputs]), year
+    # the earlier years of the cost inputs are inputs only: estimates are asked for `year`
+    return replace(Dataset.concat([people, inputs]), requested_years=(year,)), year
 
 
 def _costs_estimators(year: int) -> dict[str, Any]:
@@ -360,7 +370,10 @@ def _multiverse(data: Dataset, out: Path) -> list[Path]:
 def _print_family(fam: Family, year: int, comp: Comparison) -> None:
     from .countries import country_name
 
-    print(f"\n== {fam.title}, {year} ==")
+    span = str(year)
+    if fam.key == "contributions" and len(comp.long):
+        span = f"{int(comp.long['year'].dropna().min())}-{year}"
+    print(f"\n== {fam.title}, {span} ==")
     print(comp.summary()[["method", "quantity", "unit", "estimates", "excluded",
                           "uncertainty_method"]].to_string(index=False))
     if fam.key == "relative_burden":
@@ -374,6 +387,11 @@ def _print_family(fam: Family, year: int, comp: Comparison) -> None:
         if len(lmic):
             print("Share hosted in low- and middle-income countries: "
                   f"{100 * float(lmic['estimate'].iloc[0]):.0f}%")
+        nb = comp.results["neighbour_hosting_share"].estimates
+        nb = nb[(nb["quantity"] == "share_hosted_in_neighbouring_countries") & nb["iso3"].isna()]
+        if len(nb):
+            print("Share hosted in countries bordering the country of origin: "
+                  f"{100 * float(nb['estimate'].iloc[0]):.0f}%")
         print("Rank agreement between the per-country indices (Spearman):")
         print(comp.agreement().round(2).to_string())
     elif fam.key == "eu_keys_2015":
@@ -410,5 +428,37 @@ def _print_family(fam: Family, year: int, comp: Comparison) -> None:
                     extra = f", first-stage F {float(r.diagnostics['first_stage_f']):.2f}"
                 print(f"  {label_:<18} {first.term}: {first.estimate:+.4f} (SE {first.std_error:.4f}, "
                       f"{r.uncertainty_method}{extra})")
+    elif fam.key == "contributions":
+        _print_contributions(comp)
     for k, msg in comp.failures.items():
         print(f"FAILED {k}: {msg}")
+
+
+def _print_contributions(comp: Comparison) -> None:
+    """DAC in-donor refugee costs and ODA/GNI by year, preliminary years labelled; the years
+    some methods could not estimate.
+    """
+    from .estimators.base import years_without_estimates_line
+
+    idrc = comp.results.get("in_donor_refugee_costs")
+    oda = comp.results.get("oda_gni_commitment")
+    if idrc is not None:
+        e = idrc.estimates[idrc.estimates["iso3"].isna()]
+        piv = e.pivot_table(index="year", columns="quantity", values="estimate")
+        prelim = idrc.diagnostics.get("preliminary_years", {})
+        ratio = None
+        if oda is not None:
+            o = oda.estimates[oda.estimates["iso3"].isna()
+                              & (oda.estimates["quantity"] == "oda_gni_pct")]
+            ratio = o.set_index("year")["estimate"]
+        print("DAC donors in the data: in-donor refugee costs and ODA/GNI by year:")
+        yr: Any  # pandas-stubs types an index label as "any scalar": a year here
+        for yr, row in piv.iterrows():
+            r = "" if ratio is None or yr not in ratio.index else f", ODA/GNI {ratio[yr]:.2f}%"
+            label = "  (OECD preliminary)" if int(yr) in prelim else ""
+            print(f"  {int(yr)}  USD {row['idrc_usd_million'] / 1000:6.2f} bn = "
+                  f"{row['idrc_share_of_oda_pct']:5.2f}% of ODA{r}{label}")
+    for label_, res in comp.results.items():
+        line = years_without_estimates_line(str(label_), res)
+        if line:
+            print(f"  note: {line}")

@@ -116,6 +116,10 @@ EXCLUSION_REASONS: Mapping[str, str] = MappingProxyType(
         "countries",
         "insufficient_data": "the unit has too few complete periods for the design (e.g. a synthetic-"
         "control donor with gaps)",
+        # --- OECD DAC 2023-2025 (issue 14)
+        "year_without_data": "a year the data were selected for (Dataset.select(years=...)) yields "
+        "no estimate; not an observation: the row names the indicator without data that year and "
+        "its last year available",
     }
 )
 

@@ -161,7 +161,8 @@ _KEY = ["iso3", "area", "year", "indicator", "source"]  # area: sub-national uni
 
 
 def _excluded_keys(res: Any) -> pd.DataFrame:
-    exc: pd.DataFrame = res.excluded.copy()
+    # rows ``year_without_data`` name a requested year, not an input observation
+    exc: pd.DataFrame = res.excluded[res.excluded["reason"] != "year_without_data"].copy()
     exc["year"] = exc["year"].astype("int64")
     return exc
 

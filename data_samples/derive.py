@@ -114,14 +114,23 @@ UNITS = {
     "gni_usd_million_current": "USD million current",
     "oda_gni_pct_published": "percent of GNI",
     "oda_usd_million_constant_2025": "USD million constant 2025",
+    # --- UIS and neighbours (issue 14)
+    "initial_gov_funding_per_student_primary_pct_gdp_pc": "percent of GDP per capita",
+    "initial_gov_funding_per_student_secondary_pct_gdp_pc": "percent of GDP per capita",
+    "oip_by_origin": "persons",
 }
 #: Dyadic indicators (written with counterpart_iso3 = country of origin).
-DYADIC = {"refugees_by_origin"}
+DYADIC = {"refugees_by_origin", "oip_by_origin"}
 
 #: Base years of the origin x asylum refugee stocks kept in unhcr_origin.csv.gz (the shares of a
 #: shift-share instrument are taken in a base year; three decades give a choice of base year
 #: while keeping the sample small).
 ORIGIN_BASE_YEARS = (1990, 2000, 2010)
+
+#: Recent years of the origin x asylum refugee and OIP stocks kept in unhcr_origin.csv.gz (the
+#: share hosted in neighbouring countries, a Global Trends headline, needs the dyads of the year
+#: itself; 2020-2025 covers the Global Trends reports on end-2020 to end-2025). Issue 14.
+ORIGIN_RECENT_YEARS = (2020, 2021, 2022, 2023, 2024, 2025)
 
 #: UNHCR origin groups without a code burdenshare accepts, left out of unhcr_origin.csv.gz.
 ORIGIN_GROUPS_LEFT_OUT = {"TIB": "UNHCR origin group 'Tibetan'"}
@@ -150,6 +159,7 @@ SRC_CEB = "un_ceb_unhcr_revenue_2026_02_05"
 SRC_DAC = "oecd_dac_membership_transcribed"
 SRC_DAC_IDRC = "oecd_dac1_idrc_oda_gni_one_2024_01_10"
 SRC_DAC_ODAGNI = "oecd_dac_oda_gni_one_2026_04_09"
+SRC_UIS = "unesco_uis_sdg_2024_09"  # issue 14
 
 UNHCR_COMMIT = "0c16a6d0c2f37d8578f9b9e3d1e4459efe850398"
 WDI_COMMIT = "4ebec5a2273f531ba238a34dbe440394dc5a6c4b"
@@ -158,6 +168,7 @@ SYSTEMA_GLOBALIS_COMMIT = "c63631abeb62af6db3910f68be7c2b443beca50b"
 UNFCK_COMMIT = "052fc73dce2d369a2b8c08a0d9ebe121c4a22095"
 ONE_TRACKER_COMMIT = "742bcfc4df7f87297f6c2d808dd18906664c5da6"
 ONE_DASHBOARD_COMMIT = "14a9ba6b2ce265e1c969ea674c9f309c51a7db94"
+UIS_DDF_COMMIT = "9ebe8204713bdcc166593d89f84087af72a09c86"  # issue 14
 
 #: Input files that live in this folder (hand transcriptions), not in the shared data.
 LOCAL_INPUTS = {"dac_membership_transcribed.csv"}
@@ -187,7 +198,8 @@ SOURCES = {
         "and m_0_4..m_60; refugees with unknown age are not in any band); "
         "unhcr_origin.csv.gz keeps the non-empty refugee cells of the shared "
         "unhcr_population_origin_asylum_year.csv.gz in the base years 1990, 2000 and 2010 as "
-        "refugees_by_origin (iso3 = asylum, counterpart_iso3 = origin) and reshapes the refugee "
+        "refugees_by_origin (iso3 = asylum, counterpart_iso3 = origin), plus the positive refugee "
+        "and OIP cells of 2020-2025 as refugees_by_origin and oip_by_origin, and reshapes the refugee "
         "column of unhcr_population_by_origin_year.csv as refugees_from_origin (iso3 = origin).",
     },
     SRC_UNRWA: {
@@ -337,6 +349,27 @@ SOURCES = {
         "an empty cell gives no observation. The 'DAC countries' and 'EU Institutions' rows "
         "(not countries) are written unchanged to oecd_dac_aggregates.csv.",
     },
+    # --- UIS and neighbours (issue 14)
+    SRC_UIS: {
+        "id": SRC_UIS,
+        "title": "UNESCO Institute for Statistics (UIS), SDG 4 education finance: initial "
+        "government funding per student by level, % of GDP per capita",
+        "publisher": "UNESCO Institute for Statistics, compiled by Gapminder (open-numbers)",
+        "url": "https://github.com/open-numbers/ddf--unesco--education",
+        "licence": "UIS data CC BY-SA 3.0 IGO (share-alike); Gapminder's compilation CC BY 4.0",
+        "retrieved": "2024-10-08",
+        "vintage": "UIS September 2024 data release (SDG bulk download, LAST_UPDATE 2024-10-06), "
+        f"open-numbers/ddf--unesco--education commit {UIS_DDF_COMMIT} (2024-10-08); years to "
+        "2023",
+        "derivation": "uis_education.csv.gz keeps the rows of the shared "
+        "uis_education_expenditure_per_student_1970_2023.csv.gz with indicator_id "
+        "XUNIT.GDPCAP.1.FSGOV.FFNTR -> initial_gov_funding_per_student_primary_pct_gdp_pc and "
+        "XUNIT.GDPCAP.2T3.FSGOV.FFNTR -> initial_gov_funding_per_student_secondary_pct_gdp_pc "
+        "(percent of GDP per capita), all countries and years, values copied exactly (checked "
+        "numerically identical to the source text). The concept ('initial government funding') "
+        "differs from WDI's 'government expenditure per student' (SE.XPD.*.PC.ZS, to 2018): the "
+        "two are separate indicators and are never spliced.",
+    },
 }
 
 #: Attribution text per source, printed in README.md.
@@ -370,6 +403,11 @@ ATTRIBUTION = {
     SRC_DAC_ODAGNI: "Source: OECD, ODA and ODA/GNI by DAC member, 2000-2025 (2025 preliminary), "
     "OECD Terms and Conditions; as processed by the ONE Campaign (ONEcampaign/oda-dashboard, "
     "topic_page/oda_gni_ts.csv of 2026-04-09). Reshaped by burdenshare.",
+    # --- UIS and neighbours (issue 14)
+    SRC_UIS: "Source: UNESCO Institute for Statistics (UIS), SDG 4 database, September 2024 "
+    "release, initial government funding per student (% of GDP per capita), as compiled by "
+    "Gapminder (open-numbers/ddf--unesco--education). UIS data licensed CC BY-SA 3.0 IGO. "
+    "Reshaped by burdenshare.",
 }
 
 #: WDI indicator code -> burdenshare indicator name.
@@ -525,7 +563,12 @@ EXPECTED_ROWS = {
         "unhcr_revenue_unearmarked_usd_current": 535,
     },
     "dac_membership.csv.gz": {"dac_member": 1344},
-    "unhcr_origin.csv.gz": {"refugees_by_origin": 7799, "refugees_from_origin": 7611},
+    "unhcr_origin.csv.gz": {"refugees_by_origin": 35276, "refugees_from_origin": 7611,
+                            "oip_by_origin": 119},
+    "uis_education.csv.gz": {  # issue 14
+        "initial_gov_funding_per_student_primary_pct_gdp_pc": 1939,
+        "initial_gov_funding_per_student_secondary_pct_gdp_pc": 1783,
+    },
     "oecd_dac.csv.gz": {
         "idrc_usd_million_current": 343,
         "oda_usd_million_current": 390,
@@ -890,6 +933,43 @@ def derive_unhcr_origin(shared: Path, outdir: Path) -> None:
         "(country of asylum) and counterpart_iso3 = `coo_iso` (origin). Zeros (pairs with "
         "asylum-seekers or others but no refugees) are real zeros and kept."
     )
+    # 1b. recent years (issue 14): the positive refugee and OIP cells of ORIGIN_RECENT_YEARS,
+    # for methods that need the dyads of the year itself (share hosted in neighbouring countries)
+    recent = dy[dy["year"].isin(ORIGIN_RECENT_YEARS)]
+    n_rec_grp = int(recent["coo_iso"].isin(list(ORIGIN_GROUPS_LEFT_OUT)).sum())
+    recent = recent[~recent["coo_iso"].isin(list(ORIGIN_GROUPS_LEFT_OUT))]
+    rec_ref = recent[recent["refugees"].notna() & (recent["refugees"] > 0)]
+    rec_oip = recent[recent["oip"].notna() & (recent["oip"] > 0)]
+    dyad_recent = observations(rec_ref["coa_iso"], rec_ref["year"], "refugees_by_origin",
+                               rec_ref["refugees"], SRC_UNHCR, counterpart=rec_ref["coo_iso"])
+    oip_recent = observations(rec_oip["coa_iso"], rec_oip["year"], "oip_by_origin",
+                              rec_oip["oip"], SRC_UNHCR, counterpart=rec_oip["coo_iso"])
+    n_zero_ref = int((recent["refugees"] == 0).sum())
+    grp_people = {int(y): int(g["refugees"].sum()) for y, g in
+                  dy[dy["year"].isin(ORIGIN_RECENT_YEARS)
+                     & dy["coo_iso"].isin(list(ORIGIN_GROUPS_LEFT_OUT))].groupby("year")}
+    out.step(
+        "Recent years " + ", ".join(map(str, ORIGIN_RECENT_YEARS)) + " (issue 14: the share "
+        "hosted in neighbouring countries needs the dyads of the year itself): kept the "
+        f"POSITIVE `refugees` cells as `refugees_by_origin` ({len(rec_ref)} rows) and the positive "
+        f"`oip` cells as `oip_by_origin` ({len(rec_oip)} rows; iso3 = `coa_iso`, counterpart = "
+        f"`coo_iso`). The {n_zero_ref} zero refugee cells of these years (pairs with "
+        "asylum-seekers or others but no refugees) are not written: a zero adds nothing to any "
+        "sum and the file stays small (the base years keep theirs). Left out as in the base "
+        f"years: {n_rec_grp} rows of origin group `TIB` (refugees per year: "
+        + ", ".join(f"{y}: {v:,}" for y, v in sorted(grp_people.items())) + ")."
+    )
+    # the kept recent refugee cells plus the left-out groups equal the origin totals exactly
+    org_chk = read_csv(shared, orig_name)
+    tot_recent = org_chk[org_chk["year"].isin(ORIGIN_RECENT_YEARS)].groupby("year")["refugees"].sum()
+    kept = rec_ref.groupby("year")["refugees"].sum()
+    for y in ORIGIN_RECENT_YEARS:
+        require(int(kept.get(y, 0)) + grp_people.get(y, 0) == int(tot_recent.get(y, 0)),
+                f"{dyad_name}: recent-year refugees {y} do not add up to {orig_name}")
+    out.step(
+        "Checked: for every recent year, the kept `refugees_by_origin` cells plus the left-out "
+        f"origin groups sum exactly to the world total of `{orig_name}`."
+    )
     # 2. refugees by origin summed over asylum countries, all years (the shifts)
     org = read_csv(shared, orig_name)
     require(not org.duplicated(["iso3", "year"]).any(), f"{orig_name}: duplicate (iso3, year)")
@@ -913,8 +993,10 @@ def derive_unhcr_origin(shared: Path, outdir: Path) -> None:
         f"Checked: in every base year the dyadic stocks summed over countries of asylum equal "
         f"`{orig_name}` exactly, for all {len(common)} origin-years present in both."
     )
-    obs = pd.concat([dyad, tot], ignore_index=True)
-    check_row_counts(out, obs, {"refugees_by_origin": len(base), "refugees_from_origin": len(org)})
+    obs = pd.concat([dyad, tot, dyad_recent, oip_recent], ignore_index=True)
+    check_row_counts(out, obs, {"refugees_by_origin": len(base) + len(rec_ref),
+                                "refugees_from_origin": len(org),
+                                "oip_by_origin": len(rec_oip)})
     check_unhcr_counts(obs, out.name)
     out.step(
         "Checked: rows per indicator = non-empty source cells; whole numbers, none between 1 and "
@@ -1106,6 +1188,61 @@ def derive_unhcr_asylum_applications(shared: Path, outdir: Path) -> None:
         "Checked: rows per indicator = distinct (coa_iso, year) per P/C; whole numbers, none "
         "between 1 and 4; no duplicate keys; all values finite and non-negative."
     )
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+
+
+# --- UIS and neighbours (issue 14)
+#: UIS indicator id -> indicator name (initial government funding per student, % of GDP pc).
+UIS_MAP = {
+    "XUNIT.GDPCAP.1.FSGOV.FFNTR": "initial_gov_funding_per_student_primary_pct_gdp_pc",
+    "XUNIT.GDPCAP.2T3.FSGOV.FFNTR": "initial_gov_funding_per_student_secondary_pct_gdp_pc",
+}
+
+
+def derive_uis(shared: Path, outdir: Path) -> None:
+    """UIS initial government funding per student (primary, secondary), % of GDP per capita."""
+    name = "uis_education_expenditure_per_student_1970_2023.csv.gz"
+    out = Output("uis_education.csv.gz", "observations", [SRC_UIS], [name])
+    # 1. read as text, so the written values can be compared with the source digits
+    src = read_csv(shared, name, dtype=str)
+    out.step(
+        f"Read `{name}` as text ({len(src)} rows: UIS indicator x country x year; provenance "
+        "in `shared/data/_provenance/added_2026_12/`)."
+    )
+    require(not src.duplicated(["indicator_id", "iso3", "year"]).any(), f"{name}: duplicate keys")
+    require(src["value"].notna().all(), f"{name}: empty value cell")
+    # 2. the two per-student series the education estimator uses, renamed
+    part = src[src["indicator_id"].isin(list(UIS_MAP))].copy()
+    values, changed = parse_exact(part["value"].to_numpy(dtype=object), name)
+    out.step(
+        "Kept indicator ids " + ", ".join(f"`{c}`→`{n}`" for c, n in UIS_MAP.items())
+        + " (unit `percent of GDP per capita`), all countries and years; the other UIS series "
+        "(pre-primary, lower/upper secondary, tertiary, constant PPP$, % of GDP) are not needed "
+        f"by any method and stay in the shared data. Parsed as float64; all {len(part)} written "
+        f"values are numerically identical to the source text ({changed} differ in spelling only)."
+    )
+    require(bool((values >= 0).all()), f"{name}: negative per-student funding")
+    indicators = part["indicator_id"].map(UIS_MAP).to_numpy(dtype=object)
+    obs = pd.DataFrame(
+        {
+            "iso3": pd.Series(part["iso3"].to_numpy(dtype=object), dtype="str"),
+            "year": pd.Series(part["year"].astype("int64").to_numpy(), dtype="int64"),
+            "indicator": pd.Series(indicators, dtype="str"),
+            "value": pd.Series(values, dtype="float64"),
+            "unit": pd.Series([UNITS[i] for i in indicators], dtype="str"),
+            "source": pd.Series([SRC_UIS] * len(part), dtype="str"),
+            "counterpart_iso3": pd.Series([""] * len(part), dtype="str"),
+        }
+    )
+    out.step(
+        "Concept: UIS 'initial government funding per student' (FFNTR), not WDI's 'government "
+        "expenditure per student' (`SE.XPD.PRIM/SECO.PC.ZS`, which ends in 2018): separate "
+        "indicators, never spliced (median difference 1.7 % on the 1997-2018 overlap, see "
+        "`methodology/data_education_neighbours.md`)."
+    )
+    recomputed = {UIS_MAP[c]: int(n) for c, n in part["indicator_id"].value_counts().items()}
+    check_row_counts(out, obs, recomputed)
     write_observations(out, obs, outdir)
     OUTPUTS.append(out)
 
@@ -1774,6 +1911,289 @@ def derive_oecd_dac(shared: Path, outdir: Path) -> None:
     write_reference(ref_out, text, outdir, len(agg))
 
 
+# --- OECD DAC 2023-2025 (issue 14) ----------------------------------------------------------
+#: Source ids of the 2023-2025 DAC1 series: one per release status (so that a preliminary
+#: year is identifiable from the Source record of every observation used for it), plus one for
+#: GNI derived from ODA and the 5-decimal ODA/GNI ratio.
+SRC_DAC_2023_FINAL = "oecd_dac1_2023_final_one_2025_04_16"
+SRC_DAC_2024_REVISED = "oecd_dac1_2024_revised_one_2026_01_23"
+SRC_DAC_2025_PRELIM = "oecd_dac1_2025_preliminary_one_2026_04_09"
+SRC_DAC_GNI_DERIVED = "oecd_dac_gni_derived_oda_over_ratio_2023_2025"
+DAC_NEW_IDRC = "oecd_dac_idrc_oda_by_donor_2023_2025_current_usd.csv"
+DAC_NEW_RATIO = "oecd_dac_oda_gni_pct_5dp_by_donor_2000_2025.csv"
+#: commit of ONEcampaign/oda-dashboard of each recommended vintage -> (year, source id)
+DAC_NEW_VINTAGES = {
+    "83e708c43d13b5b28a5cb698d0bb5eb1924866c6": (2023, SRC_DAC_2023_FINAL),
+    "b8dd88957855b6cf97f2778cbeae70c056aa03ab": (2024, SRC_DAC_2024_REVISED),
+    "5e6b29a2cc05b2199313f18d5d17f8d6aec63811": (2025, SRC_DAC_2025_PRELIM),
+}
+#: columns of the all-vintages reference table (the shared file less its repository columns)
+DAC_VINTAGE_COLUMNS = ["year", "donor_name", "donor_iso3", "idrc_usd_million_current",
+                       "total_oda_usd_million_current", "idrc_zero_may_be_missing",
+                       "recommended_vintage", "vintage_note", "source_commit",
+                       "source_commit_date"]
+_DAC_NEW_COMMON = {
+    "publisher": "OECD Development Assistance Committee (DAC1 table: aid type 1820 'refugees in "
+    "donor countries' and total ODA, official definition), processed by the ONE Campaign with "
+    "its oda_data package",
+    "url": "https://github.com/ONEcampaign/oda-dashboard",
+    "licence": "OECD Terms and Conditions (free reuse with attribution: 'OECD (year), DAC1 Flows "
+    "by provider'); the ONE repository has no licence file",
+}
+_DAC_NEW_DERIVATION = (
+    "oecd_dac_2023_2025.csv.gz copies the recommended-vintage country rows of the shared "
+    "oecd_dac_idrc_oda_by_donor_2023_2025_current_usd.csv for {year}: "
+    "idrc_usd_million_current and total_oda_usd_million_current -> oda_usd_million_current "
+    "(US$ million current, the year of the file's price base, where constant equal current "
+    "prices), values copied exactly. An in-donor refugee cost of 0 flagged "
+    "idrc_zero_may_be_missing (ONE's script fills missing values with 0, so the 0 may mean "
+    "'not reported') gives NO observation: it is treated as not reported, never as a real zero "
+    "({zeros}). Grant-equivalent basis; the 12-month rule applies.")
+SOURCES.update({
+    SRC_DAC_2023_FINAL: {
+        "id": SRC_DAC_2023_FINAL,
+        "title": "OECD DAC1: in-donor refugee costs and total ODA by DAC member, 2023 (final "
+        "data; processed by the ONE Campaign)",
+        **_DAC_NEW_COMMON,
+        "retrieved": "2025-04-16",
+        "vintage": "OECD final 2023 data (DAC1), as pulled by ONE: ONEcampaign/oda-dashboard "
+        "commit 83e708c43d13b5b28a5cb698d0bb5eb1924866c6 (2025-04-16), "
+        "topic_page/oda_covid.csv",
+        "derivation": "",
+    },
+    SRC_DAC_2024_REVISED: {
+        "id": SRC_DAC_2024_REVISED,
+        "title": "OECD DAC1: in-donor refugee costs and total ODA by DAC member, 2024 (revised "
+        "data, taken as final; processed by the ONE Campaign)",
+        **_DAC_NEW_COMMON,
+        "retrieved": "2026-01-23",
+        "vintage": "OECD 2024 data as revised after the April-2025 preliminary release (taken "
+        "as final: pulled after the OECD's December release; no OECD text stored confirms it), "
+        "ONEcampaign/oda-dashboard commit b8dd88957855b6cf97f2778cbeae70c056aa03ab "
+        "(2026-01-23), topic_page/oda_covid.csv",
+        "derivation": "",
+    },
+    SRC_DAC_2025_PRELIM: {
+        "id": SRC_DAC_2025_PRELIM,
+        "title": "OECD DAC1: in-donor refugee costs and total ODA by DAC member, 2025 "
+        "(PRELIMINARY data; processed by the ONE Campaign)",
+        **_DAC_NEW_COMMON,
+        "retrieved": "2026-04-09",
+        "vintage": "OECD preliminary, April 2026 (2025 data; final data due in December 2026): "
+        "ONEcampaign/oda-dashboard commit 5e6b29a2cc05b2199313f18d5d17f8d6aec63811 "
+        "(2026-04-09), topic_page/oda_covid.csv",
+        "derivation": "",
+    },
+    SRC_DAC_GNI_DERIVED: {
+        "id": SRC_DAC_GNI_DERIVED,
+        "title": "GNI of DAC members 2023-2025 in US$ million current, DERIVED by burdenshare "
+        "as ODA / (ODA/GNI % / 100) (not published as such in the shared data)",
+        "publisher": "burdenshare, from OECD DAC data processed by the ONE Campaign",
+        "url": "https://github.com/ONEcampaign/oda-dashboard",
+        "licence": "OECD Terms and Conditions (free reuse with attribution) for the underlying "
+        "data; the ONE repository has no licence file",
+        "retrieved": "2026-07-31",
+        "vintage": "ODA of the release of each year (2023 final, 2024 revised, 2025 OECD "
+        "preliminary, April 2026; source ids oecd_dac1_*) over ODA/GNI % with 5 decimals from "
+        "ONEcampaign/oda-dashboard commit 14a9ba6b2ce265e1c969ea674c9f309c51a7db94 (2026-07-31), "
+        "topic_page/oda_gni_single_year_ts.csv",
+        "derivation": "",
+    },
+})
+ATTRIBUTION.update({
+    SRC_DAC_2023_FINAL: "Source: OECD (2025), DAC1 Flows by provider (final 2023 data), OECD "
+    "Terms and Conditions; as processed by the ONE Campaign (ONEcampaign/oda-dashboard). Reshaped "
+    "by burdenshare.",
+    SRC_DAC_2024_REVISED: "Source: OECD (2026), DAC1 Flows by provider (2024 data as revised), "
+    "OECD Terms and Conditions; as processed by the ONE Campaign (ONEcampaign/oda-dashboard). "
+    "Reshaped by burdenshare.",
+    SRC_DAC_2025_PRELIM: "Source: OECD (2026), DAC1 Flows by provider (PRELIMINARY 2025 data, "
+    "April 2026), OECD Terms and Conditions; as processed by the ONE Campaign "
+    "(ONEcampaign/oda-dashboard). Reshaped by burdenshare.",
+    SRC_DAC_GNI_DERIVED: "Derived by burdenshare from OECD data (ODA and ODA/GNI, as processed by "
+    "the ONE Campaign): GNI = ODA / (ODA/GNI % / 100); not an OECD figure.",
+})
+EXPECTED_ROWS["oecd_dac_2023_2025.csv.gz"] = {
+    "idrc_usd_million_current": 92,
+    "oda_usd_million_current": 96,
+    "gni_usd_million_current": 96,
+}
+
+
+def _dac_derived_gni_bound(oda: Decimal, ratio: Decimal) -> float:
+    """Relative error bound of GNI = 100 ODA / ratio from the rounding of both inputs.
+
+    ODA is published to 0.01 US$ million (half-unit 0.005) and the ratio to 5 decimals
+    (half-unit 0.000005 pp); the exact bound on |GNI' - GNI| / GNI' is
+    ``(1 + eo) / (1 - er) - 1`` with ``eo = 0.005/ODA`` and ``er = 0.000005/ratio``.
+    """
+    eo = Decimal("0.005") / abs(oda)
+    er = Decimal("0.000005") / ratio
+    return float((1 + eo) / (1 - er) - 1)
+
+
+def derive_oecd_dac_2023_2025(shared: Path, outdir: Path) -> None:
+    out = Output("oecd_dac_2023_2025.csv.gz", "observations",
+                 [SRC_DAC_2023_FINAL, SRC_DAC_2024_REVISED, SRC_DAC_2025_PRELIM,
+                  SRC_DAC_GNI_DERIVED], [DAC_NEW_IDRC, DAC_NEW_RATIO,
+                                         "oecd_dac_idrc_oda_gni_by_donor_2010_2022.csv"])
+    ref_out = Output("oecd_dac_vintages_2023_2025.csv", "reference",
+                     [SRC_DAC_2023_FINAL, SRC_DAC_2024_REVISED, SRC_DAC_2025_PRELIM],
+                     [DAC_NEW_IDRC])
+    a = read_csv(shared, DAC_NEW_IDRC, dtype=str)
+    cols = ["year", "donor_name", "donor_iso3", "idrc_usd_million_current",
+            "total_oda_usd_million_current", "idrc_zero_may_be_missing", "recommended_vintage",
+            "vintage_note", "source_repo", "source_path", "source_commit", "source_commit_date"]
+    require(list(a.columns) == cols, f"{DAC_NEW_IDRC}: columns {list(a.columns)}")
+    require(len(a) == 165, f"{DAC_NEW_IDRC}: {len(a)} rows, expected 165 (vintage changed?)")
+    require(bool(a[["idrc_usd_million_current", "total_oda_usd_million_current"]].notna()
+                 .all().all()), f"{DAC_NEW_IDRC}: empty value cell")
+    require(not a.duplicated(["year", "donor_name", "source_commit"]).any(),
+            f"{DAC_NEW_IDRC}: duplicate donor-year-vintage")
+    require(set(a["donor_name"][a["donor_iso3"].isna()]) == {"DAC countries"},
+            f"{DAC_NEW_IDRC}: rows without iso3 other than 'DAC countries'")
+    require(set(a["idrc_zero_may_be_missing"]) <= {"True", "False"}
+            and set(a["recommended_vintage"]) <= {"True", "False"},
+            f"{DAC_NEW_IDRC}: flags other than True/False")
+    flag = a["idrc_zero_may_be_missing"] == "True"
+    zero = a["idrc_usd_million_current"].map(lambda t: Decimal(t) == 0)
+    require(bool((flag == zero).all()), f"{DAC_NEW_IDRC}: the zero flag is not 'IDRC == 0'")
+    rec = a[a["recommended_vintage"] == "True"]
+    got = {c: sorted(set(rec.loc[rec["source_commit"] == c, "year"].astype(int)))
+           for c in set(rec["source_commit"])}
+    require(got == {c: [y] for c, (y, _) in DAC_NEW_VINTAGES.items()},
+            f"{DAC_NEW_IDRC}: recommended vintages {got} != {DAC_NEW_VINTAGES}")
+    require(not rec.duplicated(["year", "donor_name"]).any(),
+            f"{DAC_NEW_IDRC}: two recommended rows for one donor-year")
+    # the members' sum equals the 'DAC countries' row in every vintage (to 1 US$ million)
+    sums = []
+    for commit, g in a.groupby("source_commit", sort=False):
+        tot = g[g["donor_iso3"].isna()]
+        mem = g[g["donor_iso3"].notna()]
+        for col in ("idrc_usd_million_current", "total_oda_usd_million_current"):
+            s = sum(Decimal(x) for x in mem[col])
+            t = Decimal(tot[col].item())
+            require(abs(s - t) <= 1, f"{DAC_NEW_IDRC} {commit[:7]}: sum of members {s} != "
+                    f"DAC countries {t} ({col})")
+        sums.append(f"{g['year'].iloc[0]} ({commit[:7]})")
+    country = rec[rec["donor_iso3"].notna()].rename(columns={"donor_iso3": "iso3"})
+    require(bool(country["iso3"].str.fullmatch(r"[A-Z]{3}").all()),
+            f"{DAC_NEW_IDRC}: bad donor_iso3")
+    country = country.assign(year=country["year"].astype("int64"),
+                             _src=country["source_commit"].map(
+                                 lambda c: DAC_NEW_VINTAGES[c][1]))
+    frames = []
+    skipped = country[country["idrc_zero_may_be_missing"] == "True"]
+    keep = country[country["idrc_zero_may_be_missing"] != "True"]
+    for src in (SRC_DAC_2023_FINAL, SRC_DAC_2024_REVISED, SRC_DAC_2025_PRELIM):
+        k = keep[keep["_src"] == src]
+        v, _ = parse_exact(k["idrc_usd_million_current"], DAC_NEW_IDRC)
+        frames.append(observations(k["iso3"], k["year"], "idrc_usd_million_current", v, src))
+        c = country[country["_src"] == src]
+        v, _ = parse_exact(c["total_oda_usd_million_current"], DAC_NEW_IDRC)
+        frames.append(observations(c["iso3"], c["year"], "oda_usd_million_current", v, src))
+        year = DAC_NEW_VINTAGES[c["source_commit"].iloc[0]][0]
+        zeros = skipped[skipped["_src"] == src]
+        z = ", ".join(f"{r.iso3} {r.year}" for r in zeros.itertuples()) or "none in this year"
+        SOURCES[src]["derivation"] = _DAC_NEW_DERIVATION.format(year=year,
+                                                                zeros="left out: " + z)
+    out.step(
+        f"Read `{DAC_NEW_IDRC}` as text ({len(a)} rows: five vintages x DAC members + 'DAC "
+        "countries'); checked: fixed columns, no empty value, one row per donor, year and "
+        "vintage, the zero flag is exactly 'in-donor refugee costs == 0', one recommended "
+        "vintage per year (2023 final of 2025-04-16, 2024 revised of 2026-01-23, 2025 "
+        "preliminary of 2026-04-09), and in every vintage the members sum to the 'DAC countries' "
+        "row within US$ 1 million (" + ", ".join(sums) + ")."
+    )
+    out.step(
+        f"Kept the recommended vintage's {len(country)} country rows (" + ", ".join(
+            f"{y}: {n}" for y, n in country.groupby("year").size().items())
+        + " donors); each year gets the source id of its release status (`"
+        + "`, `".join([SRC_DAC_2023_FINAL, SRC_DAC_2024_REVISED, SRC_DAC_2025_PRELIM])
+        + "`), so preliminary data are identifiable from the Source record of every "
+        "observation. `idrc_usd_million_current` and `total_oda_usd_million_current`→"
+        "`oda_usd_million_current` copied exactly (US$ million current). "
+        f"{len(skipped)} in-donor refugee costs of 0 flagged `idrc_zero_may_be_missing` give NO "
+        "observation (ONE fills missing values with 0, so they may mean 'not reported'; never "
+        "read as a real zero): " + ", ".join(f"{r.iso3} {r.year}" for r in skipped.itertuples())
+        + ". The donor keeps its ODA and GNI (it counts in group totals with no in-donor "
+        "refugee costs, as in the OECD's own totals)."
+    )
+    # GNI derived from ODA and the 5-decimal ratio
+    b = read_csv(shared, DAC_NEW_RATIO, dtype=str)
+    require(list(b.columns)[:4] == ["donor_name", "donor_iso3", "year", "oda_gni_pct_5dp"],
+            f"{DAC_NEW_RATIO}: columns {list(b.columns)}")
+    b = b[b["donor_iso3"].notna()].rename(columns={"donor_iso3": "iso3"})
+    b = b.assign(year=b["year"].astype("int64"))
+    require(not b.duplicated(["iso3", "year"]).any(), f"{DAC_NEW_RATIO}: duplicate donor-year")
+    m = country.merge(b[["iso3", "year", "oda_gni_pct_5dp"]], on=["iso3", "year"], how="left")
+    require(bool(m["oda_gni_pct_5dp"].notna().all()),
+            f"{DAC_NEW_RATIO}: no ratio for " + str(m.loc[m["oda_gni_pct_5dp"].isna(),
+                                                         ["iso3", "year"]].values.tolist()))
+    oda = [Decimal(x) for x in m["total_oda_usd_million_current"]]
+    ratio = [Decimal(x) for x in m["oda_gni_pct_5dp"]]
+    require(all(r > 0 for r in ratio), f"{DAC_NEW_RATIO}: a ratio that is not positive")
+    gni = np.array([float(100 * o / r) for o, r in zip(oda, ratio)], dtype="float64")
+    bounds = [_dac_derived_gni_bound(o, r) for o, r in zip(oda, ratio)]
+    worst = int(np.argmax(bounds))
+    frames.append(observations(m["iso3"], m["year"], "gni_usd_million_current", gni,
+                               SRC_DAC_GNI_DERIVED))
+    # the method checked where GNI is published: 2010-2022 file vs ODA / 5-decimal ratio
+    old = read_csv(shared, "oecd_dac_idrc_oda_gni_by_donor_2010_2022.csv", dtype=str)
+    old = old.rename(columns={"donor_iso3": "iso3"}).assign(year=lambda d: d["year"].astype(int))
+    chk = old.merge(b[["iso3", "year", "oda_gni_pct_5dp"]], on=["iso3", "year"], how="inner")
+    rel = np.array([float(abs(100 * Decimal(o) / Decimal(r) - Decimal(g)) / Decimal(g))
+                    for o, r, g in zip(chk["total_oda_usd_million_current"],
+                                       chk["oda_gni_pct_5dp"], chk["gni_usd_million_current"])])
+    within = float(np.mean(rel <= 1e-4))
+    require(float(np.median(rel)) <= 1e-4,
+            f"{DAC_NEW_RATIO}: ODA/ratio does not reproduce the published GNI 2010-2022 (median "
+            f"relative difference {float(np.median(rel)):.2e})")
+    SOURCES[SRC_DAC_GNI_DERIVED]["derivation"] = (
+        "oecd_dac_2023_2025.csv.gz gni_usd_million_current = 100 x oda_usd_million_current / "
+        "oda_gni_pct_5dp for every country row of 2023-2025 (ODA of the recommended release of "
+        "the year, source ids oecd_dac1_*; ODA/GNI % with 5 decimals from the shared "
+        "oecd_dac_oda_gni_pct_5dp_by_donor_2000_2025.csv). GNI in US$ is not published in the "
+        "shared data after 2022. Precision from rounding alone: ODA is given to 0.01 US$ million "
+        "and the ratio to 0.00001 pp, so |error| / GNI <= (1 + 0.005/ODA) / (1 - 0.000005/ratio) "
+        f"- 1, at most {100 * bounds[worst]:.4f} % here ({m['iso3'].iloc[worst]} "
+        f"{m['year'].iloc[worst]}). Not included in that bound: the ratio is of a later release "
+        "(2026-07-31) than the ODA of 2023 and 2024, so a revision of ODA between the two "
+        "releases moves the derived GNI by the same relative amount. Checked on 2010-2022, where "
+        f"GNI is published: ODA / ratio reproduces it within 0.01 % in {100 * within:.0f} % of "
+        f"{len(chk)} donor-years (median relative difference {float(np.median(rel)):.1e}; the "
+        "rest are revisions between the two releases).")
+    out.step(
+        "GNI (not published in the shared data after 2022) DERIVED as `gni_usd_million_current`"
+        f" = 100 × ODA / ODA-GNI % with 5 decimals (`{DAC_NEW_RATIO}`), source id "
+        f"`{SRC_DAC_GNI_DERIVED}`, for all {len(m)} country rows (every one has a ratio). "
+        "Precision from rounding alone (ODA to 0.01 US$ million, ratio to 0.00001 pp): relative "
+        f"error at most {100 * bounds[worst]:.4f} % ({m['iso3'].iloc[worst]} "
+        f"{m['year'].iloc[worst]}), median {100 * float(np.median(bounds)):.5f} %. Checked on "
+        "2010-2022 where GNI is published: ODA / ratio reproduces the published GNI within "
+        f"0.01 % in {100 * within:.0f} % of {len(chk)} donor-years."
+    )
+    obs = pd.concat(frames, ignore_index=True)
+    recomputed = {"idrc_usd_million_current": len(keep), "oda_usd_million_current": len(country),
+                  "gni_usd_million_current": len(m)}
+    check_row_counts(out, obs, recomputed)
+    require(not (obs["value"] < 0).any(), "oecd_dac_2023_2025: a negative value")
+    out.step("Checked: rows per indicator = kept source rows; no duplicate keys; values finite "
+             "and non-negative.")
+    write_observations(out, obs, outdir)
+    OUTPUTS.append(out)
+    # every vintage, unchanged, as a reference table (revisions stay visible)
+    text = a.to_csv(index=False, lineterminator="\n", columns=DAC_VINTAGE_COLUMNS)
+    ref_out.step(
+        f"All {len(a)} rows of `{DAC_NEW_IDRC}` (five vintages, including the 2024 preliminary "
+        "of 2025-09-02 and 2025-12-19 that the OECD's statement of 16 April 2025 describes, and "
+        "the 'DAC countries' rows), unchanged as text, less the repository and path columns "
+        "(always ONEcampaign/oda-dashboard, topic_page/oda_covid.csv). Not observations: use it "
+        "to see revisions between releases (`burdenshare.estimators.contributions_dac."
+        "vintage_dataset`).")
+    write_reference(ref_out, text, outdir, len(a))
+
+
 def copy_country_codes(shared: Path, outdir: Path) -> None:
     name = "country_codes_iso_unhcr.csv"
     out = Output("country_codes.csv", "reference", [], [name])
@@ -2088,11 +2508,13 @@ def main(argv: list[str] | None = None) -> int:
     derive_unhcr_asylum_applications(shared, outdir)
     derive_unhcr_demographics(shared, outdir)
     derive_wdi(shared, outdir)
+    derive_uis(shared, outdir)  # issue 14
     derive_income_groups(shared, outdir)
     derive_who_ghed(shared, outdir)
     derive_unhcr_revenue(shared, outdir)
     derive_dac_membership(shared, outdir)
     derive_oecd_dac(shared, outdir)
+    derive_oecd_dac_2023_2025(shared, outdir)  # --- OECD DAC 2023-2025 (issue 14)
     # step 7: cross-file checks (unique keys across files; codes known or explicitly listed)
     check_global_keys()
     codes = check_codes(outdir)

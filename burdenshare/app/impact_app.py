@@ -488,6 +488,11 @@ class HostImpactApp(w.VBox):
         Where the export button writes (created when needed).
     cache_size : int
         Results kept, so that going back to earlier parameters does not re-estimate.
+    vintage : str, optional
+        Open on a data vintage instead of ``data`` (:func:`burdenshare.load`: ``"embedded"``,
+        ``"latest"``, a publisher or stored vintage ids).
+    data_dir : str or Path, optional
+        Vintage store folder (default: the user data directory).
 
     Attributes
     ----------
@@ -508,14 +513,17 @@ class HostImpactApp(w.VBox):
                  designs: Iterable[str] = DEFAULT_DESIGNS,
                  params: Mapping[str, Mapping[str, Any]] | None = None,
                  outcome: str | None = None, export_dir: str | Path = "exports",
-                 cache_size: int = 64) -> None:
+                 cache_size: int = 64, vintage: str | None = None,
+                 data_dir: str | Path | None = None) -> None:
         enable_offline()  # before any JupyterChart exists (class-wide switch)
         super().__init__()
         self.add_class("bs-impact-app")
         if data is None:
-            from .widgets import sample_dataset
+            from ._vintage import data_for
 
-            data = sample_dataset()
+            data = data_for(vintage, data_dir)
+        elif vintage is not None:
+            raise ValueError("give data or vintage, not both")
         self.data = data
         self.state = impact_state(designs, params)
         if outcome is not None:

@@ -77,6 +77,11 @@ class MultiverseApp(w.VBox):
     multiverse : Multiverse, optional
         A run of ``grid`` already made (e.g. ``run_multiverse(grid, data)``): shown at once
         instead of running the grid again.
+    vintage : str, optional
+        Open on a data vintage instead of ``data`` (:func:`burdenshare.load`: ``"embedded"``,
+        ``"latest"``, a publisher or stored vintage ids).
+    data_dir : str or Path, optional
+        Vintage store folder (default: the user data directory).
 
     Attributes
     ----------
@@ -87,15 +92,18 @@ class MultiverseApp(w.VBox):
 
     def __init__(self, grid: Grid | str | Path, data: Dataset | None = None, *,
                  family: str | None = None, run: bool = True,
-                 multiverse: Multiverse | None = None) -> None:
+                 multiverse: Multiverse | None = None, vintage: str | None = None,
+                 data_dir: str | Path | None = None) -> None:
         enable_offline()  # before any JupyterChart exists (class-wide switch)
         super().__init__()
         self.add_class("bs-mv-app")
         self.grid = grid if isinstance(grid, Grid) else read_grid(grid)
         if data is None:
-            from .widgets import sample_dataset
+            from ._vintage import data_for
 
-            data = sample_dataset()
+            data = data_for(vintage, data_dir)
+        elif vintage is not None:
+            raise ValueError("give data or vintage, not both")
         self.data = data
         self.multiverse: Multiverse | None = None
         self._cache: dict[str, Multiverse] = {}

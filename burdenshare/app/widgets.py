@@ -26,6 +26,7 @@ from ..estimators.base import Estimator
 from ..io import load_sample
 from ..registry import available, get
 from ._shell import enable_offline, error_status
+from ._vintage import GIVEN, data_for, vintage_options
 from .controls import ParamControls
 from .state import (
     CHART_KINDS,
@@ -70,6 +71,12 @@ class ComparisonApp(w.VBox):
         Where the export button writes (created when needed).
     cache_size : int
         How many results to keep, so that going back to a parameter value is instant (0: none).
+    vintage : str, optional
+        Open on a data vintage instead of ``data``: ``"embedded"``, ``"latest"``, a publisher
+        or stored vintage ids (:func:`burdenshare.load`). The ``bs-vintage`` dropdown switches
+        between the embedded samples and every stored vintage.
+    data_dir : str or Path, optional
+        Vintage store folder (default: the user data directory).
 
     Attributes
     ----------
@@ -84,11 +91,17 @@ class ComparisonApp(w.VBox):
 
     def __init__(self, data: Dataset | None = None, *, state: AppState | None = None,
                  methods: Iterable[str | type[Estimator]] | None = None,
-                 export_dir: str | Path = "exports", cache_size: int = 64) -> None:
+                 export_dir: str | Path = "exports", cache_size: int = 64,
+                 vintage: str | None = None, data_dir: str | Path | None = None) -> None:
         enable_offline()  # before any JupyterChart exists (class-wide switch)
         super().__init__()
         self.add_class("bs-app")
-        self.data = data if data is not None else sample_dataset()
+        if data is not None and vintage is not None:
+            raise ValueError("give data or vintage, not both")
+        self.data_dir = data_dir
+        self._given = data
+        self._vintage_choice = vintage
+        self.data = data_for(GIVEN if data is not None else vintage, data_dir, data)
         self.state = state if state is not None else default_state(self.data)
         self.cache = ResultCache(maxsize=cache_size)
         self.exported: list[Path] = []
@@ -137,6 +150,7 @@ class ComparisonApp(w.VBox):
                                      description="chart", style=_STYLE)
         self.chart_kind.add_class("bs-chart-kind")
         self.chart_kind.observe(self._on_chart_kind, names="value")
+        self._build_vintage()
         self.method_boxes: dict[str, w.Checkbox] = {}
         for m in names:
             try:
@@ -170,7 +184,7 @@ class ComparisonApp(w.VBox):
         self.export_button.on_click(self._on_export)
 
     def _layout(self) -> None:
-        left = w.VBox([self.countries, self.years, self.chart_kind],
+        left = w.VBox([self.vintage, self.countries, self.years, self.chart_kind],
                       layout=w.Layout(width="440px", flex="0 0 auto"))
         right = w.VBox([w.HTML("<b>methods</b> (hover for a summary)"), self.methods],
                        layout=w.Layout(flex="1 1 auto"))
@@ -178,6 +192,48 @@ class ComparisonApp(w.VBox):
                       self.format_box, w.HBox([self.export_dir, self.export_button])])
         self.children = [w.HBox([left, right]), w.HTML("<b>parameters</b>"), self.params,
                          self.status, self.table, self.chart, exp]
+
+    def _build_vintage(self) -> None:
+        opts = vintage_options(self.data_dir, given=self._given is not None)
+        value = GIVEN if self._given is not None else (self._vintage_choice or "embedded")
+        if value not in {v for _, v in opts}:  # e.g. a publisher key or several ids
+            opts.append((value, value))
+        self.vintage = w.Dropdown(options=opts, value=value, description="data",
+                                  style=_STYLE, layout=w.Layout(width="430px"))
+        self.vintage.add_class("bs-vintage")
+        self.vintage.observe(self._on_vintage, names="value")
+
+    def _on_vintage(self, change: Mapping[str, Any]) -> None:
+        if not self._muted:
+            self._guard("data vintage", lambda: self.set_vintage(change["new"]))
+
+    def set_vintage(self, vintage: str) -> None:
+        """Switch the data to a vintage (``"embedded"``, ``"latest"``, a stored id) and recompute.
+
+        Parameters
+        ----------
+        vintage : str
+            A value of the ``bs-vintage`` dropdown or any choice :func:`burdenshare.load` takes.
+        """
+        data = data_for(vintage, self.data_dir, self._given)
+        self.data = data
+        self._vintage_choice = vintage
+        self._muted = True
+        try:
+            if vintage in {v for _, v in self.vintage.options}:
+                self.vintage.value = vintage
+            self.countries.options = country_options(data)
+            ys = data.years
+            self.years.max = max(max(ys), self.years.min)
+            self.years.min = min(ys)
+            self.years.max = max(ys)
+        finally:
+            self._muted = False
+        lo = min(max(self.state.years[0], min(ys)), max(ys))
+        hi = min(max(self.state.years[1], lo), max(ys))
+        known = {c for _, c in self.countries.options}
+        self.set_state(self.state.replace(
+            years=(lo, hi), countries=tuple(c for c in self.state.countries if c in known)))
 
     def _ensure_params(self, method: str) -> None:
         if method in self.param_controls:

@@ -206,6 +206,12 @@ LABELS = {
     "att_event_time": "Average effect on the treated by event time",
     "event_time_coefficient": "Effect by event time (relative to the year before onset)",
     "gap": "Gap: treated minus synthetic control", "att_post": "Mean post-treatment gap",
+    # --- UIS and neighbours (issue 14)
+    "share_hosted_in_neighbouring_countries": "Share hosted in neighbouring countries",
+    "share_hosted_from_neighbouring_origins": "Share of hosted refugees from neighbouring "
+    "countries",
+    "origin_share_in_neighbouring_countries": "Share of the origin's refugees in neighbouring "
+    "countries",
 }
 
 

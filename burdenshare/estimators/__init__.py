@@ -14,6 +14,7 @@ BUILTINS: Mapping[str, str] = MappingProxyType(
         "one_in_n": "burdenshare.estimators.relative_burden:OneInN",
         "relative_effort": "burdenshare.estimators.relative_burden:RelativeEffort",
         "hosting_concentration": "burdenshare.estimators.relative_burden:HostingConcentration",
+        "neighbour_hosting_share": "burdenshare.estimators.neighbours:NeighbourHostingShare",
         "eu_relocation_2015": "burdenshare.estimators.distribution_keys:EuRelocation2015",
         "grech_2017": "burdenshare.estimators.distribution_keys:Grech2017",
         "reference_key_50_50": "burdenshare.estimators.distribution_keys:ReferenceKey5050",

@@ -41,6 +41,7 @@ from ..schemas import (
 )
 
 __all__ = ["Estimator", "EstimatorBase", "Ledger", "parse_param", "param_specs", "sources_field",
+           "years_without_estimates_line",
            "library_version"]
 
 _DEPENDENCIES = ("numpy", "pandas", "pandera", "scipy", "statsmodels", "linearmodels")
@@ -397,6 +398,24 @@ class EstimatorBase:
         """Extra advice appended to the missing-indicator error (empty by default)."""
         return ""
 
+    def expected_years(self, requested: tuple[int, ...]) -> tuple[int, ...]:
+        """Years of ``requested`` (``Dataset.requested_years``) this instance should estimate.
+
+        Each of them without an estimate is listed in ``Result.excluded`` as
+        ``year_without_data``. All of them by default; an estimator of one year studied (e.g.
+        a fair share with ``year`` and ``capacity_lag``) narrows it, since the other selected
+        years are inputs only.
+
+        Parameters
+        ----------
+        requested : tuple of int
+
+        Returns
+        -------
+        tuple of int
+        """
+        return requested
+
     # ---- estimation (template method)
     def estimate(self, data: Dataset) -> Result:
         """Estimate on ``data``.
@@ -475,6 +494,9 @@ def finish_result(est: Any, data: Dataset, comp: Computation, *,
         excluded = _exclusions_dtypes(comp.excluded)
     except KeyError as err:
         raise EstimatorError(f"{name} returned a frame without column {err}") from err
+    gaps = _years_without_estimates(est, data, estimates)
+    if gaps is not None:
+        excluded = pd.concat([excluded, gaps[0]], ignore_index=True)
     estimates = estimates.sort_values(list(ESTIMATE_KEY), kind="mergesort",
                                       na_position="first").reset_index(drop=True)
     excluded = excluded.sort_values(["indicator", "iso3", "area", "year", "source", "reason"],
@@ -496,6 +518,8 @@ def finish_result(est: Any, data: Dataset, comp: Computation, *,
     diagnostics.setdefault("main_quantity", getattr(est, "quantity", ""))
     diagnostics.setdefault("higher_means_more_burden",
                            bool(getattr(est, "higher_means_more_burden", True)))
+    if gaps is not None:
+        diagnostics["years_without_estimates"] = gaps[1]
     prov = Provenance(
         estimator=name,
         estimator_class=f"{type(est).__module__}:{type(est).__qualname__}",
@@ -521,6 +545,118 @@ def finish_result(est: Any, data: Dataset, comp: Computation, *,
         uncertainty_method=comp.uncertainty_method,
         provenance=prov,
     )
+
+
+# --- OECD DAC 2023-2025 (issue 14): never silently fewer years
+def _no_data_tail(year: int, have: set[int]) -> str:
+    if not have:
+        return "no data in the selection"
+    first, last = min(have), max(have)
+    if year > last:
+        return f"no data after {last}"
+    if year < first:
+        return f"no data before {first}"
+    return f"no data in {year} (it has {first}-{last} with gaps)"
+
+
+def _years_without_estimates(est: Any, data: Dataset, estimates: pd.DataFrame
+                             ) -> tuple[pd.DataFrame, dict[int, str]] | None:
+    """Rows ``year_without_data`` for each requested year that yields no estimate.
+
+    Only when the data were selected with explicit years (``Dataset.requested_years``), and
+    only for years in which some input of the estimator has no observation (a year whose
+    inputs are all observed but which the estimator leaves out by design - a year studied, a key
+    year - is not listed). For an estimator whose estimates carry years, a year is without
+    estimate if no row has it; for one whose estimates carry none (a regression over all
+    years), if no needed input is observed in it. Each row names an indicator without data that
+    year and its last year available.
+    """
+    asked = getattr(data, "requested_years", None)
+    if not asked:
+        return None
+    hook = getattr(est, "expected_years", None)
+    years = sorted({int(y) for y in (hook(tuple(asked)) if callable(hook) else asked)})
+    if not years:
+        return None
+    inputs = est.inputs() if hasattr(est, "inputs") else frozenset(est.requires)
+    optional = est.optional_inputs() if hasattr(est, "optional_inputs") else frozenset()
+    required = sorted(inputs - optional) or sorted(inputs)
+    every = sorted(inputs)
+    obs = data.observations
+    mask = obs["indicator"].isin(every).to_numpy() & obs["value"].notna().to_numpy()
+    pairs = obs.loc[mask, ["indicator", "year"]].drop_duplicates()
+    have: dict[str, set[int]] = {ind: set() for ind in every}
+    for ind, yr in zip(pairs["indicator"].to_numpy(), pairs["year"].to_numpy()):
+        have[str(ind)].add(int(yr))
+    with_est = {int(y) for y in estimates["year"].dropna().unique()}
+    if with_est:
+        gone = [y for y in years if y not in with_est]
+    else:
+        gone = [y for y in years if not any(y in have[i] for i in required)]
+    if not gone:
+        return None
+    rows: list[dict[str, Any]] = []
+    summary: dict[int, str] = {}
+    for y in gone:
+        lacking = ([i for i in required if y not in have[i]]
+                   or [i for i in every if y not in have[i]])  # then an optional input
+        if not lacking:
+            # every input is observed that year: the estimator left it out on purpose (a year
+            # studied, a key year, a lag), which its parameters and exclusions already say
+            continue
+        tails: dict[str, list[str]] = {}
+        for i in lacking:
+            tail = _no_data_tail(y, have[i])
+            tails.setdefault(tail, []).append(i)
+            rows.append({"indicator": i, "year": y,
+                         "detail": f"no estimate for {y}: {i} has {tail}"})
+        summary[y] = "; ".join(f"{', '.join(inds)} {'has' if len(inds) == 1 else 'have'} {tail}"
+                               for tail, inds in tails.items())
+    if not rows:
+        return None
+    frame = pd.DataFrame({
+        "iso3": None, "area": None, "counterpart_iso3": None,
+        "year": [r["year"] for r in rows], "indicator": [r["indicator"] for r in rows],
+        "source": None, "value": np.nan, "reason": "year_without_data",
+        "detail": [r["detail"] for r in rows]}, index=range(len(rows)))
+    return _exclusions_dtypes(frame), summary
+
+
+def years_without_estimates_line(name: str, result: Result) -> str | None:
+    """One warning line naming the requested years without estimates of a result, or None.
+
+    Parameters
+    ----------
+    name : str
+        Label of the estimator (e.g. its registry name).
+    result : Result
+
+    Returns
+    -------
+    str or None
+        E.g. ``"in_donor_refugee_costs: no estimates for 2026 (idrc_usd_million_current has
+        no data after 2025)"``; None when every requested year has estimates.
+    """
+    gaps = result.diagnostics.get("years_without_estimates")
+    if not gaps:
+        return None
+    by_reason: dict[str, list[int]] = {}
+    for y, why in sorted(gaps.items()):
+        by_reason.setdefault(str(why), []).append(int(y))
+    parts = []
+    for why, ys in by_reason.items():
+        parts.append(f"{_year_ranges(ys)} ({why})")
+    return f"{name}: no estimates for " + "; ".join(parts)
+
+
+def _year_ranges(years: list[int]) -> str:
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _used_sources(data: Dataset, needed: list[str], excluded: pd.DataFrame,
@@ -609,6 +745,11 @@ class Ledger:
         False (default): observations for a sub-national area (non-missing ``area``) are
         excluded up front as ``subnational`` and play no part in the source choice; pass the
         estimator's ``supports_areas`` class attribute.
+    splice_sources : bool
+        False (default): an indicator given by several sources needs a choice in ``sources``.
+        True: several sources that never give the same country-year (e.g. the releases of one
+        publisher for different years) form one series, used as is and recorded in
+        ``spliced``; sources that overlap still need a choice.
 
     Notes
     -----
@@ -619,7 +760,7 @@ class Ledger:
 
     def __init__(self, data: Dataset, indicators: typing.Iterable[str],
                  sources: Mapping[str, str | None] | None = None, *, owner: str = "",
-                 supports_areas: bool = False) -> None:
+                 supports_areas: bool = False, splice_sources: bool = False) -> None:
         inds = sorted(set(indicators))
         obs = data.observations
         ind_codes = _codes_of(obs["indicator"], inds)
@@ -642,6 +783,8 @@ class Ledger:
         self._reason_code: dict[str, int] = {"": 0, "used": 1}
         self._details: list[tuple[np.ndarray, Any]] = []
         self.chosen_source: dict[str, str | None] = {}
+        #: indicator -> the sources spliced into one series (``splice_sources``)
+        self.spliced: dict[str, tuple[str, ...]] = {}
         self.exclude_subnational(supports_areas)
         national = np.flatnonzero(self._code == 0)
         all_national = len(national) == n
@@ -655,6 +798,19 @@ class Ledger:
         for k, ind in enumerate(inds):
             srcs = sorted(src_names[j] for j in np.flatnonzero(counts[k]))
             want = (sources or {}).get(ind)
+            if want is None and len(srcs) > 1 and splice_sources:
+                rows = self.frame.iloc[national[ic_nat == k]]
+                clash = rows.duplicated(["iso3", "counterpart_iso3", "year"], keep=False)
+                if not clash.any():  # the sources cover different country-years: one series
+                    self.chosen_source[ind] = "+".join(srcs)
+                    self.spliced[ind] = tuple(srcs)
+                    continue
+                both = sorted({int(y) for y in rows.loc[clash.to_numpy(), "year"]})
+                raise EstimatorError(
+                    f"{owner}: indicator {ind!r} is given by several sources ({', '.join(srcs)}) "
+                    f"for the same country-years (e.g. {both[0]}); choose one with the parameter "
+                    f"sources, e.g. sources={ind}:{srcs[0]}, or select years where they do not "
+                    "overlap")
             if want is None and len(srcs) > 1:
                 raise EstimatorError(
                     f"{owner}: indicator {ind!r} is given by several sources ({', '.join(srcs)}); "

@@ -7,6 +7,7 @@ and ``methodology/oda_gni_commitment.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,7 +20,9 @@ from ..results import estimate_row as _row
 from .base import EstimatorBase, Ledger, sources_field
 from .tables import country_year_table
 
-__all__ = ["InDonorRefugeeCosts", "OdaGniCommitment", "UN_ODA_TARGET_PCT", "basis"]
+__all__ = ["InDonorRefugeeCosts", "OdaGniCommitment", "UN_ODA_TARGET_PCT", "basis",
+           "PRELIMINARY_VINTAGE_PREFIX", "preliminary_years", "as_published",
+           "vintage_dataset", "VINTAGES_FILE"]
 
 #: The UN target for ODA, percent of GNI (UN General Assembly resolution 2626 (XXV), 1970).
 UN_ODA_TARGET_PCT = 0.7
@@ -53,9 +56,164 @@ def basis(year: int) -> str:
     return "net flows" if int(year) < GRANT_EQUIVALENT_FROM else "grant equivalent"
 
 
-def _term(year: int, group: str | None = None) -> str:
+def _term(year: int, group: str | None = None, prelim: frozenset[int] = frozenset()) -> str:
     head = f"{group}; " if group else ""
-    return f"{head}{basis(year)} basis; 12-month rule"
+    tail = f"; {PRELIMINARY_LABEL}" if int(year) in prelim else ""
+    return f"{head}{basis(year)} basis; 12-month rule{tail}"
+
+
+# --- OECD DAC 2023-2025 (issue 14): preliminary years, spliced releases, the published ratio
+#: A :class:`~burdenshare.data.Source` whose ``vintage`` starts with this text holds OECD
+#: preliminary data (the April release; final data follow in December).
+PRELIMINARY_VINTAGE_PREFIX = "OECD preliminary"
+#: Appended to the ``term`` of every row of a preliminary year, so that the label travels with
+#: the number into every table and export.
+PRELIMINARY_LABEL = "OECD preliminary data"
+#: The reference table of every release of the 2023-2025 series (embedded samples).
+VINTAGES_FILE = "oecd_dac_vintages_2023_2025.csv"
+
+
+def preliminary_years(data: Dataset, indicators: frozenset[str] | set[str] | list[str]
+                      ) -> dict[int, str]:
+    """Years in which some observation of ``indicators`` comes from an OECD preliminary release.
+
+    A release is preliminary when its :class:`~burdenshare.data.Source` ``vintage`` starts with
+    :data:`PRELIMINARY_VINTAGE_PREFIX` (the embedded 2025 DAC1 data do:
+    ``"OECD preliminary, April 2026 ..."``).
+
+    Parameters
+    ----------
+    data : Dataset
+    indicators : collection of str
+
+    Returns
+    -------
+    dict of int to str
+        Year -> the source id(s) of the preliminary release(s), comma-separated.
+    """
+    prelim = sorted(k for k, src in data.sources.items()
+                    if src.vintage.startswith(PRELIMINARY_VINTAGE_PREFIX))
+    if not prelim:
+        return {}
+    obs = data.observations
+    sel = obs[obs["indicator"].isin(sorted(indicators)).to_numpy()
+              & obs["source"].isin(prelim).to_numpy()]
+    out: dict[int, set[str]] = {}
+    for y, sid in zip(sel["year"].to_numpy(), sel["source"].to_numpy()):
+        out.setdefault(int(y), set()).add(str(sid))
+    return {y: ", ".join(sorted(out[y])) for y in sorted(out)}
+
+
+def as_published(ratio: float) -> float:
+    """Round an ODA/GNI ratio (percent) half up to 2 decimals, as the OECD publishes it.
+
+    Parameters
+    ----------
+    ratio : float
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> as_published(0.6993)  # Germany 2016: published 0.70 %, so the 0.7 % target is met
+    0.7
+    """
+    return float(Decimal(repr(float(ratio))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _splice_assumptions(data: Dataset, spliced: dict[str, tuple[str, ...]]) -> list[str]:
+    """One sentence per spliced indicator: which source covers which years."""
+    out = []
+    obs = data.observations
+    for ind, srcs in sorted(spliced.items()):
+        sub = obs[obs["indicator"] == ind]
+        spans = []
+        for sid in srcs:
+            ys = sub.loc[sub["source"] == sid, "year"]
+            if len(ys):
+                lo, hi = int(ys.min()), int(ys.max())
+                spans.append((lo, f"{lo if lo == hi else f'{lo}-{hi}'} from {sid}"))
+        spans = [(lo, text) for lo, text in sorted(spans)]
+        out.append(f"{ind} combines releases that cover different years: "
+                   + "; ".join(text for _, text in spans)
+                   + " (the vintage, status and derivation of each are in the provenance "
+                   "sources).")
+    return out
+
+
+def _prelim_assumption(prelim: dict[int, str]) -> list[str]:
+    if not prelim:
+        return []
+    years = ", ".join(str(y) for y in sorted(prelim))
+    return [f"{years}: OECD PRELIMINARY data ({'; '.join(sorted(set(prelim.values())))}), "
+            "published in April and revised in the final data of December; every row of "
+            f"those years says '{PRELIMINARY_LABEL}' in its term."]
+
+
+def vintage_dataset(year: int, commit: str) -> Dataset:
+    """Build a dataset of one stored release of the 2023-2025 DAC series (revisions study).
+
+    Reads the embedded reference table :data:`VINTAGES_FILE` (every release of the shared
+    ``oecd_dac_idrc_oda_by_donor_2023_2025_current_usd.csv``) and returns the in-donor refugee
+    costs and total ODA of its country rows for ``year`` in the release ``commit`` (of
+    ``ONEcampaign/oda-dashboard``; a prefix of at least 7 characters is enough), under source
+    id ``oecd_dac1_<year>_release_<commit[:7]>``. A 0 flagged ``idrc_zero_may_be_missing``
+    gives no observation, as in the samples. GNI is not in the table: combine with
+    ``load_sample().select(years=(year, year), indicators=["gni_usd_million_current"])``.
+
+    Parameters
+    ----------
+    year : int
+    commit : str
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    ValueError
+        If the table has no row for that year and release.
+    """
+    from ..data import Source
+    from ..io import sample_path
+
+    path = sample_path(VINTAGES_FILE)
+    ref = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    if len(commit) < 7:
+        raise ValueError(f"commit {commit!r}: give at least 7 characters")
+    sel = ref[(ref["year"] == str(int(year))) & ref["source_commit"].str.startswith(commit)
+              & ref["donor_iso3"].notna()]
+    if sel.empty:
+        have = sorted({f"{y} {c[:7]}" for y, c in zip(ref["year"], ref["source_commit"])})
+        raise ValueError(f"{VINTAGES_FILE}: no release {commit!r} for {year} (available: "
+                         f"{', '.join(have)})")
+    full = str(sel["source_commit"].iloc[0])
+    sid = f"oecd_dac1_{int(year)}_release_{full[:7]}"
+    note = str(sel["vintage_note"].iloc[0])
+    status = "OECD preliminary" if "PRELIMINARY" in note else "OECD release"
+    src = Source(id=sid, title=f"OECD DAC1 in-donor refugee costs and total ODA, {year}, "
+                 f"release of {sel['source_commit_date'].iloc[0][:10]}",
+                 publisher="OECD DAC, processed by the ONE Campaign",
+                 url="https://github.com/ONEcampaign/oda-dashboard",
+                 licence="OECD Terms and Conditions (free reuse with attribution)",
+                 retrieved=str(sel["source_commit_date"].iloc[0][:10]),
+                 vintage=f"{status}: {note}; ONEcampaign/oda-dashboard commit {full}",
+                 derivation=f"rows of {VINTAGES_FILE} for {year} and commit {full}; a 0 flagged "
+                            "idrc_zero_may_be_missing gives no observation")
+    rows: list[tuple[str, str, float]] = []
+    for iso3, zero, c, o in zip(sel["donor_iso3"].astype(str), sel["idrc_zero_may_be_missing"],
+                                sel["idrc_usd_million_current"].astype(float),
+                                sel["total_oda_usd_million_current"].astype(float)):
+        if zero != "True":
+            rows.append((iso3, IDRC, float(c)))
+        rows.append((iso3, ODA, float(o)))
+    frame = pd.DataFrame({"iso3": [r[0] for r in rows], "year": int(year),
+                          "indicator": [r[1] for r in rows], "value": [r[2] for r in rows],
+                          "unit": "USD million current", "source": sid})
+    return Dataset.from_frame(frame, {sid: src}, origin=f"{VINTAGES_FILE} ({year}, {full[:7]})")
 
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -146,7 +304,7 @@ class InDonorRefugeeCosts(EstimatorBase):
     """
 
     name: ClassVar[str] = "in_donor_refugee_costs"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "idrc_usd_million"
     unit: ClassVar[str] = "USD million current"
     requires: ClassVar[frozenset[str]] = frozenset({IDRC, ODA, GNI})
@@ -170,7 +328,10 @@ class InDonorRefugeeCosts(EstimatorBase):
         return frozenset([APPS]) if self.per_application else frozenset()
 
     def _compute(self, data: Dataset) -> Computation:
-        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
+        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name,
+                        splice_sources=True)
+        prelim_src = preliminary_years(data, {IDRC, ODA, GNI})
+        prelim = frozenset(prelim_src)
         group = "DAC donors with data"
         if self.members_only:
             group = _members_only(ledger)
@@ -188,7 +349,7 @@ class InDonorRefugeeCosts(EstimatorBase):
             c = getattr(r, IDRC)
             if pd.isna(c):
                 continue
-            term = _term(r.year)
+            term = _term(r.year, prelim=prelim)
             o, y = getattr(r, ODA), getattr(r, GNI)
             rows.append(_row("idrc_usd_million", r.iso3, r.year, term, c, self.unit))
             rows.append(_row("idrc_share_of_oda_pct", r.iso3, r.year, term, 100 * c / o,
@@ -208,7 +369,7 @@ class InDonorRefugeeCosts(EstimatorBase):
         reporting: dict[int, int] = {}
         year: Any  # pandas-stubs types a groupby key as "any scalar": a year here
         for year, sub in table.groupby("year", sort=True):
-            term = _term(year, group)
+            term = _term(year, group, prelim)
             cg = float(sub[IDRC].fillna(0.0).sum())
             og, yg = float(sub[ODA].sum()), float(sub[GNI].sum())
             groups[int(year)] = len(sub)
@@ -227,6 +388,8 @@ class InDonorRefugeeCosts(EstimatorBase):
             "gets no row of its own (a missing amount is never written as zero).",
             _BASIS_ASSUMPTION,
             _TWELVE_ASSUMPTION,
+            *_prelim_assumption(prelim_src),
+            *_splice_assumptions(data, ledger.spliced),
         ]
         if self.per_application:
             assumptions.append(
@@ -253,6 +416,8 @@ class InDonorRefugeeCosts(EstimatorBase):
                 "basis": {int(y): basis(y) for y in sorted(table["year"].unique())},
                 "donors_in_group": groups,
                 "donors_reporting_idrc": reporting,
+                "preliminary_years": {y: v for y, v in prelim_src.items()
+                                      if y in set(table["year"].astype(int))},
                 "zero_asylum_applications": zero_apps,
                 "sources_used": ", ".join(f"{k}={v}" for k, v in
                                           sorted(ledger.chosen_source.items())),
@@ -292,7 +457,7 @@ class OdaGniCommitment(EstimatorBase):
     """
 
     name: ClassVar[str] = "oda_gni_commitment"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "oda_gni_pct"
     unit: ClassVar[str] = "percent of GNI"
     requires: ClassVar[frozenset[str]] = frozenset({ODA, GNI})
@@ -317,7 +482,10 @@ class OdaGniCommitment(EstimatorBase):
         return frozenset([IDRC, *([PUBLISHED] if self.compare_published else [])])
 
     def _compute(self, data: Dataset) -> Computation:
-        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
+        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name,
+                        splice_sources=True)
+        prelim_src = preliminary_years(data, {IDRC, ODA, GNI})
+        prelim = frozenset(prelim_src)
         group = "DAC donors with data"
         if self.members_only:
             group = _members_only(ledger)
@@ -333,11 +501,24 @@ class OdaGniCommitment(EstimatorBase):
         pct, pp, usd = "percent of GNI", "percentage points of GNI", "USD million current"
         rows: list[dict[str, object]] = []
         beyond: list[str] = []
+        met_only_as_published: list[str] = []
         r: Any  # pandas-stubs types every itertuples() field as "any scalar"
         for r in table.itertuples(index=False):
-            term = _term(r.year)
+            term = _term(r.year, prelim=prelim)
             o, y = getattr(r, ODA), getattr(r, GNI)
             ratio = 100 * o / y
+            p_pub = getattr(r, PUBLISHED) if self.compare_published else np.nan
+            if pd.isna(p_pub):
+                p_basis, how = as_published(ratio), "recomputed ratio rounded to 2 decimals"
+            else:
+                p_basis, how = float(p_pub), "ratio as published (2 decimals)"
+            verdict = f"{term}; {how}"
+            rows += [_row("oda_gni_pct_published_basis", r.iso3, r.year, verdict, p_basis, pct),
+                     _row("meets_0_7_target", r.iso3, r.year, verdict,
+                          float(p_basis >= t - 1e-9), "1 = target met, 0 = not met")]
+            if p_basis >= t - 1e-9 and ratio < t:
+                met_only_as_published.append(f"{r.iso3} {r.year}: {ratio:.4f} unrounded, "
+                                             f"{p_basis:.2f} {how.split(' (')[0]}")
             rows += [_row("oda_gni_pct", r.iso3, r.year, term, ratio, pct),
                      _row("gap_to_0_7_pct_points", r.iso3, r.year, term, t - ratio, pp),
                      _row("gap_to_0_7_usd_million", r.iso3, r.year, term,
@@ -358,9 +539,14 @@ class OdaGniCommitment(EstimatorBase):
                         beyond.append(f"{r.iso3} {r.year}: {ratio:.4f} vs {p:.2f}")
         year: Any  # pandas-stubs types a groupby key as "any scalar": a year here
         for year, sub in table.groupby("year", sort=True):
-            term = _term(year, group)
+            term = _term(year, group, prelim)
             og, yg = float(sub[ODA].sum()), float(sub[GNI].sum())
             ratio = 100 * og / yg
+            verdict = f"{term}; recomputed ratio rounded to 2 decimals"
+            rows += [_row("oda_gni_pct_published_basis", None, year, verdict,
+                          as_published(ratio), pct),
+                     _row("meets_0_7_target", None, year, verdict,
+                          float(as_published(ratio) >= t - 1e-9), "1 = target met, 0 = not met")]
             rows += [_row("oda_gni_pct", None, year, term, ratio, pct),
                      _row("gap_to_0_7_pct_points", None, year, term, t - ratio, pp),
                      _row("gap_to_0_7_usd_million", None, year, term, (t - ratio) * yg / 100, usd),
@@ -375,8 +561,13 @@ class OdaGniCommitment(EstimatorBase):
         assumptions = [
             "Target: 0.7 % of GNI (UN General Assembly resolution 2626 (XXV), 1970); gap = 0.7 - "
             "ODA/GNI, negative when the donor exceeds the target; in US$ = gap x GNI / 100.",
-            "ODA/GNI is recomputed from ODA and GNI (US$ million, current) of the same source; "
-            "the OECD's published ratio is rounded to 2 decimals and only compared.",
+            "ODA/GNI is recomputed from ODA and GNI (US$ million, current) of the same release "
+            "(oda_gni_pct, unrounded; the gaps use it). The target is judged as the OECD does, "
+            "on the ratio as published to 2 decimals (oda_gni_pct_published_basis, "
+            "meets_0_7_target): the published ratio where the data have it, else the "
+            "recomputed ratio rounded half up to 2 decimals (the term says which). So a donor "
+            "at 0.6993 % unrounded, published 0.70 %, meets the target (Germany 2016), while "
+            "its unrounded gap of 0.0007 pp is still reported beside it.",
             "Excluding in-donor refugee costs: (ODA - in-donor refugee costs) / GNI, only where "
             "the donor has an in-donor refugee cost observation; for the group rows, donors "
             "without one count with none (as in the OECD's totals).",
@@ -384,6 +575,8 @@ class OdaGniCommitment(EstimatorBase):
             "mean of donors' ratios.",
             _BASIS_ASSUMPTION,
             _TWELVE_ASSUMPTION,
+            *_prelim_assumption(prelim_src),
+            *_splice_assumptions(data, ledger.spliced),
         ]
         if IDRC not in data.indicators:
             assumptions.append("The data contain no in-donor refugee cost observations; the "
@@ -400,6 +593,9 @@ class OdaGniCommitment(EstimatorBase):
                 "published_compared": int(table[PUBLISHED].notna().sum())
                 if self.compare_published else 0,
                 "published_beyond_rounding": beyond,
+                "target_met_as_published_not_unrounded": met_only_as_published,
+                "preliminary_years": {y: v for y, v in prelim_src.items()
+                                      if y in set(table["year"].astype(int))},
                 "sources_used": ", ".join(f"{k}={v}" for k, v in
                                           sorted(ledger.chosen_source.items())),
             },

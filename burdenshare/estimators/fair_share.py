@@ -128,6 +128,12 @@ class _FairShare(EstimatorBase):
     _total_name: ClassVar[str] = ""
     _total_source_name: ClassVar[str] = ""
 
+    def expected_years(self, requested: tuple[int, ...]) -> tuple[int, ...]:
+        """With ``year`` set, only that year is estimated (the others are capacity inputs)."""
+        if self.year is not None:
+            return tuple(y for y in requested if y == self.year)
+        return requested
+
     # ---- parameters
     def _validate(self) -> None:
         bad = [c for c in self.group if not (len(c) == 3 and c.isascii() and c.isupper()

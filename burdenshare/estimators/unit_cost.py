@@ -32,6 +32,7 @@ __all__ = [
     "INCOME_GROUP_CODES",
     "LEVELS",
     "ENROLMENT_SCENARIOS",
+    "UNIT_COST_SOURCES",
 ]
 
 #: Income-group parameter names -> ``wb_income_group`` codes.
@@ -49,6 +50,20 @@ LEVELS: Mapping[str, tuple[str, str, str]] = {
 
 #: Enrolment scenarios of the education estimator.
 ENROLMENT_SCENARIOS = ("full_inclusion", "host_enrolment", "refugee_enrolment")
+
+#: Per-student unit-cost series of the education estimator (``unit_cost_source``) -> school level
+#: -> indicator (% of GDP per capita). ``uis``: UNESCO UIS "initial government funding per
+#: student" (to 2023); ``wdi``: WDI "government expenditure per student" (to 2018). The concepts
+#: differ (a series break, median 1.7 % on the overlap): never spliced.
+UNIT_COST_SOURCES: Mapping[str, Mapping[str, str]] = {
+    "uis": {"primary": "initial_gov_funding_per_student_primary_pct_gdp_pc",
+            "secondary": "initial_gov_funding_per_student_secondary_pct_gdp_pc"},
+    "wdi": {"primary": LEVELS["primary"][1], "secondary": LEVELS["secondary"][1]},
+}
+_UNIT_COST_SOURCE_TEXT = {
+    "uis": "initial government funding per student (% of GDP per capita, UNESCO UIS, to 2023)",
+    "wdi": "government expenditure per student (% of GDP per capita, WDI, to 2018)",
+}
 
 _MONEY_PER_PERSON = "USD current per person"
 _GDP_PC = "gdp_per_capita_usd_current"
@@ -107,6 +122,8 @@ class _Inputs:
         #: per-call values shared by the estimator's hooks
         self.refugees = np.full(self.n, np.nan)
         self.prorate = np.ones(self.n)
+        #: other people in need of international protection per refugee with an age (education)
+        self.oip_share = np.zeros(self.n)
 
     def has(self, indicator: str) -> bool:
         """Whether any usable observation of ``indicator`` exists."""
@@ -927,12 +944,16 @@ class EducationInclusionCost(_DataUnitCost):
     .. math:: C_{c,t} = \sum_l S_{c,l,t} \; e_{c,l} \;
               \frac{x_{c,l,\tau}}{100} \; Y_{c,\tau'}
 
-    with :math:`S` the refugees of the level's age band, :math:`e` the enrolment rate of the
-    scenario (1 = full inclusion; the host's gross enrolment ratio / 100, capped at 1 by default;
-    or a user-supplied refugee enrolment rate), :math:`x` government expenditure per student (% of
-    GDP per capita, WDI; year :math:`\tau` = latest at or before :math:`t` by default, reported as
-    ``unit_cost_year``) and :math:`Y` GDP per capita (current USD) of year :math:`\tau' = \tau`
-    (default) or the latest at or before :math:`t`. See
+    with :math:`S` the refugees of the level's age band (optionally plus other people in need of
+    international protection given the refugees' age structure: ``oip_ages``), :math:`e` the
+    enrolment rate of the scenario (1 = full inclusion; the host's gross enrolment ratio / 100,
+    capped at 1 by default; or a user-supplied refugee enrolment rate), :math:`x` the per-student
+    unit cost in % of GDP per capita (``unit_cost_source``: UNESCO UIS initial government funding
+    per student, to 2023, by default; or WDI government expenditure per student, to 2018; year
+    :math:`\tau` = latest at or before :math:`t` by default, reported as ``unit_cost_year`` and,
+    when older than :math:`t`, listed in the assumptions and diagnostics
+    ``unit_cost_carried_forward``) and :math:`Y` GDP per capita (current USD) of year
+    :math:`\tau' = \tau` (default) or the latest at or before :math:`t`. See
     ``methodology/education_inclusion_cost.md``.
 
     Parameters
@@ -951,6 +972,15 @@ class EducationInclusionCost(_DataUnitCost):
     unknown_age : {"not_counted", "prorated"}
         Refugees without an age breakdown: not counted (a lower bound) or prorated with the
         age structure of those with one.
+    unit_cost_source : {"uis", "wdi"}
+        Per-student cost series: ``uis`` (default; UNESCO UIS "initial government funding per
+        student", % of GDP per capita, to 2023) or ``wdi`` (WDI "government expenditure per
+        student", to 2018). Different concepts (median difference 1.7 % where both exist): one
+        series per estimate, never spliced.
+    oip_ages : {"not_counted", "refugee_age_structure"}
+        Other people in need of international protection (``oip``; no age bands in UNHCR's
+        data): not counted (default, like the World Bank-UNHCR 2021 costing of refugees), or
+        given the age structure of the host's refugees with a known age.
     unit_cost_year, max_unit_cost_age, impute, impute_range, impute_min_donors, income_groups,
     min_refugees, horizon_years, price_basis, base_year, deflator, deflator_source, n_draws,
     unit_cost_cv, mc_interval, seed, n_jobs, progress, sources
@@ -963,12 +993,13 @@ class EducationInclusionCost(_DataUnitCost):
     """
 
     name: ClassVar[str] = "education_inclusion_cost"
-    version: ClassVar[str] = "1.0"
+    #: 1.1: unit costs from UNESCO UIS by default (unit_cost_source), oip_ages (issue 14)
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "education_inclusion_cost_usd"
     requires: ClassVar[frozenset[str]] = frozenset({
         "refugees_aged_5_11", "refugees_aged_12_17",
-        "gov_expenditure_per_student_primary_pct_gdp_pc",
-        "gov_expenditure_per_student_secondary_pct_gdp_pc", _GDP_PC})
+        "initial_gov_funding_per_student_primary_pct_gdp_pc",
+        "initial_gov_funding_per_student_secondary_pct_gdp_pc", _GDP_PC})
     reference: ClassVar[str] = "methodology/education_inclusion_cost.md"
     summary: ClassVar[str] = ("Public cost of educating school-age refugees at host per-student "
                               "cost (World Bank-UNHCR)")
@@ -993,6 +1024,14 @@ class EducationInclusionCost(_DataUnitCost):
                    "latest at or before the estimated year (the ratio applied to current GDP)"})
     unknown_age: Literal["not_counted", "prorated"] = field(default="not_counted", metadata={
         "doc": "refugees without an age breakdown: not counted (lower bound) or prorated"})
+    unit_cost_source: Literal["uis", "wdi"] = field(default="uis", metadata={
+        "doc": "per-student cost series: uis (UNESCO UIS initial government funding per student, "
+               "to 2023) or wdi (WDI government expenditure per student, to 2018); different "
+               "concepts, never spliced"})
+    oip_ages: Literal["not_counted", "refugee_age_structure"] = field(
+        default="not_counted", metadata={
+            "doc": "other people in need of international protection: not counted, or counted "
+                   "with the age structure of the host's refugees with a known age"})
 
     _rule_note: ClassVar[str] = "the unit_cost_year / gdp_per_capita_year rule"
 
@@ -1033,7 +1072,11 @@ class EducationInclusionCost(_DataUnitCost):
                          "data: select years that include 2025")
         if any(LEVELS[lev][1] in missing for lev in LEVELS):
             hints.append("WDI per-student expenditure ends in 2018: select a range reaching back "
-                         "to it, e.g. select(years=(2010, 2025))")
+                         "to it, e.g. select(years=(2010, 2025)), or use unit_cost_source='uis'")
+        if any(UNIT_COST_SOURCES["uis"][lev] in missing for lev in LEVELS):
+            hints.append("UIS per-student funding is in the embedded sample uis_education.csv.gz "
+                         "(to 2023): select a range reaching back to the latest year you need, "
+                         "or use unit_cost_source='wdi' with WDI data (to 2018)")
         return (". " + "; ".join(hints)) if hints else ""
 
     def _scenario_names(self) -> tuple[str, ...]:
@@ -1043,16 +1086,48 @@ class EducationInclusionCost(_DataUnitCost):
         return tuple(LEVELS[lev][0] for lev in self.levels)
 
     def _cost_inputs(self) -> tuple[str, ...]:
-        out = [LEVELS[lev][1] for lev in self.levels] + [_GDP_PC]
+        out = [UNIT_COST_SOURCES[self.unit_cost_source][lev] for lev in self.levels] + [_GDP_PC]
         if "host_enrolment" in self._scenario_names():
             out += [LEVELS[lev][2] for lev in self.levels]
         if self.unknown_age == "prorated":
             out += ["refugees", "refugees_with_age"]
-        return tuple(out)
+        if self.oip_ages == "refugee_age_structure":
+            out += ["oip", "refugees_with_age"]
+        return tuple(dict.fromkeys(out))
+
+    def optional_inputs(self) -> frozenset[str]:
+        """The second age band, and ``oip`` (a host without OIP reports none), may be absent."""
+        extra = {"oip"} if self.oip_ages == "refugee_age_structure" else set()
+        return frozenset(self._users_indicators()[1:]) | extra
 
     def _gate(self, inp: _Inputs, reason: np.ndarray, detail: np.ndarray) -> None:
-        if self.unknown_age != "prorated":
-            return
+        if self.unknown_age == "prorated":
+            self._gate_prorated(inp, reason, detail)
+        if self.oip_ages == "refugee_age_structure":
+            self._gate_oip(inp, reason, detail)
+
+    def _gate_oip(self, inp: _Inputs, reason: np.ndarray, detail: np.ndarray) -> None:
+        """OIP of the key's year per refugee with a known age (the share given school ages)."""
+        oip, _oy = inp.lookup("oip")
+        with_age, _wy = inp.lookup("refugees_with_age")
+        f = inp.ledger.frame
+        gone = f[(f["indicator"] == "oip").to_numpy() & f["value"].isna().to_numpy()]
+        gone_keys = set(zip(gone["iso3"].astype(str), gone["year"].astype(int)))
+        labels = [f"{c} {y}" for c, y in zip(inp.iso3, inp.year)]
+        explicit_nan = np.array([(str(c), int(y)) in gone_keys
+                                 for c, y in zip(inp.iso3, inp.year)], dtype=bool)
+        oip = np.where(np.isfinite(oip), oip, 0.0)  # no observation: the host reports no OIP
+        for cond, text in (
+                (explicit_nan, "oip is missing for {} (oip_ages='refugee_age_structure')"),
+                ((oip > 0) & ~(with_age > 0),
+                 "{} has oip but no positive refugees_with_age: no age structure to give them")):
+            sel = cond & (reason == "")
+            reason[sel] = "missing_counterpart"
+            detail[sel] = np.array([text.format(s) for s in labels], dtype=object)[sel]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inp.oip_share = np.where(with_age > 0, oip / with_age, 0.0)
+
+    def _gate_prorated(self, inp: _Inputs, reason: np.ndarray, detail: np.ndarray) -> None:
         with_age, _y = inp.lookup("refugees_with_age")
         refugees = inp.refugees
         labels = [f"{c} {y}" for c, y in zip(inp.iso3, inp.year)]
@@ -1072,7 +1147,8 @@ class EducationInclusionCost(_DataUnitCost):
         parts = []
         rates = dict(self.refugee_enrolment_rates)
         for lev in self.levels:
-            band, ratio_ind, ger_ind = LEVELS[lev]
+            band, _wdi, ger_ind = LEVELS[lev]
+            ratio_ind = UNIT_COST_SOURCES[self.unit_cost_source][lev]
             base, base_year = self._base_lookup(inp, ratio_ind)
             util: dict[str, np.ndarray] = {"full_inclusion": np.ones(inp.n)}
             if "host_enrolment" in self._scenario_names():
@@ -1081,7 +1157,7 @@ class EducationInclusionCost(_DataUnitCost):
                 util["host_enrolment"] = np.minimum(rate, 1.0) if self.cap_enrolment else rate
             if "refugee_enrolment" in self._scenario_names():
                 util["refugee_enrolment"] = np.full(inp.n, rates[lev])
-            users = np.nan_to_num(inp.users[band]) * inp.prorate
+            users = np.nan_to_num(inp.users[band]) * (inp.prorate + inp.oip_share)
             parts.append(_Part(lev, users, base, base_year, ratio_ind, util,
                                util_source={"host_enrolment": ger_ind}))
         return parts
@@ -1109,14 +1185,17 @@ class EducationInclusionCost(_DataUnitCost):
         extra = (" prorated to all refugees (x refugees / refugees_with_age)"
                  if self.unknown_age == "prorated" else
                  " (refugees without an age breakdown are not counted: a lower bound)")
+        if self.oip_ages == "refugee_age_structure":
+            extra += ("; plus other people in need of international protection with the same age "
+                      "structure (band x oip / refugees_with_age)")
         return bands + extra
 
     def _assumptions(self, inp: _Inputs, parts: list[_Part], ok: np.ndarray) -> list[str]:
         out = [
             "Age bands stand in for school levels (5-11 primary, 12-17 secondary); national entry "
             "ages and cycle lengths differ, and pre-primary and tertiary are not costed.",
-            "Unit cost per student = government expenditure per student (% of GDP per capita, "
-            f"WDI; {self._rule_text()}) x GDP per capita (current USD) "
+            f"Unit cost per student = {_UNIT_COST_SOURCE_TEXT[self.unit_cost_source]} "
+            f"({self._rule_text()}) x GDP per capita (current USD) "
             + ("of the same year as the expenditure ratio." if self.gdp_per_capita_year ==
                "unit_cost_year" else "of the latest year at or before the estimated year."),
             "Refugee pupils cost what a host pupil costs on average (parity of inputs); no extra "
@@ -1132,10 +1211,45 @@ class EducationInclusionCost(_DataUnitCost):
                 f"{lev} {r:g}" for lev, r in self.refugee_enrolment_rates)
                 + f" for every host (source: {self.refugee_enrolment_source}).")
         out.extend(self._imputation_text(inp, parts, ok))
+        out.append(self._carried_forward_text(inp, parts, ok))
+        if self.oip_ages == "refugee_age_structure":
+            out.append("Other people in need of international protection (oip, no age bands in "
+                       "UNHCR's data) are given the age structure of the host's refugees with a "
+                       "known age; a host without an oip observation has none.")
         return out
+
+    def _carried_forward(self, inp: _Inputs, parts: list[_Part], ok: np.ndarray,
+                         ) -> dict[str, dict[str, int]]:
+        """Per level: the country-years costed with a unit cost of an earlier year."""
+        out: dict[str, dict[str, int]] = {}
+        for p in parts:
+            sel = ok & ~p.imputed & np.isfinite(p.base_year) & (p.base_year < inp.year)
+            out[p.name] = {f"{c} {y}": int(b) for c, y, b in
+                           zip(inp.iso3[sel], inp.year[sel], p.base_year[sel])}
+        return out
+
+    def _carried_forward_text(self, inp: _Inputs, parts: list[_Part], ok: np.ndarray) -> str:
+        cf = self._carried_forward(inp, parts, ok)
+        bits = []
+        for p in parts:
+            sel = ok & ~p.imputed & np.isfinite(p.base_year)
+            if not sel.any():
+                continue
+            age = inp.year[sel] - p.base_year[sel]
+            bits.append(f"{p.name}: {len(cf[p.name])} of {int(sel.sum())} country-years use a "
+                        f"unit cost older than the year (median age {float(np.median(age)):g}, "
+                        f"oldest {int(p.base_year[sel].min())})")
+        if not bits:
+            return "No unit cost was carried forward to a later year."
+        return ("Unit costs carried forward (the latest observation at or before the year, never "
+                "interpolated or projected): " + "; ".join(bits)
+                + ". Each is listed in diagnostics 'unit_cost_carried_forward' and shown in the "
+                "quantity unit_cost_year.")
 
     def _diagnostics(self, inp: _Inputs, parts: list[_Part], ok: np.ndarray) -> dict[str, Any]:
         return {"unit_cost_year": {p.name: _counts(p.base_year[ok & ~p.imputed]) for p in parts},
+                "unit_cost_source": self.unit_cost_source,
+                "unit_cost_carried_forward": self._carried_forward(inp, parts, ok),
                 "enrolment_scenario": self.enrolment}
 
 

@@ -30,8 +30,8 @@ REL = 1e-12
 CODES = ("JOR", "LBN", "TUR", "UGA", "PAK", "COL", "KEN", "ETH", "BGD", "SDN", "TCD", "IRN")
 SOURCE = bs.Source(id="synthetic_panel", title="synthetic panel for property tests",
                    publisher="burdenshare tests")
-PRIM = "gov_expenditure_per_student_primary_pct_gdp_pc"
-SECO = "gov_expenditure_per_student_secondary_pct_gdp_pc"
+PRIM = "initial_gov_funding_per_student_primary_pct_gdp_pc"
+SECO = "initial_gov_funding_per_student_secondary_pct_gdp_pc"
 
 
 @st.composite

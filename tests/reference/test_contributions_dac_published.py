@@ -111,7 +111,10 @@ def test_oda_gni_recomputed_matches_published_rounding():
     res = OdaGniCommitment().estimate(bs.load_sample())
     est = res.estimates
     d = est[(est["quantity"] == "oda_gni_pct_minus_published") & est["iso3"].notna()]
-    assert len(d) == 390  # 30 donors x 13 years, all compared
+    # 30 donors x 13 years (2010-2022), plus 31 + 32 + 33 donors of 2023-2025 (issue 14: their
+    # GNI is derived from the 5-decimal ratio, so there the comparison only checks that the
+    # 5-decimal ratio rounds to the published 2-decimal one)
+    assert len(d) == 390 + 96
     for r in d.itertuples():
         bound = EXCEPTIONS.get((r.iso3, r.year), 0.005) + 1e-9
         assert abs(r.estimate) <= bound, (r.iso3, r.year, r.estimate)

@@ -47,8 +47,9 @@ def synthetic_panel() -> bs.Dataset:
                 rows.append((c, y, "gov_health_expenditure_per_capita_usd_current",
                              rng.uniform(5, 4000)))
             if y <= 2018 and c != "ETH":
-                rows += [(c, y, "gov_expenditure_per_student_primary_pct_gdp_pc", rng.uniform(5, 30)),
-                         (c, y, "gov_expenditure_per_student_secondary_pct_gdp_pc",
+                rows += [(c, y, "initial_gov_funding_per_student_primary_pct_gdp_pc",
+                          rng.uniform(5, 30)),
+                         (c, y, "initial_gov_funding_per_student_secondary_pct_gdp_pc",
                           rng.uniform(5, 40))]
         rows += [(c, 2025, "refugees_aged_5_11", float(rng.integers(0, 500_000))),
                  (c, 2025, "refugees_aged_12_17", float(rng.integers(0, 400_000))),

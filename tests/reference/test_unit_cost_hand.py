@@ -24,8 +24,8 @@ from tests.conftest import synthetic_dataset
 pytestmark = pytest.mark.reference
 
 REL = 1e-12
-PRIM = "gov_expenditure_per_student_primary_pct_gdp_pc"
-SECO = "gov_expenditure_per_student_secondary_pct_gdp_pc"
+PRIM = "initial_gov_funding_per_student_primary_pct_gdp_pc"
+SECO = "initial_gov_funding_per_student_secondary_pct_gdp_pc"
 GDP = "gdp_per_capita_usd_current"
 GHED = "gov_health_expenditure_per_capita_usd_current"
 
@@ -348,3 +348,85 @@ def test_estimates_are_sorted_and_keyed_uniquely() -> None:
     key = res.estimates[["quantity", "iso3", "year", "term"]].astype(str)
     assert not key.duplicated().any()
     assert isinstance(res.estimates, pd.DataFrame)
+
+
+# --------------------------------------------------------------------------- issue 14: UIS, OIP
+WDI_PRIM = "gov_expenditure_per_student_primary_pct_gdp_pc"
+WDI_SECO = "gov_expenditure_per_student_secondary_pct_gdp_pc"
+
+
+def test_unit_cost_source_picks_one_series_never_both() -> None:
+    # the host has UIS ratios (JOR: 12 % primary 2018, 15 % secondary 2017) and WDI ratios of
+    # other values and years; each estimate uses one series only
+    rows = [*JOR, ("JOR", 2016, WDI_PRIM, 20.0), ("JOR", 2016, WDI_SECO, 30.0)]
+    uis = EducationInclusionCost().estimate(synthetic_dataset(rows))
+    wdi = EducationInclusionCost(unit_cost_source="wdi").estimate(synthetic_dataset(rows))
+    assert value(uis, "education_inclusion_cost_usd", "JOR") == pytest.approx(811_500.0, rel=REL)
+    # WDI: 1,000 x 20 % x 4,000 (GDP 2016) + 500 x 30 % x 4,000 = 800,000 + 600,000 = 1,400,000
+    assert value(wdi, "education_inclusion_cost_usd", "JOR") == pytest.approx(1_400_000.0, rel=REL)
+    assert value(wdi, "unit_cost_year", "JOR", "primary") == 2016
+    assert WDI_PRIM not in set(uis.excluded["indicator"])  # not an input of the UIS estimate
+    assert uis.diagnostics["unit_cost_source"] == "uis"
+    assert any("UNESCO UIS" in a for a in uis.assumptions)
+    assert any("WDI, to 2018" in a for a in wdi.assumptions)
+
+
+def test_missing_uis_series_says_where_it_is() -> None:
+    data = synthetic_dataset([("JOR", 2025, "refugees_aged_5_11", 1000.0),
+                              ("JOR", 2025, "refugees_aged_12_17", 500.0),
+                              ("JOR", 2018, GDP, 4200.0)])
+    with pytest.raises(EstimatorError, match="uis_education.csv.gz"):
+        EducationInclusionCost().estimate(data)
+
+
+def test_carried_forward_unit_costs_are_listed_with_their_year() -> None:
+    res = EducationInclusionCost().estimate(synthetic_dataset(JOR))
+    # 2025 pupils costed with the 2018 (primary) and 2017 (secondary) ratios: both listed
+    assert res.diagnostics["unit_cost_carried_forward"] == {"primary": {"JOR 2025": 2018},
+                                                            "secondary": {"JOR 2025": 2017}}
+    text = [a for a in res.assumptions if a.startswith("Unit costs carried forward")]
+    assert len(text) == 1
+    assert "primary: 1 of 1 country-years" in text[0] and "median age 7" in text[0]
+    assert "secondary: 1 of 1" in text[0] and "oldest 2017" in text[0]
+
+
+def test_same_year_unit_cost_is_not_listed_as_carried_forward() -> None:
+    rows = [("JOR", 2018, "refugees_aged_5_11", 1000.0), ("JOR", 2018, PRIM, 12.0),
+            ("JOR", 2018, GDP, 4200.0)]
+    res = EducationInclusionCost(levels=("primary",)).estimate(synthetic_dataset(rows))
+    assert res.diagnostics["unit_cost_carried_forward"] == {"primary": {}}
+    assert value(res, "education_inclusion_cost_usd", "JOR") == pytest.approx(504_000.0, rel=REL)
+
+
+def test_oip_get_the_age_structure_of_refugees_with_an_age() -> None:
+    rows = [*JOR, ("JOR", 2025, "oip", 1500.0), ("JOR", 2025, "refugees_with_age", 3000.0)]
+    res = EducationInclusionCost(oip_ages="refugee_age_structure").estimate(synthetic_dataset(rows))
+    # pupils x (1 + 1,500 / 3,000): primary 1,000 x 1.5 = 1,500; secondary 500 x 1.5 = 750;
+    # cost 811,500 x 1.5 = 1,217,250
+    assert value(res, "users", "JOR", "primary") == pytest.approx(1500.0, rel=REL)
+    assert value(res, "education_inclusion_cost_usd", "JOR") == pytest.approx(1_217_250.0, rel=REL)
+
+
+def test_oip_with_prorated_unknown_ages_add_up() -> None:
+    rows = [*JOR, ("JOR", 2025, "oip", 1500.0), ("JOR", 2025, "refugees", 4000.0),
+            ("JOR", 2025, "refugees_with_age", 3000.0)]
+    res = EducationInclusionCost(unknown_age="prorated", oip_ages="refugee_age_structure"
+                                 ).estimate(synthetic_dataset(rows))
+    # factor (4,000 + 1,500) / 3,000 = 11/6; 811,500 x 11/6 = 1,487,750
+    assert value(res, "education_inclusion_cost_usd", "JOR") == pytest.approx(1_487_750.0, rel=REL)
+
+
+def test_host_without_oip_counts_none_and_missing_oip_is_excluded() -> None:
+    rows = [*JOR, ("JOR", 2025, "refugees_with_age", 3000.0),
+            ("LBN", 2025, "refugees_aged_5_11", 100.0), ("LBN", 2025, "refugees_aged_12_17", 50.0),
+            ("LBN", 2018, PRIM, 10.0), ("LBN", 2018, SECO, 10.0), ("LBN", 2018, GDP, 1000.0),
+            ("LBN", 2025, "refugees_with_age", 200.0), ("LBN", 2025, "oip", float("nan"))]
+    res = EducationInclusionCost(oip_ages="refugee_age_structure").estimate(synthetic_dataset(rows))
+    # JOR reports no oip: none are added
+    assert value(res, "education_inclusion_cost_usd", "JOR") == pytest.approx(811_500.0, rel=REL)
+    # LBN's oip is explicitly missing: the host-year is excluded, never costed as if oip = 0
+    assert "LBN" not in set(res.estimates["iso3"].dropna())
+    lbn = res.excluded[res.excluded["iso3"] == "LBN"].set_index("indicator")
+    assert lbn.loc["oip", "reason"] == "missing_value"
+    assert lbn.loc["refugees_aged_5_11", "reason"] == "missing_counterpart"
+    assert "oip is missing for LBN 2025" in lbn.loc["refugees_aged_5_11", "detail"]

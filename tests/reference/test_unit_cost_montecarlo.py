@@ -94,8 +94,8 @@ def test_factor_has_mean_one_and_the_requested_cv() -> None:
 def test_monte_carlo_rows_are_labelled_and_totals_sum_draws() -> None:
     est = EducationInclusionCost(n_draws=2000, unit_cost_cv=0.2, mc_interval=0.8)
     rows = [("JOR", 2025, "refugees_aged_5_11", 1000.0), ("JOR", 2025, "refugees_aged_12_17", 500.0),
-            ("JOR", 2018, "gov_expenditure_per_student_primary_pct_gdp_pc", 12.0),
-            ("JOR", 2018, "gov_expenditure_per_student_secondary_pct_gdp_pc", 15.0),
+            ("JOR", 2018, "initial_gov_funding_per_student_primary_pct_gdp_pc", 12.0),
+            ("JOR", 2018, "initial_gov_funding_per_student_secondary_pct_gdp_pc", 15.0),
             ("JOR", 2018, "gdp_per_capita_usd_current", 4200.0)]
     res = est.estimate(synthetic_dataset(rows))
     sub = mc_rows(res, "JOR").set_index("term")["estimate"]

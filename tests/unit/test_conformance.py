@@ -26,6 +26,8 @@ VARIANTS = [
                       capacity_weights=(("population", 0.5), ("gdp_usd_current", 0.5))),
     bs.HostingConcentration(),
     bs.HostingConcentration(group_by="un_ldc", capacity="gdp_usd_current", top_k=5),
+    bs.NeighbourHostingShare(),
+    bs.NeighbourHostingShare(who_counts=("refugees",), unknown_countries="excluded"),
 ]
 
 

@@ -13,7 +13,8 @@ MODULES = ["burdenshare.countries", "burdenshare.estimators.relative_burden", "b
            "burdenshare.estimators.contributions", "burdenshare.estimators.contributions_dac",
            "burdenshare.composite",
            "burdenshare.compare", "burdenshare.io", "burdenshare.testing",
-           "burdenshare.export._common", "burdenshare.export._text"]
+           "burdenshare.export._common", "burdenshare.export._text",
+           "burdenshare.estimators.neighbours"]
 
 
 @pytest.mark.parametrize("name", MODULES)

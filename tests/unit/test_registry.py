@@ -15,7 +15,7 @@ from burdenshare import registry
 from burdenshare._errors import RegistryWarning
 
 BUILTIN_NAMES = {"refugees_per_1000", "refugees_per_gdp_ppp_pc", "refugees_per_1000_km2",
-                 "one_in_n", "relative_effort", "hosting_concentration"}
+                 "one_in_n", "relative_effort", "hosting_concentration", "neighbour_hosting_share"}
 
 
 @pytest.fixture()
