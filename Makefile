@@ -40,7 +40,7 @@ test: install lint chromium
 	$(BIN)/python -m pytest -p no:cacheprovider -q
 
 bench: install chromium
-	@for f in import compare montecarlo export econometrics_panel econometrics_did econometrics_iv app_reaction; do \
+	@for f in import load cli compare montecarlo export econometrics_panel econometrics_did econometrics_iv app_reaction; do \
 	  echo "== benchmarks/bench_$$f.py"; $(BIN)/python benchmarks/bench_$$f.py || exit 1; done
 	@echo "== benchmarks/bench_multiverse.py --years 10 (the full default takes about 7 min)"
 	$(BIN)/python benchmarks/bench_multiverse.py --years 10

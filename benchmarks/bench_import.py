@@ -27,9 +27,10 @@ import time
 
 #: Optional or heavy modules that ``import burdenshare`` should not load (STYLE.md §4 rule 9).
 HEAVY = ("altair", "ipywidgets", "great_tables", "vl_convert", "openpyxl", "statsmodels",
-         "linearmodels")
-#: Dependencies that are loaded on purpose (listed for information).
-CORE = ("numpy", "pandas", "pandera", "pyarrow", "scipy")
+         "linearmodels", "scipy", "pandera", "dask")
+#: Core dependencies, loaded on first use of the names that need them (listed for information;
+#: since every public name became lazy, ``import burdenshare`` loads none of them).
+CORE = ("numpy", "pandas", "pyarrow")
 
 _CHILD = """
 import json, sys, time

@@ -8,12 +8,14 @@ content fingerprint (``methodology/provenance.md``).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io as _stdio
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -22,17 +24,22 @@ from ._errors import DataValidationError
 from .countries import known_codes
 from .indicators import VOCABULARY
 from .schemas import (
+    AREA_PATTERN,
+    CODE_COLUMNS,
     OBSERVATION_COLUMNS,
     OPTIONAL_OBSERVATION_COLUMNS,
-    ObservationSchema,
-    validate_lazily,
 )
 
-__all__ = ["Source", "Dataset", "fingerprint_frame", "has_areas", "MISSING_TOKENS"]
+if TYPE_CHECKING:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+__all__ = ["Source", "Dataset", "fingerprint_frame", "has_areas", "MISSING_TOKENS", "CODE_COLUMNS"]
 
 #: Text that means "no value" in an input file's ``value`` column (UNHCR uses ``-``).
 MISSING_TOKENS = frozenset({"", "-", "NA", "N/A", "NaN", "nan", ".."})
 
+#: the rule of ``source`` (ObservationSchema): text without whitespace
+_NO_SPACE = r"^\S+$"
 _FAILURE_COLUMNS = ["file", "line", "column", "value", "check", "reason"]
 _SHOW = 20
 
@@ -75,22 +82,117 @@ class Source:
         return asdict(self)
 
 
-def _canonical(df: pd.DataFrame) -> pd.DataFrame:
-    """Return observations in canonical order and dtypes (a new frame)."""
-    if "area" not in df.columns:
-        df = df.assign(area=pd.Series([None] * len(df), index=df.index, dtype="str"))
-    out = df.loc[:, list(OBSERVATION_COLUMNS)].copy()
+def _categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
+    """A categorical of ``str`` categories from integer codes (-1 = missing), unchecked."""
+    cats = pd.Index(list(categories), dtype="str")
+    return pd.Categorical.from_codes(codes, categories=cats, validate=False)
+
+
+def _encode(col: pd.Series, missing: Callable[[str], bool] | None = None
+            ) -> tuple[np.ndarray, list[str]]:
+    """Dictionary-encode a text column: (int32 codes with -1 = missing, sorted distinct texts).
+
+    The categories are exactly the non-missing values present, sorted by code point (the order
+    of ``sorted`` on ``str`` and of ``sort_values`` on text), so that ordering the codes orders
+    the strings. Values that are not ``str`` are written as text with ``str``; ``missing``, if
+    given, says which texts mean "no value" (they get code -1). The work is done on the distinct
+    values, never row by row.
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = np.asarray(col.cat.codes.to_numpy(), dtype=np.int64)
+        uniq: list[Any] = list(col.cat.categories)
+    else:
+        raw_codes, raw_uniq = pd.factorize(col, use_na_sentinel=True)
+        codes = np.asarray(raw_codes, dtype=np.int64)
+        uniq = list(raw_uniq)
+    texts = [u if isinstance(u, str) else str(u) for u in uniq]
+    present = np.bincount(codes[codes >= 0], minlength=len(texts)) > 0 if len(texts) else \
+        np.zeros(0, dtype=bool)
+    keep = [bool(p) and (missing is None or not missing(t)) for t, p in zip(texts, present)]
+    cats = sorted({t for t, k in zip(texts, keep) if k})
+    pos = {t: i for i, t in enumerate(cats)}
+    lut = np.array([pos[t] if k else -1 for t, k in zip(texts, keep)] + [-1], dtype=np.int32)
+    return lut[codes], cats  # code -1 (missing) picks the trailing -1
+
+
+def _is_canonical_code_column(col: pd.Series) -> bool:
+    """True if ``col`` is categorical with sorted ``str`` categories that are all used."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return False
+    cats = col.cat.categories
+    if len(cats) and not all(isinstance(c, str) for c in cats[:1]):
+        return False
+    if not cats.is_monotonic_increasing or not cats.is_unique:
+        return False
+    codes = col.array.codes
+    used = np.bincount(codes[codes >= 0], minlength=len(cats))
+    return bool((used > 0).all())
+
+
+def _with_codes(obs: pd.DataFrame) -> pd.DataFrame:
+    """Return ``obs`` with every code column dictionary-encoded (a new frame if any changed)."""
+    changes = {}
+    for c in CODE_COLUMNS:
+        if c in obs.columns and not _is_canonical_code_column(obs[c]):
+            codes, cats = _encode(obs[c])
+            changes[c] = pd.Series(_categorical(codes, cats), index=obs.index)
+    if not changes:
+        return obs
+    return obs.assign(**changes)
+
+
+def _sort_order(keys: Sequence[tuple[np.ndarray, int]]) -> np.ndarray:
+    """Stable order of rows by several small non-negative integer keys (first key first).
+
+    ``keys`` holds (values, number of distinct values) pairs; they are packed into one int64
+    when the product of the sizes allows, otherwise sorted with ``numpy.lexsort``.
+    """
+    total = 1
+    for _, size in keys:
+        total *= max(int(size), 1)
+    if total < 2**62:
+        packed = np.zeros(len(keys[0][0]), dtype=np.int64)
+        for vals, size in keys:
+            packed *= max(int(size), 1)
+            packed += vals
+        order: np.ndarray = np.argsort(packed, kind="stable")
+        return order
+    return np.lexsort([np.asarray(v) for v, _ in reversed(keys)])
+
+
+def _key_arrays(codes: Mapping[str, np.ndarray], ncat: Mapping[str, int], year: np.ndarray
+                ) -> list[tuple[np.ndarray, int]]:
+    """The sort / uniqueness key in canonical order: iso3, area, counterpart, year, indicator,
+    source; a missing code (-1) sorts first, as an empty text does.
+    """
+    ymin = int(year.min()) if len(year) else 0
+    ymax = int(year.max()) if len(year) else 0
+    out = []
+    for c in ("iso3", "area", "counterpart_iso3"):
+        out.append((codes[c].astype(np.int64) + 1, ncat[c] + 1))
+    out.append((year.astype(np.int64) - ymin, ymax - ymin + 1))
+    for c in ("indicator", "source"):
+        out.append((codes[c].astype(np.int64) + 1, ncat[c] + 1))
+    return out
+
+
+def _canonical_frame(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[str]],
+                     year: np.ndarray, value: np.ndarray, order: np.ndarray | None
+                     ) -> pd.DataFrame:
+    """Build the canonical observation frame (rows in ``order``; categories pruned to use)."""
+    cols: dict[str, Any] = {}
+    for c in OBSERVATION_COLUMNS:
+        if c == "year":
+            cols[c] = year if order is None else year[order]
+        elif c == "value":
+            cols[c] = value if order is None else value[order]
+        else:
+            k = codes[c] if order is None else codes[c][order]
+            cols[c] = _categorical(k, cats[c])
+    out = pd.DataFrame(cols)
     out["year"] = out["year"].astype("int64")
     out["value"] = out["value"].astype("float64")
-    for col in ("iso3", "indicator", "unit", "source", "counterpart_iso3", "area"):
-        out[col] = out[col].astype("str")
-    out = (
-        out.assign(_area=out["area"].fillna(""), _cp=out["counterpart_iso3"].fillna(""))
-        .sort_values(["iso3", "_area", "_cp", "year", "indicator", "source"], kind="mergesort")
-        .drop(columns=["_area", "_cp"])
-        .reset_index(drop=True)
-    )
-    return out
+    return out  # the categories are exactly the values present (callers guarantee it)
 
 
 def has_areas(observations: pd.DataFrame) -> bool:
@@ -127,17 +229,123 @@ def fingerprint_frame(observations: pd.DataFrame) -> str:
     Returns
     -------
     str
+
+    Notes
+    -----
+    The bytes hashed are exactly those of ``DataFrame.to_csv`` of that text frame (the
+    implementation until burdenshare 0.1.0), but they are produced column-wise: each distinct
+    value of a column is written once (Python's ``csv`` module, ``repr`` for values), rows are
+    assembled with Arrow in blocks and streamed into the hash, so no copy of the data as text is
+    ever held whole. ``tests/reference/test_fingerprint_reimplementation.py`` re-implements the
+    page with ``csv`` and ``hashlib`` only.
     """
-    text = observations.copy()
-    text["value"] = [("" if np.isnan(v) else repr(float(v))) for v in text["value"].to_numpy()]
-    text["counterpart_iso3"] = text["counterpart_iso3"].fillna("")
-    if has_areas(text):
-        text["area"] = text["area"].fillna("")
-    elif "area" in text.columns:
-        text = text.drop(columns="area")
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+
+    cols = [c for c in OBSERVATION_COLUMNS if c != "area"]
+    if has_areas(observations):
+        cols.append("area")
+    n = len(observations)
+    texts: list[tuple[np.ndarray, pa.Array] | None] = []
+    for c in cols:
+        if c in ("value", "year"):
+            texts.append(None)
+            continue
+        codes, words = _column_texts(observations[c], c)
+        texts.append((codes, pa.array(words, type=pa.string())))
+    # whole numbers below 1e16: repr(x) is the integer followed by ".0" (written by Arrow)
+    v = np.asarray(observations["value"].to_numpy(dtype="float64", na_value=np.nan),
+                   dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        whole = (v == np.floor(v)) & (np.abs(v) < 1e16) & ~((v == 0) & np.signbit(v))
+    other = ~whole & ~np.isnan(v)
+    o_words = _float_texts(v[other])
+    v_codes = np.full(n, len(o_words) - 1, dtype=np.int64)
+    v_codes[other] = np.arange(int(other.sum()))
+    ints = np.where(whole, v, 0).astype(np.int64)
+    years = np.asarray(observations["year"].to_numpy(), dtype=np.int64)
+    # Arrow's CSV writer writes the rows when no text needs quoting (it is then told never to
+    # quote); otherwise each row is joined from the already-quoted fields
+    plain = all(not any(ch in w for w in dic.to_pylist() for ch in ',"\r\n')
+                for t in texts if t is not None for dic in [t[1]])
+    digest = hashlib.sha256(_csv_line(cols).encode("utf-8"))
+    block = 1 << 19
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        as_int = pc.binary_join_element_wise(pc.cast(pa.array(ints[lo:hi]), pa.string()), ".0", "")
+        value_text = pc.if_else(pa.array(whole[lo:hi]), as_int,
+                                o_words.take(pa.array(v_codes[lo:hi])))
+        parts: list[pa.Array] = []
+        for c, t in zip(cols, texts):
+            if c == "value":
+                parts.append(value_text)
+            elif c == "year":
+                parts.append(pa.array(years[lo:hi]) if plain
+                             else pc.cast(pa.array(years[lo:hi]), pa.string()))
+            elif t is not None and plain:
+                parts.append(pa.DictionaryArray.from_arrays(pa.array(t[0][lo:hi], pa.int32()),
+                                                            t[1]))
+            elif t is not None:
+                parts.append(t[1].take(pa.array(t[0][lo:hi])))
+        if plain:
+            sink = pa.BufferOutputStream()
+            pacsv.write_csv(pa.Table.from_arrays(parts, names=cols), sink,
+                            write_options=pacsv.WriteOptions(include_header=False,
+                                                             quoting_style="none"))
+            digest.update(memoryview(sink.getvalue()))
+            continue
+        parts[-1] = pc.binary_join_element_wise(parts[-1], "\n", "")
+        lines = pc.binary_join_element_wise(*parts, ",")
+        # the data buffer of a string array without nulls is its values end to end
+        buf = lines.buffers()[2]
+        offs = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1,
+                             offset=lines.offset * 4)
+        if buf is not None:
+            digest.update(memoryview(buf)[int(offs[0]):int(offs[-1])])
+    return digest.hexdigest()
+
+
+def _float_texts(values: np.ndarray) -> pa.Array:
+    """``repr`` of each float, then an empty text: Arrow's shortest round-trip text where it is
+    written without an exponent (then identical to ``repr``), ``repr`` itself elsewhere.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    with np.errstate(invalid="ignore"):
+        plain = (np.abs(values) >= 1e-4) & (np.abs(values) < 1e16)
+    words = pc.cast(pa.array(values), pa.string())
+    need = ~plain | np.asarray(pc.match_substring(words, "e").to_numpy(zero_copy_only=False),
+                               dtype=bool)
+    if need.any():
+        words = pc.replace_with_mask(words, pa.array(need), pa.array(
+            [repr(float(x)) for x in values[need]], type=pa.string()))
+    return pa.concat_arrays([words, pa.array([""], type=pa.string())])
+
+
+def _csv_line(fields: Sequence[str]) -> str:
     buf = _stdio.StringIO()
-    text.to_csv(buf, index=False, lineterminator="\n")
-    return hashlib.sha256(buf.getvalue().encode("utf-8")).hexdigest()
+    csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow(fields)
+    return buf.getvalue()
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as one field of a CSV row with minimal quoting (as ``csv``/``to_csv`` write it)."""
+    return _csv_line([text, "x"])[:-3]
+
+
+def _column_texts(col: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
+    """Codes into the CSV texts of a column's distinct values (missing = empty field)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        k = np.asarray(col.cat.codes.to_numpy(), dtype=np.int64)
+        uniq_list: list[Any] = list(col.cat.categories)
+    else:
+        raw_k, raw_u = pd.factorize(col, use_na_sentinel=True)
+        k = np.asarray(raw_k, dtype=np.int64)
+        uniq_list = list(raw_u)
+    words = [_csv_field(u if isinstance(u, str) else str(u)) for u in uniq_list]
+    return np.where(k < 0, len(words), k), [*words, ""]
 
 
 def _missing_token(v: Any) -> bool:
@@ -148,37 +356,38 @@ def _missing_token(v: Any) -> bool:
     return isinstance(v, str) and v.strip() in MISSING_TOKENS
 
 
-def _coerce(df: pd.DataFrame, fail: list[dict[str, Any]], row_ref: pd.Series) -> pd.DataFrame:
-    """Coerce year and value to numbers, recording every cell that is not one."""
-    out = df.copy()
-    # value: missing tokens -> NaN; anything else must parse as a float
-    raw = out["value"]
+def _missing_text(t: str) -> bool:
+    return t.strip() in MISSING_TOKENS
+
+
+def _coerce_value(raw: pd.Series, fail: list[dict[str, Any]], ref: _Where) -> np.ndarray:
+    """``value`` as float64: missing tokens -> NaN; any other text must parse as a number."""
     if raw.dtype.kind in "fiu":
-        values = raw.astype("float64")
-    else:
-        obj = raw.astype(object)
-        missing = obj.map(_missing_token).astype(bool)
-        parsed = pd.to_numeric(obj.where(~missing, None), errors="coerce")
-        bad = parsed.isna() & ~missing
-        for idx in out.index[bad]:
-            fail.append(_f(row_ref[idx], "value", obj[idx], "is_number",
-                           "is not a number (write missing values as an empty cell or '-')"))
-        values = parsed.astype("float64")
-    out["value"] = values
-    # year: must be a whole number
-    rawy = out["year"]
-    if rawy.dtype.kind in "iu":
-        years = rawy.astype("int64")
-    else:
-        obj = rawy.astype(object)
-        parsed = pd.to_numeric(obj, errors="coerce")
-        whole = parsed.notna() & (parsed == np.floor(parsed.fillna(0)))
-        for idx in out.index[~whole]:
-            fail.append(_f(row_ref[idx], "year", obj[idx], "is_integer",
-                           "is not a whole-number year"))
-        years = parsed.where(whole, 2000).astype("int64")  # placeholder only for further checks
-    out["year"] = years
-    return out
+        return np.asarray(raw.to_numpy(dtype="float64", na_value=np.nan), dtype=np.float64)
+    obj = raw.astype(object)
+    # missing tokens, decided once per distinct text
+    kinds, uniq = pd.factorize(obj, use_na_sentinel=True)
+    miss_u = np.array([_missing_token(u) for u in uniq] + [True], dtype=bool)
+    missing = miss_u[kinds]
+    parsed = pd.to_numeric(obj.where(~missing, None), errors="coerce")
+    bad = np.flatnonzero((parsed.isna() & ~missing).to_numpy())
+    for i in bad:
+        fail.append(_f(ref(i), "value", obj.iloc[i], "is_number",
+                       "is not a number (write missing values as an empty cell or '-')"))
+    return np.asarray(parsed.astype("float64").to_numpy(), dtype=np.float64)
+
+
+def _coerce_year(raw: pd.Series, fail: list[dict[str, Any]], ref: _Where) -> np.ndarray:
+    """``year`` as int64; cells that are not whole numbers are reported."""
+    if raw.dtype.kind in "iu":
+        return np.asarray(raw.to_numpy(), dtype=np.int64)
+    obj = raw.astype(object)
+    parsed = pd.to_numeric(obj, errors="coerce")
+    whole = (parsed.notna() & (parsed == np.floor(parsed.fillna(0)))).to_numpy()
+    for i in np.flatnonzero(~whole):
+        fail.append(_f(ref(i), "year", obj.iloc[i], "is_integer", "is not a whole-number year"))
+    # placeholder only for the further checks
+    return np.asarray(parsed.where(whole, 2000).astype("int64").to_numpy(), dtype=np.int64)
 
 
 def _f(ref: Any, column: str, value: Any, check: str, reason: str) -> dict[str, Any]:
@@ -187,6 +396,20 @@ def _f(ref: Any, column: str, value: Any, check: str, reason: str) -> dict[str, 
         value = value.item()
     return {"file": file, "line": line, "column": column, "value": value, "check": check,
             "reason": reason}
+
+
+class _Where:
+    """File and line of a row, computed only for the rows that fail."""
+
+    def __init__(self, file: str, lines: Sequence[int] | None) -> None:
+        self.file = file
+        self.lines = lines
+
+    def __call__(self, i: Any) -> tuple[str, int | None]:
+        if i is None:
+            return (self.file, None)
+        i = int(i)
+        return (self.file, int(self.lines[i]) if self.lines is not None else i + 1)
 
 
 def _describe(check: str, column: str) -> str:
@@ -244,6 +467,13 @@ class Dataset:
     lineage: tuple[str, ...] = field(default=())
     requested_years: tuple[int, ...] | None = None
 
+    def __post_init__(self) -> None:
+        # the code columns are dictionary-encoded once, here: derived immutable data of a
+        # frozen value (STYLE.md house rule 4), never re-derived from strings by estimators
+        obs = _with_codes(self.observations)
+        if obs is not self.observations:
+            object.__setattr__(self, "observations", obs)
+
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_frame(
@@ -279,87 +509,17 @@ class Dataset:
         DataValidationError
             Listing every failure (file, line, column, value, rule), not only the first.
         """
-        if not isinstance(df, pd.DataFrame):
-            raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
-        srcs = _as_source_map(sources)
-        file = origin or "<DataFrame>"
-        df = df.reset_index(drop=True)
-        if lines is None:
-            line_nums = list(range(1, len(df) + 1))
-        else:
-            line_nums = list(lines)
-            if len(line_nums) != len(df):
-                raise ValueError("lines must have one entry per row")
-        row_ref = pd.Series([(file, n) for n in line_nums], index=df.index, dtype=object)
-        fail: list[dict[str, Any]] = []
-
-        # 1. the set of columns
-        present = list(df.columns)
-        required = [c for c in OBSERVATION_COLUMNS if c not in OPTIONAL_OBSERVATION_COLUMNS]
-        missing_cols = [c for c in required if c not in present]
-        extra = [c for c in present if c not in OBSERVATION_COLUMNS]
-        for c in missing_cols:
-            fail.append({"file": file, "line": None, "column": c, "value": None,
-                         "check": "column_present", "reason": "required column is missing"})
-        for c in extra:
-            fail.append({"file": file, "line": None, "column": str(c), "value": None,
-                         "check": "known_column",
-                         "reason": "is not a column of the observation model (allowed: "
-                         + ", ".join(OBSERVATION_COLUMNS) + ")"})
-        if missing_cols or extra:
-            _raise(fail)
-        if "counterpart_iso3" not in present:
-            df = df.assign(counterpart_iso3=pd.Series([None] * len(df), dtype="str"))
-        else:
-            cp = df["counterpart_iso3"].astype(object)
-            df = df.assign(counterpart_iso3=cp.where(~cp.map(_missing_token).astype(bool), None)
-                           .astype("str"))
-        if "area" not in present:
-            df = df.assign(area=pd.Series([None] * len(df), index=df.index, dtype="str"))
-        else:
-            ar = df["area"].astype(object)
-            empty = ar.map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
-                           or (isinstance(v, str) and v == "")).astype(bool)
-            df = df.assign(area=ar.where(~empty, None).map(
-                lambda v: v if v is None or isinstance(v, str) else str(v)).astype("str"))
-
-        # 2. numbers
-        df = _coerce(df, fail, row_ref)
-        for col in ("iso3", "indicator", "unit", "source"):
-            df[col] = df[col].astype("str")
-
-        # 3. column rules (pandera, lazy)
-        cases = validate_lazily(ObservationSchema, df)
-        if cases is not None:
-            rec: Any  # pandas-stubs types every itertuples() field as "any scalar"
-            for rec in cases.itertuples(index=False):
-                idx = rec.index
-                if idx is None or (isinstance(idx, float) and np.isnan(idx)):
-                    ref = (file, None)
-                else:
-                    ref = row_ref[int(idx)]
-                col = rec.column if isinstance(rec.column, str) else str(rec.column)
-                if rec.check == "dtype('int64')" or str(rec.check).startswith("dtype"):
-                    continue  # dtype failures are already reported cell by cell in step 2
-                fail.append(_f(ref, col, rec.failure_case, str(rec.check),
-                               _describe(str(rec.check), col)))
-
-        # 4. cross-column rules
-        _cross_checks(df, srcs, row_ref, fail)
-        if fail:
-            _raise(fail)
-        canon = _canonical(df)
-        used = sorted(set(canon["source"]))
-        return cls(
-            observations=canon,
-            sources=MappingProxyType({k: srcs[k] for k in used}),
-            fingerprint=fingerprint_frame(canon),
-            origin=origin,
-        )
+        canon, used = _validated(df, sources, origin=origin, lines=lines)
+        return cls(observations=canon, sources=used, fingerprint=fingerprint_frame(canon),
+                   origin=origin)
 
     @classmethod
     def concat(cls, datasets: Sequence[Dataset]) -> Dataset:
-        """Combine datasets into one (re-validated: duplicate keys across them are an error).
+        """Combine datasets into one (duplicate keys across them are an error).
+
+        The parts were validated when they were built; only what combining can break is
+        checked again (a source id described differently, an observation in two parts). The
+        code columns are re-encoded on the union of the parts' categories.
 
         Parameters
         ----------
@@ -382,20 +542,8 @@ class Dataset:
                         f"({d.origin or '<DataFrame>'}); give each source a distinct id"
                     )
                 srcs[k] = s
-        frame = pd.concat([_canonical(d.observations) for d in datasets], ignore_index=True)
         origins = [d.origin or "<DataFrame>" for d in datasets]
-        dup = frame.assign(_cp=frame["counterpart_iso3"].fillna(""),
-                           _area=frame["area"].fillna("")).duplicated(
-            ["iso3", "_area", "_cp", "year", "indicator", "source"], keep=False)
-        if dup.any():
-            first = frame[dup].iloc[0]
-            area = "" if pd.isna(first.area) else f" area={first.area}"
-            raise DataValidationError(
-                f"{int(dup.sum())} observations appear in more than one input ({', '.join(origins)}),"
-                f" e.g. iso3={first.iso3}{area} year={first.year} indicator={first.indicator} "
-                f"source={first.source}"
-            )
-        canon = _canonical(frame)
+        canon = _combine([d.observations for d in datasets], origins)
         return cls(
             observations=canon,
             sources=MappingProxyType(dict(sorted(srcs.items()))),
@@ -429,10 +577,49 @@ class Dataset:
             f"fingerprint={self.fingerprint[:12]}…)"
         )
 
+    def codes(self, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Return the dictionary encoding of a code column: integer codes and their texts.
+
+        ``observations[column]`` is a pandas categorical whose categories are exactly the
+        distinct values present, sorted (so ordering by codes orders the texts); this returns
+        ``observations[column].cat.codes`` as a read-only numpy array (-1 = missing, e.g. a
+        whole-country ``area``) and the categories as a tuple of ``str``. The codes are computed
+        once, when the dataset is built, and equal ``pandas.factorize(texts, sort=True)[0]``.
+
+        Parameters
+        ----------
+        column : {"iso3", "area", "counterpart_iso3", "indicator", "unit", "source"}
+
+        Returns
+        -------
+        codes : numpy.ndarray
+            One integer per observation (int8/int16/int32, as pandas stores them).
+        categories : tuple of str
+
+        Raises
+        ------
+        KeyError
+            If ``column`` is not a code column.
+
+        Examples
+        --------
+        >>> import burdenshare as bs
+        >>> data = bs.load_sample(["unhcr_population.csv.gz"])
+        >>> codes, names = data.codes("iso3")
+        >>> names[codes[0]] == data.observations["iso3"].iloc[0]
+        True
+        """
+        if column not in CODE_COLUMNS:
+            raise KeyError(f"{column!r} is not a code column; code columns: {', '.join(CODE_COLUMNS)}")
+        col = self.observations[column]
+        codes = col.cat.codes.to_numpy().copy()
+        codes.flags.writeable = False
+        return codes, tuple(str(c) for c in col.cat.categories)
+
     @property
     def indicators(self) -> tuple[str, ...]:
         """Indicators present, sorted."""
-        return tuple(sorted(self.observations["indicator"].unique()))
+        return tuple(str(c) for c in self.observations["indicator"].cat.categories)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -441,7 +628,7 @@ class Dataset:
 
     def coverage(self) -> pd.DataFrame:
         """Return one row per (indicator, source): observations, missing values, years, codes."""
-        g = self.observations.groupby(["indicator", "source"], dropna=False)
+        g = self.observations.groupby(["indicator", "source"], dropna=False, observed=True)
         return pd.DataFrame(
             {
                 "observations": g.size(),
@@ -524,8 +711,8 @@ class Dataset:
                     f"{len(present)} area(s), e.g. {sorted(present)[:5]})")
             mask &= area_col.isin(codes) | (area_col.isna() if national else False)
             parts.append("areas=" + ",".join(codes + (["<country>"] if national else [])))
-        sub = obs[mask].reset_index(drop=True)
-        used = sorted(set(sub["source"]))
+        sub = _with_codes(obs[mask.to_numpy()].reset_index(drop=True))  # only categories in use
+        used = [str(c) for c in sub["source"].cat.categories]
         return Dataset(
             observations=sub,
             sources=MappingProxyType({k: self.sources[k] for k in used}),
@@ -565,6 +752,9 @@ class Dataset:
                     f"indicator {ind!r} is given by several sources {srcs}; say which to use")
             chosen.append(rows)
         sub = pd.concat(chosen) if chosen else obs.iloc[0:0]
+        # the wide frame is indexed by text, as before the columns were categorical
+        sub = sub.assign(iso3=sub["iso3"].astype("str"), area=sub["area"].astype("str"),
+                         indicator=sub["indicator"].astype("str"))
         index = ["iso3", "year"]
         if has_areas(sub):
             sub = sub.assign(area=sub["area"].fillna(""))
@@ -583,6 +773,67 @@ class Dataset:
         return (f"<p><b>burdenshare Dataset</b> — {len(self):,} observations; fingerprint "
                 f"<code>{self.fingerprint[:12]}…</code>; sources: "
                 f"{', '.join(sorted(self.sources))}</p>" + cov.to_html(index=False))
+
+
+def _validated(df: pd.DataFrame, sources: Mapping[str, Source] | Iterable[Source] | None, *,
+               origin: str | None, lines: Sequence[int] | None
+               ) -> tuple[pd.DataFrame, Mapping[str, Source]]:
+    """Validate a long frame lazily; return its canonical frame and the sources it uses."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    srcs = _as_source_map(sources)
+    file = origin or "<DataFrame>"
+    df = df.reset_index(drop=True)
+    if lines is not None and len(lines) != len(df):
+        raise ValueError("lines must have one entry per row")
+    ref = _Where(file, lines)
+    fail: list[dict[str, Any]] = []
+
+    # 1. the set of columns
+    present = list(df.columns)
+    required = [c for c in OBSERVATION_COLUMNS if c not in OPTIONAL_OBSERVATION_COLUMNS]
+    missing_cols = [c for c in required if c not in present]
+    extra = [c for c in present if c not in OBSERVATION_COLUMNS]
+    for c in missing_cols:
+        fail.append({"file": file, "line": None, "column": c, "value": None,
+                     "check": "column_present", "reason": "required column is missing"})
+    for c in extra:
+        fail.append({"file": file, "line": None, "column": str(c), "value": None,
+                     "check": "known_column",
+                     "reason": "is not a column of the observation model (allowed: "
+                     + ", ".join(OBSERVATION_COLUMNS) + ")"})
+    if missing_cols or extra:
+        _raise(fail)
+    n = len(df)
+
+    # 2. code columns, dictionary-encoded once (every text rule below runs on the distinct
+    # values and reaches the rows through the codes)
+    codes: dict[str, np.ndarray] = {}
+    cats: dict[str, list[str]] = {}
+    for c in CODE_COLUMNS:
+        if c not in present:
+            codes[c], cats[c] = np.full(n, -1, dtype=np.int32), []
+        elif c == "counterpart_iso3":
+            codes[c], cats[c] = _encode(df[c], _missing_text)
+        elif c == "area":
+            codes[c], cats[c] = _encode(df[c], lambda t: t == "")
+        else:
+            codes[c], cats[c] = _encode(df[c])
+
+    # 3. numbers
+    value = _coerce_value(df["value"], fail, ref)
+    year = _coerce_year(df["year"], fail, ref)
+
+    # 4. column rules (those of ObservationSchema, same checks and names)
+    _column_rules(codes, cats, year, ref, fail)
+
+    # 5. cross-column rules; the canonical order doubles as the uniqueness check
+    order = _sort_order(_key_arrays(codes, {c: len(cats[c]) for c in cats}, year))
+    _cross_checks(codes, cats, year, value, order, srcs, ref, fail)
+    if fail:
+        _raise(fail)
+    canon = _canonical_frame(codes, cats, year, value, order)
+    return canon, MappingProxyType({k: srcs[k] for k in cats["source"]})
 
 
 def _requested_union(datasets: Sequence[Dataset]) -> tuple[int, ...] | None:
@@ -606,66 +857,186 @@ def _as_source_map(sources: Mapping[str, Source] | Iterable[Source] | None) -> d
     return items
 
 
-def _cross_checks(df: pd.DataFrame, srcs: Mapping[str, Source], row_ref: pd.Series,
-                  fail: list[dict[str, Any]]) -> None:
+def _combine(parts: Sequence[pd.DataFrame], origins: Sequence[str]) -> pd.DataFrame:
+    """One canonical frame from canonical parts (codes re-encoded on the union of categories);
+    an observation key in two parts is an error.
+    """
+    frames = [_with_codes(f) for f in parts]
+    codes: dict[str, np.ndarray] = {}
+    cats: dict[str, list[str]] = {}
+    for c in CODE_COLUMNS:
+        union = sorted(set().union(*(f[c].cat.categories for f in frames)))
+        index = pd.Index(union, dtype="str")
+        coded = []
+        for f in frames:
+            lut = np.append(index.get_indexer(f[c].cat.categories), -1).astype(np.int32)
+            coded.append(lut[f[c].array.codes])
+        codes[c], cats[c] = np.concatenate(coded), union
+    year = np.concatenate([f["year"].to_numpy(dtype=np.int64) for f in frames])
+    value = np.concatenate([f["value"].to_numpy(dtype=np.float64) for f in frames])
+    order = _sort_order(_key_arrays(codes, {c: len(cats[c]) for c in cats}, year))
+    same = _same_as_previous(codes, year, order)
+    if same.any():
+        involved = same | np.append(same[1:], False)
+        first = int(order[involved].min())
+        area_code = codes["area"][first]
+        area = "" if area_code < 0 else f" area={cats['area'][area_code]}"
+        raise DataValidationError(
+            f"{int(involved.sum())} observations appear in more than one input "
+            f"({', '.join(origins)}), e.g. iso3={cats['iso3'][codes['iso3'][first]]}{area} "
+            f"year={year[first]} indicator={cats['indicator'][codes['indicator'][first]]} "
+            f"source={cats['source'][codes['source'][first]]}"
+        )
+    return _canonical_frame(codes, cats, year, value, order)
+
+
+def _same_as_previous(codes: Mapping[str, np.ndarray], year: np.ndarray, order: np.ndarray
+                      ) -> np.ndarray:
+    """For each position of the sorted rows: True if its key equals the previous row's."""
+    same = np.zeros(len(order), dtype=bool)
+    if len(order) < 2:
+        return same
+    eq = np.ones(len(order) - 1, dtype=bool)
+    for arr in (codes["iso3"], codes["area"], codes["counterpart_iso3"], year,
+                codes["indicator"], codes["source"]):
+        k = arr[order]
+        eq &= k[1:] == k[:-1]
+    same[1:] = eq
+    return same
+
+
+def _rows_with(codes: np.ndarray, bad_categories: np.ndarray, missing_is_bad: bool = False
+               ) -> np.ndarray:
+    """Row positions whose code is flagged in ``bad_categories`` (boolean per category)."""
+    lut = np.append(np.asarray(bad_categories, dtype=bool), missing_is_bad)
+    return np.flatnonzero(lut[codes])
+
+
+def _matches(pattern: str, texts: Sequence[str], *, full: bool = False) -> np.ndarray:
+    rx = re.compile(pattern)
+    test = rx.fullmatch if full else rx.match
+    return np.array([test(t) is not None for t in texts], dtype=bool)
+
+
+def _column_rules(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[str]],
+                  year: np.ndarray, ref: _Where, fail: list[dict[str, Any]]) -> None:
+    """The column rules of :class:`~burdenshare.schemas.ObservationSchema`, vectorised.
+
+    Same rules, check names and failure values as pandera reports them; regular expressions
+    and vocabulary look-ups run once per distinct value.
+    """
+    def not_nullable(col: str) -> None:
+        for i in np.flatnonzero(codes[col] < 0):
+            fail.append(_f(ref(i), col, np.nan, "not_nullable", _describe("not_nullable", col)))
+
+    def rule(col: str, bad: np.ndarray, check: str) -> None:
+        for i in _rows_with(codes[col], bad):
+            fail.append(_f(ref(i), col, cats[col][codes[col][i]], check, _describe(check, col)))
+
+    code_rx = r"^[A-Z]{3}$"
+    not_nullable("iso3")
+    rule("iso3", ~_matches(code_rx, cats["iso3"]), f"str_matches('{code_rx}')")
+    lo, hi = 1900, 2100
+    for i in np.flatnonzero(year < lo):
+        check = f"greater_than_or_equal_to({lo})"
+        fail.append(_f(ref(i), "year", year[i], check, _describe(check, "year")))
+    for i in np.flatnonzero(year > hi):
+        check = f"less_than_or_equal_to({hi})"
+        fail.append(_f(ref(i), "year", year[i], check, _describe(check, "year")))
+    not_nullable("indicator")
+    vocab = sorted(VOCABULARY)
+    rule("indicator", np.array([t not in VOCABULARY for t in cats["indicator"]], dtype=bool),
+         f"isin({vocab!r})")
+    not_nullable("unit")
+    not_nullable("source")
+    rule("source", ~_matches(_NO_SPACE, cats["source"]), f"str_matches('{_NO_SPACE}')")
+    rule("counterpart_iso3", ~_matches(code_rx, cats["counterpart_iso3"]),
+         f"str_matches('{code_rx}')")
+    rule("area", ~_matches(AREA_PATTERN, cats["area"]), f"str_matches('{AREA_PATTERN}')")
+
+
+def _cross_checks(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[str]],
+                  year: np.ndarray, value: np.ndarray, order: np.ndarray,
+                  srcs: Mapping[str, Source], ref: _Where, fail: list[dict[str, Any]]) -> None:
+    """Rules across columns, on the codes; only failing rows are ever looked at one by one."""
     known = known_codes()
-    ind = df["indicator"]
-    in_vocab = ind.isin(list(VOCABULARY))
-    # unit must equal the canonical unit of the indicator
-    canon_unit = ind.map(lambda i: VOCABULARY[i].unit if i in VOCABULARY else None)
-    bad = in_vocab & (df["unit"] != canon_unit)
-    for idx in df.index[bad]:
-        fail.append(_f(row_ref[idx], "unit", df.at[idx, "unit"], "canonical_unit",
-                       f"is not the unit of {ind[idx]!r}, which must be {canon_unit[idx]!r}"))
+    ind_c, unit_c = codes["indicator"], codes["unit"]
+    ind_names = list(cats["indicator"])
+    specs = [VOCABULARY.get(t) for t in ind_names]
+    in_vocab = np.append(np.array([sp is not None for sp in specs], dtype=bool), False)[ind_c]
+
+    def text(col: str, i: Any) -> Any:
+        k = codes[col][i]
+        return np.nan if k < 0 else cats[col][k]
+
+    # unit must equal the canonical unit of the indicator (-2: the unit does not occur at all)
+    unit_pos = {u: j for j, u in enumerate(cats["unit"])}
+    want = np.array([unit_pos.get(sp.unit, -2) if sp is not None else -2 for sp in specs] + [-2],
+                    dtype=np.int64)
+    for i in np.flatnonzero(in_vocab & (unit_c != want[ind_c])):
+        spec = cast("Any", specs[ind_c[i]])  # in the vocabulary (in_vocab)
+        fail.append(_f(ref(i), "unit", text("unit", i), "canonical_unit",
+                       f"is not the unit of {spec.name!r}, which must be {spec.unit!r}"))
     # counterpart present iff dyadic
-    dyadic = ind.map(lambda i: VOCABULARY[i].dyadic if i in VOCABULARY else False).astype(bool)
-    has_cp = df["counterpart_iso3"].notna()
-    for idx in df.index[in_vocab & dyadic & ~has_cp]:
-        fail.append(_f(row_ref[idx], "counterpart_iso3", None, "counterpart_required",
-                       f"is empty but {ind[idx]!r} links two countries and needs a counterpart"))
-    for idx in df.index[in_vocab & ~dyadic & has_cp]:
-        fail.append(_f(row_ref[idx], "counterpart_iso3", df.at[idx, "counterpart_iso3"],
-                       "counterpart_forbidden", f"must be empty: {ind[idx]!r} is not dyadic"))
+    dyadic = np.append(np.array([bool(sp and sp.dyadic) for sp in specs], dtype=bool),
+                       False)[ind_c]
+    has_cp = codes["counterpart_iso3"] >= 0
+    for i in np.flatnonzero(in_vocab & dyadic & ~has_cp):
+        fail.append(_f(ref(i), "counterpart_iso3", None, "counterpart_required",
+                       f"is empty but {ind_names[ind_c[i]]!r} links two countries and needs a "
+                       "counterpart"))
+    for i in np.flatnonzero(in_vocab & ~dyadic & has_cp):
+        fail.append(_f(ref(i), "counterpart_iso3", text("counterpart_iso3", i),
+                       "counterpart_forbidden", f"must be empty: {ind_names[ind_c[i]]!r} is not "
+                       "dyadic"))
     # non-negative
-    nonneg = ind.map(lambda i: VOCABULARY[i].non_negative if i in VOCABULARY else False).astype(bool)
-    for idx in df.index[nonneg & (df["value"] < 0)]:
-        fail.append(_f(row_ref[idx], "value", df.at[idx, "value"], "non_negative",
-                       f"is negative, which {ind[idx]!r} cannot be"))
+    nonneg = np.append(np.array([bool(sp and sp.non_negative) for sp in specs], dtype=bool),
+                       False)[ind_c]
+    with np.errstate(invalid="ignore"):
+        negative = value < 0
+    for i in np.flatnonzero(nonneg & negative):
+        fail.append(_f(ref(i), "value", value[i], "non_negative",
+                       f"is negative, which {ind_names[ind_c[i]]!r} cannot be"))
     # categories
-    for name in [n for n, i in VOCABULARY.items() if i.categories]:
-        sel = (ind == name) & df["value"].notna()
-        allowed = set(VOCABULARY[name].categories)
-        for idx in df.index[sel & ~df["value"].isin(list(allowed))]:
-            fail.append(_f(row_ref[idx], "value", df.at[idx, "value"], "category",
-                           f"is not a code of {name!r} (allowed: {sorted(allowed)})"))
-    # known codes (format failures were reported by the schema already)
-    fmt = df["iso3"].str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
-    for idx in df.index[fmt & ~df["iso3"].isin(list(known))]:
-        fail.append(_f(row_ref[idx], "iso3", df.at[idx, "iso3"], "known_code",
+    for k, sp in enumerate(specs):
+        if sp is None or not sp.categories:
+            continue
+        allowed = set(sp.categories)
+        sel = np.flatnonzero(ind_c == k)
+        v = value[sel]
+        bad = ~np.isnan(v) & ~np.isin(v, np.array(sorted(allowed), dtype=np.float64))
+        for i in sel[bad]:
+            fail.append(_f(ref(i), "value", value[i], "category",
+                           f"is not a code of {sp.name!r} (allowed: {sorted(allowed)})"))
+    # known codes (format failures were reported by the column rules already)
+    iso_bad = _matches(r"[A-Z]{3}", cats["iso3"], full=True) & np.array(
+        [t not in known for t in cats["iso3"]], dtype=bool)
+    for i in _rows_with(codes["iso3"], iso_bad):
+        fail.append(_f(ref(i), "iso3", text("iso3", i), "known_code",
                        "is not an ISO3 country code, World Bank aggregate or special code "
                        "(UNK unknown, XXA stateless); convert UNHCR codes with "
                        "burdenshare.countries.to_iso3"))
-    cp = df["counterpart_iso3"]
-    for idx in df.index[cp.notna() & ~cp.isin(list(known))]:
-        if isinstance(cp[idx], str) and len(cp[idx]) == 3 and cp[idx].isupper():
-            fail.append(_f(row_ref[idx], "counterpart_iso3", cp[idx], "known_code",
-                           "is not a known code"))
-    # sources documented
-    for idx in df.index[~df["source"].isin(list(srcs))]:
-        fail.append(_f(row_ref[idx], "source", df.at[idx, "source"], "known_source",
+    cp_bad = np.array([t not in known and len(t) == 3 and t.isupper()
+                       for t in cats["counterpart_iso3"]], dtype=bool)
+    for i in _rows_with(codes["counterpart_iso3"], cp_bad):
+        fail.append(_f(ref(i), "counterpart_iso3", text("counterpart_iso3", i), "known_code",
+                       "is not a known code"))
+    # sources documented (a missing source is undocumented too)
+    src_bad = np.array([t not in srcs for t in cats["source"]], dtype=bool)
+    for i in _rows_with(codes["source"], src_bad, missing_is_bad=True):
+        fail.append(_f(ref(i), "source", text("source", i), "known_source",
                        "has no Source record (give one, or a sources.json beside the file)"))
-    # unique key
-    key = df.assign(_cp=df["counterpart_iso3"].fillna(""), _area=df["area"].fillna(""))
-    dup = key.duplicated(["iso3", "_area", "_cp", "year", "indicator", "source"], keep="first")
-    for idx in df.index[dup]:
-        first = key.index[(key["iso3"] == key.at[idx, "iso3"]) & (key["_cp"] == key.at[idx, "_cp"])
-                          & (key["_area"] == key.at[idx, "_area"])
-                          & (key["year"] == key.at[idx, "year"])
-                          & (key["indicator"] == key.at[idx, "indicator"])
-                          & (key["source"] == key.at[idx, "source"])][0]
-        fail.append(_f(row_ref[idx], "iso3", df.at[idx, "iso3"], "unique_key",
-                       f"repeats the observation on line {row_ref[first][1]} (same iso3, "
-                       "area, counterpart, year, indicator and source)"))
+    # unique key: in the canonical (stable) order, equal keys are adjacent and the first of a
+    # run is the first occurrence in the input
+    same = _same_as_previous(codes, year, order)
+    if same.any():
+        starts = np.flatnonzero(~same)
+        group_first = order[starts[np.searchsorted(starts, np.arange(len(order)), "right") - 1]]
+        for pos in np.flatnonzero(same):
+            row, first = int(order[pos]), int(group_first[pos])
+            fail.append(_f(ref(row), "iso3", text("iso3", row), "unique_key",
+                           f"repeats the observation on line {ref(first)[1]} (same iso3, "
+                           "area, counterpart, year, indicator and source)"))
 
 
 def _raise(fail: list[dict[str, Any]]) -> None:

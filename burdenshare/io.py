@@ -4,20 +4,28 @@ embedded samples.
 Every reader keeps the line of each row so that validation errors say "file, line, column,
 value, rule". Code columns are read as text with ``keep_default_na=False`` (Namibia's ``NA``
 stays ``NA``); only the ``value`` column knows missing tokens.
+
+CSV files are parsed with ``pyarrow.csv`` straight into dictionary-encoded code columns, a
+float ``value`` (the missing tokens read as missing) and an integer ``year``. A file that this
+strict reading cannot take as it is (a cell that is not a number, a ragged line, text that is
+not UTF-8, ...) is read again with pandas as text, so that every problem is reported cell by
+cell with its line, exactly as before.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
 from ._errors import DataValidationError
 from ._resources import samples_dir
-from .data import Dataset, Source
-from .schemas import OBSERVATION_COLUMNS
+from .data import MISSING_TOKENS, Dataset, Source, _combine, _validated, fingerprint_frame
+from .schemas import CODE_COLUMNS, OBSERVATION_COLUMNS
 
 __all__ = ["read_observations", "read_sources", "load_sample", "sample_path", "sample_files"]
 
@@ -116,11 +124,22 @@ def read_observations(
     FileNotFoundError
         If the file does not exist.
     """
-    path = Path(path)
+    df, srcs, lines = _read_frame(Path(path), sources, sheet)
+    return Dataset.from_frame(df, srcs, origin=str(path), lines=lines)
+
+
+def _read_frame(path: Path, sources: Mapping[str, Source] | str | Path | None, sheet: str | int
+                ) -> tuple[pd.DataFrame, Mapping[str, Source], Sequence[int]]:
+    """The raw frame of an observation file, its source records and the line of each row."""
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
     suffix = _suffix(path)
-    if suffix in (".csv", ".csv.gz"):
+    fast = _read_csv_arrow(path) if suffix in (".csv", ".csv.gz") else None
+    lines: Sequence[int]
+    if fast is not None:
+        df = fast
+        lines = range(2, len(df) + 2)  # line 1 is the header
+    elif suffix in (".csv", ".csv.gz"):
         try:
             df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
                              encoding="utf-8-sig")
@@ -128,13 +147,13 @@ def read_observations(
             raise DataValidationError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
         except pd.errors.ParserError as err:
             raise DataValidationError(f"{path}: not a readable CSV file ({err})") from err
-        lines = [i + 2 for i in range(len(df))]  # line 1 is the header
+        lines = range(2, len(df) + 2)  # line 1 is the header
     elif suffix == ".xlsx":
         df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[])
-        lines = [i + 2 for i in range(len(df))]  # Excel row numbers (row 1 = header)
+        lines = range(2, len(df) + 2)  # Excel row numbers (row 1 = header)
     elif suffix == ".parquet":
         df = pd.read_parquet(path)
-        lines = [i + 1 for i in range(len(df))]  # 1-based row number
+        lines = range(1, len(df) + 1)  # 1-based row number
     else:
         raise DataValidationError(
             f"{path}: unsupported file type {suffix!r}; use one of {', '.join(_SUFFIXES)}")
@@ -149,9 +168,52 @@ def read_observations(
         if found is not None:
             srcs = read_sources(found)
         else:
-            ids = sorted({str(s) for s in df.get("source", pd.Series(dtype=str)) if str(s).strip()})
+            col = df["source"] if "source" in df.columns else pd.Series(dtype=str)
+            uniq = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else col.unique()
+            ids = sorted({str(s) for s in uniq if str(s).strip()})
             srcs = _placeholder_sources(ids, path)
-    return Dataset.from_frame(df, srcs, origin=str(path), lines=lines)
+    return df, srcs, lines
+
+
+def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
+    """Parse an observation CSV with pyarrow, or return None if it needs the careful reader.
+
+    Code columns come back dictionary-encoded (pandas categoricals, never one Python string per
+    row), ``value`` as float64 with the missing tokens as NaN, ``year`` as int64. Any file this
+    strict reading cannot take whole (a value that is not a number, a missing year, a ragged
+    line, bad UTF-8, an unexpected header) returns None, and the caller reads it as text.
+    """
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+
+    try:
+        header = _header(path)
+    except (OSError, UnicodeDecodeError, EOFError):
+        return None
+    if not header or any(c not in OBSERVATION_COLUMNS for c in header) or len(set(header)) != len(
+            header):
+        return None  # column problems are reported by the careful reader
+    if any(c not in header for c in OBSERVATION_COLUMNS if c not in ("counterpart_iso3", "area")):
+        return None
+    types: dict[str, pa.DataType] = {c: pa.dictionary(pa.int32(), pa.string())
+                                     for c in CODE_COLUMNS}
+    types.update({"year": pa.int64(), "value": pa.float64()})
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: t for c, t in types.items() if c in header},
+                null_values=sorted(MISSING_TOKENS), strings_can_be_null=False,
+                quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowException, OSError, UnicodeDecodeError):
+        return None
+    if table.column("year").null_count:
+        return None  # an empty year: the careful reader names the cell
+    table = table.unify_dictionaries() if hasattr(table, "unify_dictionaries") else table
+    df: pd.DataFrame = table.to_pandas()
+    return df
 
 
 def sample_path(name: str = "") -> Path:
@@ -181,10 +243,19 @@ def sample_files() -> list[Path]:
     for p in sorted(samples_dir().iterdir()):
         if not p.name.endswith((".csv", ".csv.gz")):
             continue
-        header = pd.read_csv(p, nrows=0).columns
+        header = _header(p)
         if tuple(header) in (OBSERVATION_COLUMNS, OBSERVATION_COLUMNS[:-1]):  # area optional
             out.append(p)
     return out
+
+
+def _header(path: Path) -> list[str]:
+    import gzip
+
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+        first = fh.readline()
+    return next(csv.reader([first]), [])
 
 
 def load_sample(names: Sequence[str] | None = None) -> Dataset:
@@ -208,7 +279,14 @@ def load_sample(names: Sequence[str] | None = None) -> Dataset:
             raise FileNotFoundError(f"no sample file(s) {missing}; available: {sorted(by_name)}")
         files = [by_name[n] for n in names]
     sources = read_sources(samples_dir() / "sources.json")
-    parts = [read_observations(f, sources) for f in files]
-    ds = Dataset.concat(parts)
-    return Dataset(ds.observations, ds.sources, ds.fingerprint,
+    # each file validated on its own (messages name it), one canonical frame, one fingerprint
+    frames: list[pd.DataFrame] = []
+    used: dict[str, Source] = {}
+    for f in files:
+        df, srcs, lines = _read_frame(f, sources, 0)
+        frame, srcs_used = _validated(df, srcs, origin=str(f), lines=lines)
+        frames.append(frame)
+        used.update(srcs_used)
+    canon = _combine(frames, [str(f) for f in files]) if len(frames) != 1 else frames[0]
+    return Dataset(canon, MappingProxyType(dict(sorted(used.items()))), fingerprint_frame(canon),
                    origin="burdenshare embedded samples", lineage=())

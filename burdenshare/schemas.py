@@ -3,19 +3,26 @@
 Validation is always lazy (every failure collected) and always on: each call is wrapped in
 ``pandera.config.config_context(validation_enabled=True)`` so that ``PANDERA_VALIDATION_ENABLED``
 in a user's environment cannot switch it off.
+
+pandera is imported on first use, not with this module: the column names and vocabularies below
+are plain constants, and the three ``DataFrameModel`` classes (defined in
+``burdenshare._schema_models``) load when they are first asked for. The observation rules are
+applied to input files by :mod:`burdenshare.data` itself, vectorised on dictionary codes, with
+the same checks and messages (``ObservationSchema`` stays their declarative statement).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.config import ValidationDepth, config_context
-from pandera.typing import Series
 
-from .indicators import VOCABULARY
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+    from ._schema_models import EstimateSchema, ExclusionSchema, ObservationSchema
 
 __all__ = [
     "OBSERVATION_COLUMNS",
@@ -29,13 +36,54 @@ __all__ = [
     "EstimateSchema",
     "ExclusionSchema",
     "validate_lazily",
+    "CODE_COLUMNS",
 ]
+
+_MODELS = ("ObservationSchema", "EstimateSchema", "ExclusionSchema")
+
+
+class _LazyModelType(type):
+    """Type of the stand-ins below: any attribute not on the stand-in is the real model's."""
+
+    def __getattr__(cls, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(cls.model(), attr)
+
+
+class _LazyModel(metaclass=_LazyModelType):
+    """Stands for a pandera model of ``burdenshare._schema_models`` without importing pandera.
+
+    ``validate_lazily`` accepts it as the model; every other use (``to_schema``, ``validate``,
+    ``strategy``, ...) goes to the real model, loaded on that first use.
+    """
+
+    @classmethod
+    def model(cls) -> Any:
+        """The real pandera ``DataFrameModel`` class."""
+        from . import _schema_models
+
+        return getattr(_schema_models, cls.__name__)
+
+
+def __getattr__(name: str) -> Any:
+    # the pandera models load on first real use (pandera imports hypothesis, geopandas, ...
+    # when they are installed: about a second on a busy machine)
+    if name in _MODELS:
+        return _LazyModelType(name, (_LazyModel,), {"__module__": __name__})
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODELS))
 
 #: columns of the observation table; ``area`` (optional in files) is the sub-national unit
 OBSERVATION_COLUMNS = ("iso3", "year", "indicator", "value", "unit", "source", "counterpart_iso3",
                        "area")
 #: columns a file may leave out (the readers add them as all-missing)
 OPTIONAL_OBSERVATION_COLUMNS = ("counterpart_iso3", "area")
+#: columns a :class:`~burdenshare.data.Dataset` keeps dictionary-encoded (pandas categorical)
+CODE_COLUMNS = ("iso3", "indicator", "unit", "source", "counterpart_iso3", "area")
 OBSERVATION_KEY = ("iso3", "area", "counterpart_iso3", "year", "indicator", "source")
 #: an area code: free text without whitespace (e.g. ISO 3166-2 "TR-34" or GADM "TUR.34_1")
 AREA_PATTERN = r"^\S+$"
@@ -81,63 +129,90 @@ UNCERTAINTY_METHODS = ("analytic", "cluster_robust", "bootstrap", "permutation",
                        "none")
 
 
-class ObservationSchema(pa.DataFrameModel):
-    """One long table of observations: one row per (iso3, area, counterpart, year, indicator,
-    source). ``area`` is a sub-national unit within ``iso3`` (missing = the whole country).
+#: The estimate and exclusion contracts as plain data, for the quick acceptance test below:
+#: column -> (dtype, nullable, checks), checks as (name, argument) in the models' order.
+#: ``tests/unit/test_data_codes.py`` keeps them equal to the pandera models.
+_QUICK: Mapping[str, Mapping[str, tuple[str, bool, tuple[tuple[str, Any], ...]]]] = {
+    "EstimateSchema": {
+        "quantity": ("str", False, (("str_matches", r"^[a-z0-9_]+$"),)),
+        "iso3": ("str", True, ()),
+        "year": ("Int64", True, ()),
+        "term": ("str", True, ()),
+        "estimate": ("float64", True, ()),
+        "std_error": ("float64", True, (("greater_than_or_equal_to", 0),)),
+        "ci_lower": ("float64", True, ()),
+        "ci_upper": ("float64", True, ()),
+        "ci_level": ("float64", True, (("greater_than", 0), ("less_than", 1))),
+        "unit": ("str", False, ()),
+    },
+    "ExclusionSchema": {
+        "iso3": ("str", True, ()),
+        "area": ("str", True, ()),
+        "counterpart_iso3": ("str", True, ()),
+        "year": ("Int64", True, ()),
+        "indicator": ("str", False, ()),
+        "source": ("str", True, ()),
+        "value": ("float64", True, ()),
+        "reason": ("str", False, (("isin", tuple(EXCLUSION_REASONS)),)),
+        "detail": ("str", False, ()),
+    },
+}
+_QUICK_UNIQUE: Mapping[str, tuple[str, ...]] = {"EstimateSchema": ESTIMATE_KEY,
+                                                "ExclusionSchema": ()}
 
-    Cross-column rules (unit equals the indicator's unit, counterpart present iff the indicator is
-    dyadic, non-negative values, unique keys, known codes and sources) are checked in
-    :mod:`burdenshare.data`, which reports them in the same located format.
+
+def _quick_accept(name: str, df: pd.DataFrame) -> bool:
+    """True only if ``df`` certainly passes the model ``name`` (then pandera is not needed).
+
+    Conservative: any doubt (another dtype, a failing value, text with a line break, which
+    regular-expression engines treat differently at ``$``) answers False, and the caller asks
+    pandera, whose report is the one shown.
     """
+    import re
 
-    iso3: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}$", nullable=False)
-    year: Series[int] = pa.Field(ge=1900, le=2100, nullable=False)
-    indicator: Series[str] = pa.Field(isin=sorted(VOCABULARY), nullable=False)
-    value: Series[float] = pa.Field(nullable=True)
-    unit: Series[str] = pa.Field(nullable=False)
-    source: Series[str] = pa.Field(str_matches=r"^\S+$", nullable=False)
-    counterpart_iso3: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}$", nullable=True)
-    area: Series[str] = pa.Field(str_matches=AREA_PATTERN, nullable=True)
+    import numpy as np
 
-    class Config:
-        strict = True
-        ordered = False
-
-
-class EstimateSchema(pa.DataFrameModel):
-    """The tidy output of every estimator."""
-
-    quantity: Series[str] = pa.Field(str_matches=r"^[a-z0-9_]+$")
-    iso3: Series[str] = pa.Field(nullable=True)
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    term: Series[str] = pa.Field(nullable=True)
-    estimate: Series[float] = pa.Field(nullable=True)
-    std_error: Series[float] = pa.Field(nullable=True, ge=0)
-    ci_lower: Series[float] = pa.Field(nullable=True)
-    ci_upper: Series[float] = pa.Field(nullable=True)
-    ci_level: Series[float] = pa.Field(nullable=True, gt=0, lt=1)
-    unit: Series[str] = pa.Field()
-
-    class Config:
-        strict = True
-        unique = list(ESTIMATE_KEY)
-
-
-class ExclusionSchema(pa.DataFrameModel):
-    """Every input observation an estimator needed but did not use, with a reason."""
-
-    iso3: Series[str] = pa.Field(nullable=True)
-    area: Series[str] = pa.Field(nullable=True)
-    counterpart_iso3: Series[str] = pa.Field(nullable=True)
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True)
-    indicator: Series[str] = pa.Field()
-    source: Series[str] = pa.Field(nullable=True)
-    value: Series[float] = pa.Field(nullable=True)
-    reason: Series[str] = pa.Field(isin=list(EXCLUSION_REASONS))
-    detail: Series[str] = pa.Field()
-
-    class Config:
-        strict = True
+    spec = _QUICK.get(name)
+    if spec is None or list(df.columns) != list(spec) or not df.columns.is_unique:
+        return False
+    for col, (dtype, nullable, checks) in spec.items():
+        s = df[col]
+        if dtype == "str":
+            ok = isinstance(s.dtype, pd.StringDtype) and s.dtype == pd.StringDtype(
+                "pyarrow", na_value=np.nan)
+        elif dtype == "Int64":
+            ok = s.dtype == pd.Int64Dtype()
+        else:
+            ok = s.dtype == np.dtype("float64")
+        if not ok:
+            return False
+        na = s.isna()
+        if not nullable and bool(na.any()):
+            return False
+        if not checks:
+            continue
+        vals = s[~na]
+        for check, arg in checks:
+            if check == "str_matches":
+                uniq = vals.unique()
+                if any("\n" in v or "\r" in v or re.match(arg, v) is None for v in uniq):
+                    return False
+            elif check == "isin":
+                if not bool(vals.isin(list(arg)).all()):
+                    return False
+            elif check == "greater_than_or_equal_to":
+                if not bool((vals >= arg).all()):
+                    return False
+            elif check == "greater_than":
+                if not bool((vals > arg).all()):
+                    return False
+            elif check == "less_than":
+                if not bool((vals < arg).all()):
+                    return False
+            else:
+                return False
+    key = list(_QUICK_UNIQUE.get(name, ()))
+    return not (key and bool(df.duplicated(key).any()))
 
 
 def validate_lazily(schema: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.DataFrame | None:
@@ -152,11 +227,37 @@ def validate_lazily(schema: type[pa.DataFrameModel], df: pd.DataFrame) -> pd.Dat
     -------
     pandas.DataFrame or None
         ``failure_cases`` (columns ``column, check, failure_case, index``) or None if valid.
+
+    Notes
+    -----
+    For burdenshare's estimate and exclusion models, a frame that certainly passes every rule
+    (exact dtypes, no failing value; checked column-wise with numpy/pandas) is accepted without
+    loading pandera; any other frame is validated by pandera, which reports the failures.
     """
+    if isinstance(schema, _LazyModelType):
+        if _quick_accept(schema.__name__, df):
+            return None  # certainly valid: pandera (and what it imports) is not needed
+        schema = schema.model()
+    elif (getattr(schema, "__module__", "") == "burdenshare._schema_models"
+          and _quick_accept(schema.__name__, df)):
+        return None
+    from pandera.config import ValidationDepth, config_context
+    from pandera.errors import SchemaErrors
+
+    from ._schema_models import OBJECT_SCHEMAS
+
+    # burdenshare's own models are validated through their object-API twins (same rules, same
+    # failure cases), which spares pandera's scan of every installed dataframe library
+    same = OBJECT_SCHEMAS.get(schema.__name__)
+    if same is not None and schema.__module__ != "burdenshare._schema_models":
+        same = None
     with config_context(validation_enabled=True, validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         try:
-            schema.validate(df, lazy=True)
-        except pa.errors.SchemaErrors as err:
+            if same is not None:
+                same.validate(df, lazy=True)
+            else:
+                schema.validate(df, lazy=True)
+        except SchemaErrors as err:
             cases: pd.DataFrame = err.failure_cases
             return cases
     return None

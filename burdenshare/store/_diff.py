@@ -107,8 +107,8 @@ def _keyed(ds: Dataset) -> pd.DataFrame:
     o = ds.observations
     return pd.DataFrame({
         "iso3": o["iso3"].astype(str),
-        "area": o["area"].fillna("").astype(str),
-        "counterpart_iso3": o["counterpart_iso3"].fillna("").astype(str),
+        "area": o["area"].astype(str).fillna(""),
+        "counterpart_iso3": o["counterpart_iso3"].astype(str).fillna(""),
         "year": o["year"].astype("int64"),
         "indicator": o["indicator"].astype(str),
         "value": o["value"].astype("float64"),

@@ -19,10 +19,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_import_is_light() -> None:
     code = ("import sys, burdenshare\n"
-            "heavy = ['altair', 'ipywidgets', 'great_tables', 'vl_convert', 'openpyxl', 'jupyterlab']\n"
+            "heavy = ['altair', 'ipywidgets', 'great_tables', 'vl_convert', 'openpyxl', 'jupyterlab',"
+            " 'scipy', 'statsmodels', 'linearmodels', 'pandera', 'dask']\n"
             "print([m for m in heavy if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_lazy_public_names_are_complete_and_compare_stays_the_function() -> None:
+    code = ("import burdenshare as bs, burdenshare.compare, json\n"
+            "missing = [n for n in bs.__all__ if n not in dir(bs)]\n"
+            "print(json.dumps([missing, callable(bs.compare) and bs.compare.__module__,"
+            " sorted(n for n in bs.__all__ if getattr(bs, n) is None)]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [[], "burdenshare.compare", []]
 
 
 @pytest.mark.slow
