@@ -154,6 +154,12 @@ def _next_release(family: str, after: _dt.date, *, annual: bool) -> tuple[_dt.da
     return found[0] if found else (_dt.date.max, CALENDARS[family][0])
 
 
+def _is_this_release(got: _dt.date, last_year: int | None, due: _dt.date, rel: Release) -> bool:
+    same_month = (got.year, got.month) == (due.year, due.month)
+    covers = last_year is not None and last_year >= due.year + rel.covers_offset
+    return same_month and covers
+
+
 def staleness(family: str | None, retrieved: str, last_year: int | None,
               today: _dt.date) -> tuple[bool | None, str]:
     """Say whether a copy is stale by its publisher's calendar.
@@ -184,7 +190,10 @@ def staleness(family: str | None, retrieved: str, last_year: int | None,
         got = _dt.date.fromisoformat(retrieved[:10])
     except ValueError:
         return None, f"retrieval date {retrieved!r} unknown: cannot judge staleness"
-    missed = [(d, r) for d, r in releases_between(family, got, today) if r.annual]
+    # a release "due by" the end of its month may already be in a copy taken earlier that month:
+    # such a copy, covering the year the release covers, is that release, not one behind it
+    missed = [(d, r) for d, r in releases_between(family, got, today) if r.annual
+              and not _is_this_release(got, last_year, d, r)]
     newest_cover = None
     for year in range(today.year - 1, today.year + 1):
         for rel in CALENDARS[family]:

@@ -471,3 +471,15 @@ def test_update_keeps_the_clients_url_and_status(tmp_path: Path, monkeypatch: py
     assert isinstance(info.value, FetchError)
     assert (info.value.url, info.value.status, info.value.exit_code) == (url, 200, 5)
     assert store.list_vintages(tmp_path) == ()
+
+
+def test_copy_taken_in_the_release_month_that_covers_its_year_is_that_release() -> None:
+    # the OECD's preliminary 2025 data, taken on 9 April 2026 (the embedded release): the April
+    # release is "due by" 30 April, but a copy of that month already covering 2025 is that release
+    stale, why = store.staleness("oecd_dac", "2026-04-09", 2025, dt.date(2026, 12, 7))
+    assert stale is False and why.startswith("current")
+    # a copy taken in April that still ends in 2024 did miss the April release (covering 2025)
+    stale, why = store.staleness("oecd_dac", "2026-04-09", 2024, dt.date(2026, 12, 7))
+    assert stale is True and "April 2026" in why
+    # after the December release falls due, the preliminary copy is stale (final data replace it)
+    assert store.staleness("oecd_dac", "2026-04-09", 2025, dt.date(2027, 1, 1))[0] is True
