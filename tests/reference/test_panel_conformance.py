@@ -42,7 +42,10 @@ def test_panel_conformance(estimator, check, data) -> None:  # type: ignore[no-u
 
 def test_panel_compare_with_other_families() -> None:
     data = panel_sample()
-    comp = bs.compare({"FE": PanelFE(), "IV": IV2SLS(), "per 1,000": "refugees_per_1000"}, data,
+    # the econometric panel carries WDI population (as the designs do), so the per-capita method
+    # is told to divide by it rather than by its default UN WPP
+    per_1000 = bs.RefugeesPer1000(population_source="wdi")
+    comp = bs.compare({"FE": PanelFE(), "IV": IV2SLS(), "per 1,000": per_1000}, data,
                       on_error="record")
     assert comp.failures == {}
     long = comp.long

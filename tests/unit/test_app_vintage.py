@@ -16,11 +16,11 @@ from tests.unit.test_app_widgets import _cell  # noqa: E402
 from tests.unit.test_store import NOW, synthetic_fetched  # noqa: E402
 
 EMBEDDED_ROWS = [
-    ("LBN", 2024, "refugees", 1_600_000), ("LBN", 2024, "population", 5_000_000),
+    ("LBN", 2024, "refugees", 1_600_000), ("LBN", 2024, "population_un_wpp", 5_000_000),
     ("LBN", 2024, "gdp_ppp_per_capita_intl_current", 16_000),
-    ("DEU", 2024, "refugees", 4_000_000), ("DEU", 2024, "population", 80_000_000),
+    ("DEU", 2024, "refugees", 4_000_000), ("DEU", 2024, "population_un_wpp", 80_000_000),
     ("DEU", 2024, "gdp_ppp_per_capita_intl_current", 64_000),
-    ("UGA", 2024, "refugees", 3_000_000), ("UGA", 2024, "population", 50_000_000),
+    ("UGA", 2024, "refugees", 3_000_000), ("UGA", 2024, "population_un_wpp", 50_000_000),
     ("UGA", 2024, "gdp_ppp_per_capita_intl_current", 3_000),
 ]
 VINTAGE_ROWS = [("LBN", 2024, "refugees", 2_000_000.0), ("DEU", 2024, "refugees", 4_000_000.0),

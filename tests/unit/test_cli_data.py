@@ -247,8 +247,8 @@ def test_multiverse_runs_on_a_vintage(tmp_path: Path, capsys: pytest.CaptureFixt
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import synthetic_dataset
 
-    embedded = synthetic_dataset([("LBN", 2024, "population", 5_000_000.0),
-                                  ("JOR", 2024, "population", 10_000_000.0),
+    embedded = synthetic_dataset([("LBN", 2024, "population_un_wpp", 5_000_000.0),
+                                  ("JOR", 2024, "population_un_wpp", 10_000_000.0),
                                   ("LBN", 2024, "refugees", 1.0), ("JOR", 2024, "refugees", 1.0)])
     monkeypatch.setattr("burdenshare.io.load_sample", lambda names=None: embedded)
     root = tmp_path / "store"

@@ -49,7 +49,8 @@ def test_panel_table_and_exclusions_equal_a_pandas_pivot_and_hand_details() -> N
     inds = ["unemployment_rate", "refugees"]
     ledger = Ledger(data, inds, {}, owner="test", supports_areas=True)
     pb = PanelBuilder(ledger, inds, (2010, 2015))
-    obs = data.observations
+    # the second implementation works on plain text, not on the Dataset's categorical codes
+    obs = data.observations.astype({"iso3": "str", "area": "str", "indicator": "str"})
     ok = obs["iso3"].ne("WLD") & obs["year"].between(2010, 2015)
     o = obs[ok].assign(unit=np.where(obs.loc[ok, "area"].isna(), obs.loc[ok, "iso3"],
                                      obs.loc[ok, "iso3"] + "/" + obs.loc[ok, "area"]))
