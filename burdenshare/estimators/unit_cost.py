@@ -842,7 +842,9 @@ class UnitCost(_DataUnitCost):
     """
 
     name: ClassVar[str] = "unit_cost"
-    version: ClassVar[str] = "1.0"
+    # 1.1: wb_income_group (income_groups scope, income_group_median imputation) is now the World
+    # Bank classification in force on 31 December (OGHIST), not Gapminder's GNI-year series
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "inclusion_cost_usd"
     requires: ClassVar[frozenset[str]] = frozenset({"refugees",
                                                     "gov_health_expenditure_per_capita_usd_current"})
@@ -1278,7 +1280,9 @@ class HealthInclusionCost(_DataUnitCost):
     """
 
     name: ClassVar[str] = "health_inclusion_cost"
-    version: ClassVar[str] = "1.0"
+    # 1.1: wb_income_group (income_groups scope, income_group_median imputation) is now the World
+    # Bank classification in force on 31 December (OGHIST), not Gapminder's GNI-year series
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "health_inclusion_cost_usd"
     requires: ClassVar[frozenset[str]] = frozenset({
         "refugees", "gov_health_expenditure_per_capita_usd_current"})
@@ -1353,7 +1357,9 @@ class SubsistenceCost(_InclusionCost):
     """
 
     name: ClassVar[str] = "subsistence_cost"
-    version: ClassVar[str] = "1.0"
+    # 1.1: wb_income_group (income_groups scope, income_group_median imputation) is now the World
+    # Bank classification in force on 31 December (OGHIST), not Gapminder's GNI-year series
+    version: ClassVar[str] = "1.1"
     quantity: ClassVar[str] = "subsistence_cost_usd"
     requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
     reference: ClassVar[str] = "methodology/subsistence_cost.md"
