@@ -82,6 +82,39 @@ class Source:
         return asdict(self)
 
 
+def key_codes(col: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a key column and its distinct values (code -1 = missing).
+
+    A categorical column (a ``Dataset`` holds its key columns dictionary-encoded, computed
+    once at construction) gives its codes and categories without touching a string; any other
+    column is factorized. The values of a categorical may include some no row uses.
+
+    Parameters
+    ----------
+    col : pandas.Series
+    sort : bool
+        Renumber so that the values are in sorted order (per distinct value, never per row).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int
+    values : numpy.ndarray of object
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = np.asarray(col.cat.codes.to_numpy())
+        values = np.asarray(col.cat.categories, dtype=object)
+        if sort and len(values) > 1:
+            order = np.argsort(values, kind="stable")
+            if (order != np.arange(len(values))).any():
+                rank = np.empty(len(values) + 1, dtype=np.int64)
+                rank[order] = np.arange(len(values))
+                rank[-1] = -1  # code -1 (missing) picks the trailing -1
+                codes, values = rank[codes], values[order]
+        return codes, values
+    codes, uniq = pd.factorize(col, sort=sort)
+    return np.asarray(codes), np.asarray(uniq, dtype=object)
+
+
 def _categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
     """A categorical of ``str`` categories from integer codes (-1 = missing), unchecked."""
     cats = pd.Index(list(categories), dtype="str")
@@ -98,13 +131,8 @@ def _encode(col: pd.Series, missing: Callable[[str], bool] | None = None
     given, says which texts mean "no value" (they get code -1). The work is done on the distinct
     values, never row by row.
     """
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = np.asarray(col.cat.codes.to_numpy(), dtype=np.int64)
-        uniq: list[Any] = list(col.cat.categories)
-    else:
-        raw_codes, raw_uniq = pd.factorize(col, use_na_sentinel=True)
-        codes = np.asarray(raw_codes, dtype=np.int64)
-        uniq = list(raw_uniq)
+    raw_codes, uniq = key_codes(col)
+    codes = np.asarray(raw_codes, dtype=np.int64)
     texts = [u if isinstance(u, str) else str(u) for u in uniq]
     present = np.bincount(codes[codes >= 0], minlength=len(texts)) > 0 if len(texts) else \
         np.zeros(0, dtype=bool)
@@ -337,14 +365,9 @@ def _csv_field(text: str) -> str:
 
 def _column_texts(col: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
     """Codes into the CSV texts of a column's distinct values (missing = empty field)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        k = np.asarray(col.cat.codes.to_numpy(), dtype=np.int64)
-        uniq_list: list[Any] = list(col.cat.categories)
-    else:
-        raw_k, raw_u = pd.factorize(col, use_na_sentinel=True)
-        k = np.asarray(raw_k, dtype=np.int64)
-        uniq_list = list(raw_u)
-    words = [_csv_field(u if isinstance(u, str) else str(u)) for u in uniq_list]
+    raw_k, uniq = key_codes(col)
+    k = np.asarray(raw_k, dtype=np.int64)
+    words = [_csv_field(u if isinstance(u, str) else str(u)) for u in uniq]
     return np.where(k < 0, len(words), k), [*words, ""]
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
 from ..countries import entity_type, is_country
+from ..data import key_codes
 from ..indicators import VOCABULARY
 from .base import Ledger
 
@@ -200,39 +201,6 @@ class PanelFrame:
     unit_codes: np.ndarray | None = None
     year_codes: np.ndarray | None = None
     country_codes: np.ndarray | None = None
-
-
-def key_codes(col: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a key column and its distinct values (code -1 = missing).
-
-    A categorical column (a ``Dataset`` holds its key columns dictionary-encoded, computed
-    once at construction) gives its codes and categories without touching a string; any other
-    column is factorized. The values of a categorical may include some no row uses.
-
-    Parameters
-    ----------
-    col : pandas.Series
-    sort : bool
-        Renumber so that the values are in sorted order (per distinct value, never per row).
-
-    Returns
-    -------
-    codes : numpy.ndarray of int
-    values : numpy.ndarray of object
-    """
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = np.asarray(col.cat.codes.to_numpy())
-        values = np.asarray(col.cat.categories, dtype=object)
-        if sort and len(values) > 1:
-            order = np.argsort(values, kind="stable")
-            if (order != np.arange(len(values))).any():
-                rank = np.empty(len(values) + 1, dtype=np.int64)
-                rank[order] = np.arange(len(values))
-                rank[-1] = -1  # code -1 (missing) picks the trailing -1
-                codes, values = rank[codes], values[order]
-        return codes, values
-    codes, uniq = pd.factorize(col, sort=sort)
-    return np.asarray(codes), np.asarray(uniq, dtype=object)
 
 
 def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
