@@ -29,26 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from _proc import run_reaped
+
 HEAVY = ("scipy", "statsmodels", "linearmodels", "pandera", "dask", "pyfixest", "altair",
          "openpyxl", "pandas")
-
-
-def run_reaped(cmd: list[str], env: dict[str, str], cwd: str) -> tuple[float, float, str]:
-    """Run ``cmd``; return (wall seconds, peak RSS in MB of that child alone, stdout).
-
-    The child is reaped with ``os.wait4``, whose resource usage is that process's own (not the
-    maximum over all children, as ``RUSAGE_CHILDREN`` would give)."""
-    t0 = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed: {err.read().strip()[-500:]}")
-        return wall, usage.ru_maxrss / 1024, out.read()
 
 
 def modules_after(stmt: str, env: dict[str, str], cwd: str) -> list[str]:

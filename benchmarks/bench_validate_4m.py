@@ -29,11 +29,12 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _proc import run_reaped
 
 _PARSE = """
 import json, time
@@ -70,22 +71,6 @@ def build_file(folder: Path, rows: int) -> Path:
     pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="none"))
     shutil.copy(bs.sample_path("sources.json"), folder / "sources.json")
     return path
-
-
-def run_reaped(cmd: list[str], env: dict[str, str], cwd: str) -> tuple[float, float, str]:
-    """Run ``cmd``; return (wall seconds, peak RSS in MB of that child alone, stdout)."""
-    t0 = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd[:4])} … exited {proc.returncode}: "
-                               f"{err.read().strip()[-400:]}")
-        return wall, usage.ru_maxrss / 1024, out.read()
 
 
 def main() -> None:
