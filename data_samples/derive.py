@@ -745,18 +745,23 @@ def format_value(v: float) -> str:
     return repr(float(v))
 
 
-def observations(iso3, year, indicator: str, value, source: str,
+def observations(iso3, year, indicator, value, source: str,
                  counterpart=None) -> pd.DataFrame:
-    """Assemble an observation frame in the fixed column order (counterpart empty unless given)."""
+    """Assemble an observation frame in the fixed column order (counterpart empty unless given).
+
+    ``indicator`` is one name for every row, or one name per row (several indicators in one
+    frame); each row's unit is its indicator's canonical unit.
+    """
     n = len(iso3)
     cp = [""] * n if counterpart is None else np.asarray(counterpart, dtype=object)
+    names = [indicator] * n if isinstance(indicator, str) else list(indicator)
     return pd.DataFrame(
         {
             "iso3": pd.Series(np.asarray(iso3, dtype=object), dtype="str"),
             "year": pd.Series(np.asarray(year), dtype="int64"),
-            "indicator": pd.Series([indicator] * n, dtype="str"),
+            "indicator": pd.Series(names, dtype="str"),
             "value": pd.Series(np.asarray(value, dtype="float64"), dtype="float64"),
-            "unit": pd.Series([UNITS[indicator]] * n, dtype="str"),
+            "unit": pd.Series([UNITS[i] for i in names], dtype="str"),
             "source": pd.Series([source] * n, dtype="str"),
             "counterpart_iso3": pd.Series(cp, dtype="str"),
         }
@@ -1297,17 +1302,8 @@ def derive_uis(shared: Path, outdir: Path) -> None:
     )
     require(bool((values >= 0).all()), f"{name}: negative per-student funding")
     indicators = part["indicator_id"].map(UIS_MAP).to_numpy(dtype=object)
-    obs = pd.DataFrame(
-        {
-            "iso3": pd.Series(part["iso3"].to_numpy(dtype=object), dtype="str"),
-            "year": pd.Series(part["year"].astype("int64").to_numpy(), dtype="int64"),
-            "indicator": pd.Series(indicators, dtype="str"),
-            "value": pd.Series(values, dtype="float64"),
-            "unit": pd.Series([UNITS[i] for i in indicators], dtype="str"),
-            "source": pd.Series([SRC_UIS] * len(part), dtype="str"),
-            "counterpart_iso3": pd.Series([""] * len(part), dtype="str"),
-        }
-    )
+    obs = observations(part["iso3"].to_numpy(dtype=object),
+                       part["year"].astype("int64").to_numpy(), indicators, values, SRC_UIS)
     out.step(
         "Concept: UIS 'initial government funding per student' (FFNTR), not WDI's 'government "
         "expenditure per student' (`SE.XPD.PRIM/SECO.PC.ZS`, which ends in 2018): separate "
@@ -1371,17 +1367,8 @@ def derive_wdi(shared: Path, outdir: Path) -> None:
     )
     # one indicator name and unit per row (several indicators in one frame)
     indicators = part["indicator_code"].map(WDI_MAP).to_numpy(dtype=object)
-    obs = pd.DataFrame(
-        {
-            "iso3": pd.Series(part["iso3"].to_numpy(dtype=object), dtype="str"),
-            "year": pd.Series(part["year"].astype("int64").to_numpy(), dtype="int64"),
-            "indicator": pd.Series(indicators, dtype="str"),
-            "value": pd.Series(values, dtype="float64"),
-            "unit": pd.Series([UNITS[i] for i in indicators], dtype="str"),
-            "source": pd.Series([SRC_WDI] * len(part), dtype="str"),
-            "counterpart_iso3": pd.Series([""] * len(part), dtype="str"),
-        }
-    )
+    obs = observations(part["iso3"].to_numpy(dtype=object),
+                       part["year"].astype("int64").to_numpy(), indicators, values, SRC_WDI)
     negative = obs.loc[obs["value"] < 0, "indicator"].value_counts().to_dict()
     require(
         set(negative) <= {"oda_received_usd_current"}, f"{name}: negative values in {negative}"
