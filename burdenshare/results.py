@@ -13,6 +13,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .labels import Labels
 from .schemas import ESTIMATE_COLUMNS, EXCLUSION_COLUMNS
 
 __all__ = ["Computation", "Provenance", "Result", "empty_estimates", "empty_exclusions",
@@ -104,6 +105,9 @@ class Computation:
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
     uncertainty_method: UncertaintyMethod = "none"
     external_inputs: tuple[Mapping[str, str], ...] = ()
+    #: observations used (the ledger's ``n_used``); ``None`` means "taken from
+    #: ``diagnostics['used']``" while estimators move to this field (issue 15)
+    used: int | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,8 @@ class Result:
     diagnostics: Mapping[str, Any]
     uncertainty_method: UncertaintyMethod
     provenance: Provenance
+    #: how the estimator is shown (declared by the estimator, see :mod:`burdenshare.labels`)
+    labels: Labels | None = None
 
     # ---- projections
     def point(self, quantity: str | None = None) -> pd.Series:

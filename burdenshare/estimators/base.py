@@ -25,6 +25,7 @@ from .._errors import EstimatorError, ParameterError
 from .._version import __version__
 from ..countries import entity_type, is_country
 from ..data import Dataset
+from ..labels import Labels, default_labels
 from ..results import (
     Computation,
     Provenance,
@@ -330,6 +331,9 @@ class EstimatorBase:
     #: True for methods whose unit may be a sub-national area (observations with an ``area``);
     #: otherwise the :class:`Ledger` excludes such observations as ``subnational``
     supports_areas: ClassVar[bool] = False
+    #: how the estimator is shown (title, family, description, unit, quantity and diagnostic
+    #: labels); ``None`` falls back to :func:`burdenshare.labels.default_labels`
+    labels: ClassVar[Labels | None] = None
 
     def __post_init__(self) -> None:
         hints = _hints(type(self))
@@ -515,6 +519,8 @@ def finish_result(est: Any, data: Dataset, comp: Computation, *,
                                  None if known is None else known[1])
     params = est.get_params()
     diagnostics = dict(comp.diagnostics)
+    if comp.used is not None:
+        diagnostics["used"] = comp.used
     diagnostics.setdefault("main_quantity", getattr(est, "quantity", ""))
     diagnostics.setdefault("higher_means_more_burden",
                            bool(getattr(est, "higher_means_more_burden", True)))
@@ -544,6 +550,7 @@ def finish_result(est: Any, data: Dataset, comp: Computation, *,
         diagnostics=types.MappingProxyType(diagnostics),
         uncertainty_method=comp.uncertainty_method,
         provenance=prov,
+        labels=default_labels(est),
     )
 
 
