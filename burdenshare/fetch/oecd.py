@@ -172,6 +172,114 @@ def _records(part: pd.DataFrame, indicator: str, url: str) -> list[tuple[str, in
     return [(d, y, indicator, v) for (d, y), v in sorted(rows.items())]
 
 
+def _candidates(oda: pd.DataFrame, oda_url: str, gni: pd.DataFrame, gni_url: str,
+                notes: list[str]) -> list[Record]:
+    """Every DAC1 value of the queried measures, before the donor filter."""
+    candidates: list[Record] = []
+    if len(oda):
+        v, y = _values(oda, oda_url), oda["TIME_PERIOD"].astype("int64")
+        candidates += _records(_select(oda, v, y, measure_net="1820", measure_ge="1820",
+                                       price="V"), "idrc_usd_million_current", oda_url)
+        candidates += _records(_select(oda, v, y, measure_net="1010", measure_ge="11010",
+                                       price="V"), "oda_usd_million_current", oda_url)
+        const = _select(oda, v, y, measure_net="1010", measure_ge="11010", price="Q")
+        bases = sorted(set(const.get("BASE_PER", pd.Series(dtype=str))) - {""})
+        if str(CONSTANT_BASE_YEAR) in bases and len(bases) == 1:
+            candidates += _records(const, "oda_usd_million_constant_2025", oda_url)
+        elif len(const):
+            notes.append(f"OECD: constant-price ODA of this release has price base year(s) "
+                         f"{bases or ['not stated']}, not {CONSTANT_BASE_YEAR}; "
+                         "oda_usd_million_constant_2025 was not fetched (it would need an "
+                         "indicator for that base year).")
+    if len(gni):
+        g = gni.assign(_value=_values(gni, gni_url), _year=gni["TIME_PERIOD"].astype("int64"))
+        candidates += _records(g, "gni_usd_million_current", gni_url)
+    return candidates
+
+
+def _is_country(code: str) -> bool:
+    try:
+        return entity_type(code) == "country"
+    except KeyError:
+        return False
+
+
+def _country_donors(candidates: list[Record], oda: pd.DataFrame, notes: list[str]) -> list[Record]:
+    """Keep country donors with a value; DAC totals, EU institutions and groups are noted."""
+    kept: list[Record] = []
+    groups: dict[str, str] = {}
+    empty: dict[str, int] = {}
+    labels = dict(zip(oda.get("DONOR", []), oda.get("Donor", oda.get("DONOR", [])), strict=False))
+    for code, year, indicator, value in candidates:
+        if not _is_country(code):
+            groups[code] = str(labels.get(code, code))
+        elif math.isnan(value):
+            empty[indicator] = empty.get(indicator, 0) + 1
+        else:
+            kept.append((code, year, indicator, value))
+    if groups:
+        notes.append("OECD: left out donors that are not countries (DAC totals, EU institutions, "
+                     "other groups): " + ", ".join(f"{c} ({n})" for c, n in sorted(groups.items()))
+                     + ".")
+    if empty:
+        notes.append("OECD: empty cells give no observation: "
+                     + ", ".join(f"{k} {n}" for k, n in sorted(empty.items())) + ".")
+    return kept
+
+
+def _published_ratio(kept: list[Record]) -> list[Record]:
+    """ODA/GNI as published: 100 x ODA / GNI, rounded half-up to 2 decimals."""
+    oda_cur = {(c, y): v for c, y, i, v in kept if i == "oda_usd_million_current"}
+    gni_cur = {(c, y): v for c, y, i, v in kept if i == "gni_usd_million_current"}
+    return [(c, y, "oda_gni_pct_published", round_half_up(100.0 * v / gni_cur[(c, y)], 2))
+            for (c, y), v in sorted(oda_cur.items()) if gni_cur.get((c, y), 0.0) > 0.0]
+
+
+def _preliminary_years(kept: list[Record], frames: tuple[pd.DataFrame, ...], retrieved: str,
+                       notes: list[str]) -> list[int]:
+    """Years preliminary by the release calendar or flagged ``OBS_STATUS = P``."""
+    prelim = {y for _, y, _, _ in kept if is_preliminary(y, retrieved)}
+    for frame in frames:
+        if "OBS_STATUS" in frame.columns:  # SDMX observation status P = provisional
+            flagged = frame.loc[frame["OBS_STATUS"] == "P", "TIME_PERIOD"]
+            prelim |= {int(y) for y in flagged}
+    years = sorted(prelim)
+    if years:
+        notes.append(f"OECD: preliminary year(s): {', '.join(map(str, years))} (the OECD "
+                     "publishes preliminary ODA in April and final figures in December of the "
+                     "following year; preliminary figures are revised).")
+    return years
+
+
+def _dac_sources(src: str, src_ratio: str, retrieved: str, structure: list[str],
+                 prelim: list[int]) -> dict[str, Source]:
+    """The Source records of the downloaded series and of the derived ratio."""
+    prelim_text = ", ".join(map(str, prelim)) if prelim else "none"
+    version = "; ".join(structure) if structure else "latest version (not stated in the answer)"
+    base = Source(
+        id=src, title="OECD DAC1: flows by donor (ODA, in-donor refugee costs, GNI)",
+        publisher="OECD Development Assistance Committee", url=BASE_URL, licence=LICENCE,
+        retrieved=retrieved,
+        vintage=(f"OECD SDMX API, dataflow {version}, retrieved {retrieved}; preliminary "
+                 f"years: {prelim_text}"),
+        derivation=("DAC1 SDMX-CSV: measure 1820 (refugees in donor countries) -> "
+                    "idrc_usd_million_current; measure 1010 (to 2017, net flows 1140) and 11010 "
+                    "(from 2018, grant equivalent 1160) -> oda_usd_million_current (prices V) and "
+                    "oda_usd_million_constant_2025 (prices Q, base year 2025 only); measure 1 -> "
+                    "gni_usd_million_current; USD million (OBS_VALUE x 10^(UNIT_MULT-6)); country "
+                    "donors only; empty cells give no observation."),
+    )
+    ratio_source = Source(
+        id=src_ratio, title="ODA as % of GNI, derived from OECD DAC1 ODA and GNI",
+        publisher="burdenshare, from OECD DAC1", url=BASE_URL, licence=LICENCE,
+        retrieved=retrieved, vintage=base.vintage,
+        derivation=("Derived, not downloaded: 100 x oda_usd_million_current / "
+                    "gni_usd_million_current of the same release, rounded half-up to 2 decimals "
+                    "as the OECD publishes the ratio (precision: 0.01 percentage points)."),
+    )
+    return {src: base, src_ratio: ratio_source}
+
+
 def fetch_oecd_dac(client: HttpClient, years: tuple[int, int], retrieved: str) -> Fetched:
     """Fetch in-donor refugee costs, ODA (current and constant 2025), GNI and ODA/GNI.
 
@@ -198,99 +306,18 @@ def fetch_oecd_dac(client: HttpClient, years: tuple[int, int], retrieved: str) -
     gni, gni_url = _read_csv(client, "gni", years)
     structure = sorted(set(oda.get("STRUCTURE_ID", pd.Series(dtype=str))) |
                        set(gni.get("STRUCTURE_ID", pd.Series(dtype=str))))
-
-    candidates: list[Record] = []
-    if len(oda):
-        v, y = _values(oda, oda_url), oda["TIME_PERIOD"].astype("int64")
-        candidates += _records(_select(oda, v, y, measure_net="1820", measure_ge="1820",
-                                       price="V"), "idrc_usd_million_current", oda_url)
-        candidates += _records(_select(oda, v, y, measure_net="1010", measure_ge="11010",
-                                       price="V"), "oda_usd_million_current", oda_url)
-        const = _select(oda, v, y, measure_net="1010", measure_ge="11010", price="Q")
-        bases = sorted(set(const.get("BASE_PER", pd.Series(dtype=str))) - {""})
-        if str(CONSTANT_BASE_YEAR) in bases and len(bases) == 1:
-            candidates += _records(const, "oda_usd_million_constant_2025", oda_url)
-        elif len(const):
-            notes.append(f"OECD: constant-price ODA of this release has price base year(s) "
-                         f"{bases or ['not stated']}, not {CONSTANT_BASE_YEAR}; "
-                         "oda_usd_million_constant_2025 was not fetched (it would need an "
-                         "indicator for that base year).")
-    if len(gni):
-        g = gni.assign(_value=_values(gni, gni_url), _year=gni["TIME_PERIOD"].astype("int64"))
-        candidates += _records(g, "gni_usd_million_current", gni_url)
-
-    # donors: countries only; DAC totals, EU institutions and other groups are not countries
-    kept: list[Record] = []
-    groups: dict[str, str] = {}
-    empty: dict[str, int] = {}
-    labels = dict(zip(oda.get("DONOR", []), oda.get("Donor", oda.get("DONOR", [])), strict=False))
-    for code, year, indicator, value in candidates:
-        try:
-            country = entity_type(code) == "country"
-        except KeyError:
-            country = False
-        if not country:
-            groups[code] = str(labels.get(code, code))
-            continue
-        if math.isnan(value):
-            empty[indicator] = empty.get(indicator, 0) + 1
-            continue
-        kept.append((code, year, indicator, value))
-    if groups:
-        notes.append("OECD: left out donors that are not countries (DAC totals, EU institutions, "
-                     "other groups): " + ", ".join(f"{c} ({n})" for c, n in sorted(groups.items()))
-                     + ".")
-    if empty:
-        notes.append("OECD: empty cells give no observation: "
-                     + ", ".join(f"{k} {n}" for k, n in sorted(empty.items())) + ".")
-
-    # ODA/GNI as published: 100 x ODA / GNI, rounded half-up to 2 decimals
-    oda_cur = {(c, y): v for c, y, i, v in kept if i == "oda_usd_million_current"}
-    gni_cur = {(c, y): v for c, y, i, v in kept if i == "gni_usd_million_current"}
-    ratio = [(c, y, "oda_gni_pct_published", round_half_up(100.0 * v / gni_cur[(c, y)], 2))
-             for (c, y), v in sorted(oda_cur.items()) if gni_cur.get((c, y), 0.0) > 0.0]
-
+    kept = _country_donors(_candidates(oda, oda_url, gni, gni_url, notes), oda, notes)
+    ratio = _published_ratio(kept)
     if not kept:
         raise FetchError(f"OECD: {oda_url}: no DAC1 observations for {years[0]}-{years[1]}; "
                          "nothing was stored; check the years", url=oda_url)
-    prelim = sorted({y for _, y, _, _ in kept if is_preliminary(y, retrieved)})
-    for frame in (oda, gni):
-        if "OBS_STATUS" in frame.columns:  # SDMX observation status P = provisional
-            flagged = frame.loc[frame["OBS_STATUS"] == "P", "TIME_PERIOD"]
-            prelim = sorted(set(prelim) | {int(y) for y in flagged})
-    prelim_text = ", ".join(map(str, prelim)) if prelim else "none"
-    if prelim:
-        notes.append(f"OECD: preliminary year(s): {prelim_text} (the OECD publishes preliminary "
-                     "ODA in April and final figures in December of the following year; "
-                     "preliminary figures are revised).")
-    version = "; ".join(structure) if structure else "latest version (not stated in the answer)"
-    base = Source(
-        id=src, title="OECD DAC1: flows by donor (ODA, in-donor refugee costs, GNI)",
-        publisher="OECD Development Assistance Committee", url=BASE_URL, licence=LICENCE,
-        retrieved=retrieved,
-        vintage=(f"OECD SDMX API, dataflow {version}, retrieved {retrieved}; preliminary "
-                 f"years: {prelim_text}"),
-        derivation=("DAC1 SDMX-CSV: measure 1820 (refugees in donor countries) -> "
-                    "idrc_usd_million_current; measure 1010 (to 2017, net flows 1140) and 11010 "
-                    "(from 2018, grant equivalent 1160) -> oda_usd_million_current (prices V) and "
-                    "oda_usd_million_constant_2025 (prices Q, base year 2025 only); measure 1 -> "
-                    "gni_usd_million_current; USD million (OBS_VALUE x 10^(UNIT_MULT-6)); country "
-                    "donors only; empty cells give no observation."),
-    )
-    ratio_source = Source(
-        id=src_ratio, title="ODA as % of GNI, derived from OECD DAC1 ODA and GNI",
-        publisher="burdenshare, from OECD DAC1", url=BASE_URL, licence=LICENCE,
-        retrieved=retrieved, vintage=base.vintage,
-        derivation=("Derived, not downloaded: 100 x oda_usd_million_current / "
-                    "gni_usd_million_current of the same release, rounded half-up to 2 decimals "
-                    "as the OECD publishes the ratio (precision: 0.01 percentage points)."),
-    )
+    prelim = _preliminary_years(kept, (oda, gni), retrieved, notes)
     obs = pd.concat([frame_of(kept, src), frame_of(ratio, src_ratio)], ignore_index=True)
     params: Mapping[str, Any] = {
         "api": BASE_URL, "dataflow": DATAFLOW, "years": [years[0], years[1]],
         "keys": {k: dac1_key(**q) for k, q in QUERIES.items()}, "structure": structure,
         "preliminary_years": prelim}
     return Fetched(publisher="oecd_dac", observations=obs,
-                   sources={src: base, src_ratio: ratio_source},
+                   sources=_dac_sources(src, src_ratio, retrieved, structure, prelim),
                    requests=tuple(client.requests), params=params, licence=LICENCE,
                    notes=tuple(notes))
