@@ -112,86 +112,118 @@ def read_pledges(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     file = str(path)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
-    fail: list[dict[str, object]] = []
-    missing = [c for c in PLEDGE_COLUMNS if c not in raw.columns]
-    extra = [c for c in raw.columns if c not in PLEDGE_COLUMNS]
-    for c in missing:
-        fail.append({"file": file, "line": None, "column": c, "value": None,
-                     "check": "column_present", "reason": "required column is missing"})
-    for c in extra:
-        fail.append({"file": file, "line": None, "column": str(c), "value": None,
-                     "check": "known_column", "reason": "is not a column of the pledge format "
-                     "(allowed: " + ", ".join(PLEDGE_COLUMNS) + ")"})
+    fail = _header_failures(file, raw)
     if fail:
         _raise(fail)
     lines = np.arange(len(raw)) + 2
     df = pd.DataFrame({c: _text(raw[c]) for c in PLEDGE_COLUMNS})
+    fail += _number_failures(file, lines, df)
+    fail += _required_failures(file, lines, df)
+    fail += _schema_failures(file, lines, df)
+    fail += _cross_column_failures(file, lines, df)
+    if fail:
+        _raise(fail)
+    df["year_pledged"] = df["year_pledged"].astype("int64")
+    df["line"] = lines
+    return df
+
+
+def _failure(file: str, line: int | None, column: str, value: object, check: str,
+             reason: str) -> dict[str, object]:
+    return {"file": file, "line": line, "column": column, "value": value, "check": check,
+            "reason": reason}
+
+
+def _at(file: str, lines: np.ndarray, rows: pd.Series, column: str, values: pd.Series | None,
+        check: str, reason: str) -> list[dict[str, object]]:
+    """One failure for each row where ``rows`` is true (``values`` None: no value shown)."""
+    return [_failure(file, int(lines[i]), column, None if values is None else values.iloc[i],
+                     check, reason)
+            for i in np.flatnonzero(rows.to_numpy())]
+
+
+def _header_failures(file: str, raw: pd.DataFrame) -> list[dict[str, object]]:
+    """Missing and unknown columns."""
+    fail = [_failure(file, None, c, None, "column_present", "required column is missing")
+            for c in PLEDGE_COLUMNS if c not in raw.columns]
+    allowed = "(allowed: " + ", ".join(PLEDGE_COLUMNS) + ")"
+    fail += [_failure(file, None, str(c), None, "known_column",
+                      f"is not a column of the pledge format {allowed}")
+             for c in raw.columns if c not in PLEDGE_COLUMNS]
+    return fail
+
+
+def _number_failures(file: str, lines: np.ndarray, df: pd.DataFrame) -> list[dict[str, object]]:
+    """Numbers that are not numbers, and years that are not whole; converts ``df`` in place."""
+    fail: list[dict[str, object]] = []
     for c in ("amount", "amount_fulfilled", "year_pledged"):
         num = pd.to_numeric(df[c], errors="coerce")
-        bad = df[c].notna() & num.isna()
-        for i in np.flatnonzero(bad.to_numpy()):
-            fail.append({"file": file, "line": int(lines[i]), "column": c, "value": df[c].iloc[i],
-                         "check": "number", "reason": "is not a number"})
+        fail += _at(file, lines, df[c].notna() & num.isna(), c, df[c], "number",
+                    "is not a number")
         df[c] = num
     yp = df["year_pledged"]
-    for i in np.flatnonzero((yp.notna() & (yp != yp.round())).to_numpy()):
-        fail.append({"file": file, "line": int(lines[i]), "column": "year_pledged",
-                     "value": yp.iloc[i], "check": "whole_number", "reason": "is not a year"})
+    fail += _at(file, lines, yp.notna() & (yp != yp.round()), "year_pledged", yp, "whole_number",
+                "is not a year")
+    return fail
+
+
+def _required_failures(file: str, lines: np.ndarray, df: pd.DataFrame) -> list[dict[str, object]]:
+    fail: list[dict[str, object]] = []
     for c in _REQUIRED_TEXT + ("year_pledged",):
-        for i in np.flatnonzero(df[c].isna().to_numpy()):
-            fail.append({"file": file, "line": int(lines[i]), "column": c, "value": None,
-                         "check": "required", "reason": "is required and empty"})
-    # pandera (lazy) on the rows' present values
+        fail += _at(file, lines, df[c].isna(), c, None, "required", "is required and empty")
+    return fail
+
+
+#: stand-ins for empty required cells, so that pandera checks only the values that are present
+#: (the empty cells are reported once, by :func:`_required_failures`)
+_SCHEMA_FILL = {"pledge_id": "?", "entity": "?", "entity_type": "State", "pledge_type": "other",
+                "as_of": "2000-01-01", "source": "?"}
+
+
+def _schema_failures(file: str, lines: np.ndarray, df: pd.DataFrame) -> list[dict[str, object]]:
+    """Run pandera (lazy) on the rows' present values."""
     check = df.copy()
     for c in PLEDGE_COLUMNS:
         if c in ("amount", "amount_fulfilled"):
             check[c] = check[c].astype("float64")
         elif c == "year_pledged":
             check[c] = check[c].fillna(2000).round().astype("int64")
+        elif c in _SCHEMA_FILL:
+            check[c] = check[c].fillna(_SCHEMA_FILL[c]).astype("str")
         else:
-            fill = {"pledge_id": "?", "entity": "?", "entity_type": "State",
-                    "pledge_type": "other", "as_of": "2000-01-01", "source": "?"}.get(c)
-            col = check[c] if fill is None else check[c].fillna(fill)
-            check[c] = col.astype("str") if fill is not None else col.astype(object)
+            check[c] = check[c].astype(object)
     cases = validate_lazily(PledgeSchema, check)
-    if cases is not None:
-        for rec in cases.to_dict("records"):
-            chk, column = str(rec["check"]), str(rec["column"])
-            if chk.startswith("dtype") or chk == "not_nullable":
-                continue
-            idx = rec["index"]
-            line = None if idx is None or pd.isna(idx) else int(lines[int(idx)])
-            fail.append({"file": file, "line": line, "column": column,
-                         "value": rec["failure_case"], "check": chk,
-                         "reason": _describe(column, chk)})
-    # cross-column rules
+    if cases is None:
+        return []
+    fail: list[dict[str, object]] = []
+    for rec in cases.to_dict("records"):
+        chk, column = str(rec["check"]), str(rec["column"])
+        if chk.startswith("dtype") or chk == "not_nullable":
+            continue
+        idx = rec["index"]
+        line = None if idx is None or pd.isna(idx) else int(lines[int(idx)])
+        fail.append(_failure(file, line, column, rec["failure_case"], chk,
+                             _describe(column, chk)))
+    return fail
+
+
+def _cross_column_failures(file: str, lines: np.ndarray,
+                           df: pd.DataFrame) -> list[dict[str, object]]:
+    """Calendar dates, currency with an amount, as_of after the pledge, unique (id, as_of)."""
     dates = pd.to_datetime(df["as_of"], format="%Y-%m-%d", errors="coerce")
-    for i in np.flatnonzero((df["as_of"].notna() & dates.isna()).to_numpy()):
-        if df["as_of"].iloc[i] and len(str(df["as_of"].iloc[i])) == 10:
-            fail.append({"file": file, "line": int(lines[i]), "column": "as_of",
-                         "value": df["as_of"].iloc[i], "check": "date",
-                         "reason": "is not a calendar date"})
+    shaped = df["as_of"].notna() & (df["as_of"].str.len() == 10)
+    fail = _at(file, lines, shaped & dates.isna(), "as_of", df["as_of"], "date",
+               "is not a calendar date")
     need_cur = (df["amount"].notna() | df["amount_fulfilled"].notna()) & df["currency"].isna()
-    for i in np.flatnonzero(need_cur.to_numpy()):
-        fail.append({"file": file, "line": int(lines[i]), "column": "currency", "value": None,
-                     "check": "currency_with_amount",
-                     "reason": "an amount is given, so its currency (or 'persons') is required"})
-    ok_dates = dates.notna() & df["year_pledged"].notna()
-    early = ok_dates & (dates.dt.year < df["year_pledged"])
-    for i in np.flatnonzero(early.to_numpy()):
-        fail.append({"file": file, "line": int(lines[i]), "column": "as_of",
-                     "value": df["as_of"].iloc[i], "check": "as_of_after_pledge",
-                     "reason": "is before the year the pledge was made"})
+    fail += _at(file, lines, need_cur, "currency", None, "currency_with_amount",
+                "an amount is given, so its currency (or 'persons') is required")
+    early = dates.notna() & df["year_pledged"].notna() & (dates.dt.year < df["year_pledged"])
+    fail += _at(file, lines, early, "as_of", df["as_of"], "as_of_after_pledge",
+                "is before the year the pledge was made")
     dup = df.duplicated(["pledge_id", "as_of"], keep=False) & df["pledge_id"].notna()
-    for i in np.flatnonzero(dup.to_numpy()):
-        fail.append({"file": file, "line": int(lines[i]), "column": "pledge_id",
-                     "value": df["pledge_id"].iloc[i], "check": "unique",
-                     "reason": "appears more than once with the same as_of date"})
-    if fail:
-        _raise(fail)
-    df["year_pledged"] = df["year_pledged"].astype("int64")
-    df["line"] = lines
-    return df
+    fail += _at(file, lines, dup, "pledge_id", df["pledge_id"], "unique",
+                "appears more than once with the same as_of date")
+    return fail
 
 
 def _describe(column: str, check: str) -> str:
