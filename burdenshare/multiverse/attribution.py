@@ -72,12 +72,7 @@ def decompose(y: Sequence[float] | np.ndarray, factors: pd.DataFrame, *,
         share; full factorials only, else empty), ``shapley`` (decision -> share) and
         ``cells`` (subset -> :math:`V(S)`).
     """
-    yv = np.asarray(y, dtype=float)
-    if yv.ndim != 1 or len(yv) != len(factors):
-        raise ValueError("y and factors must have one entry per universe")
-    if not np.all(np.isfinite(yv)):
-        raise ValueError("y has missing or infinite values; drop those universes first (and "
-                         "report them)")
+    yv = _checked_outcomes(y, factors)
     names = [c for c in factors.columns if factors[c].nunique(dropna=False) > 1]
     k = len(names)
     if k > MAX_DECISIONS:
@@ -92,49 +87,90 @@ def decompose(y: Sequence[float] | np.ndarray, factors: pd.DataFrame, *,
         if k and n and not total > 0:
             out["shapley"] = {c: 0.0 for c in names}
         return out
+    codes, sizes = _level_codes(factors, names)
+    cells = _subset_variances(yv, codes, sizes, names, total)
+    out["cells"] = {tuple(sorted(s)): v for s, v in cells.items() if s}
+    out["explained"] = cells[frozenset(names)]
+    balanced = _is_balanced(codes, sizes)
+    out["design"] = "full_factorial" if balanced else "unbalanced"
+    if balanced:
+        out["anova"] = _anova_shares(cells, names, max_order)
+    out["shapley"] = _shapley_shares(cells, names)
+    return out
+
+
+def _checked_outcomes(y: Sequence[float] | np.ndarray, factors: pd.DataFrame) -> np.ndarray:
+    yv = np.asarray(y, dtype=float)
+    if yv.ndim != 1 or len(yv) != len(factors):
+        raise ValueError("y and factors must have one entry per universe")
+    if not np.all(np.isfinite(yv)):
+        raise ValueError("y has missing or infinite values; drop those universes first (and "
+                         "report them)")
+    return yv
+
+
+def _level_codes(factors: pd.DataFrame, names: list[str]) -> tuple[list[np.ndarray], list[int]]:
+    """Integer codes of each varying decision's levels, and the number of levels."""
     codes, sizes = [], []
     for c in names:
         cc, levels = pd.factorize(factors[c].astype("object").map(repr), sort=True)
         codes.append(cc.astype(np.int64))
         sizes.append(len(levels))
-    cells: dict[frozenset[str], float] = {frozenset(): 0.0}
-    for r in range(1, k + 1):
-        for sub in itertools.combinations(range(k), r):
-            code = np.zeros(n, dtype=np.int64)
-            stride = 1
-            for i in sub:
-                code += codes[i] * stride
-                stride *= sizes[i]
-            comb, inv = np.unique(code, return_inverse=True)
-            cells[frozenset(names[i] for i in sub)] = _cell_variance(yv, inv.ravel(), len(comb)) \
-                / total
-    out["cells"] = {tuple(sorted(s)): v for s, v in cells.items() if s}
-    full = frozenset(names)
-    out["explained"] = cells[full]
-    # complete balanced full factorial: every combination present equally often
-    code = np.zeros(n, dtype=np.int64)
+    return codes, sizes
+
+
+def _cell_code(codes: list[np.ndarray], sizes: list[int], which: Sequence[int]) -> tuple[np.ndarray, int]:
+    """One code per universe for the combination of the decisions ``which``, and the code count."""
+    code = np.zeros(len(codes[0]), dtype=np.int64)
     stride = 1
-    for i in range(k):
+    for i in which:
         code += codes[i] * stride
         stride *= sizes[i]
-    counts = np.bincount(code, minlength=stride)
-    balanced = bool(np.all(counts == counts[0]) and counts[0] > 0)
-    out["design"] = "full_factorial" if balanced else "unbalanced"
-    if balanced:
-        anova: dict[str, float] = {}
-        higher = 0.0
-        for r in range(1, k + 1):
-            for term in itertools.combinations(names, r):
-                t = frozenset(term)
-                eff = sum((-1) ** (len(t) - len(s)) * cells[frozenset(s)]
-                          for q in range(len(t) + 1) for s in itertools.combinations(term, q))
-                if r <= max_order:
-                    anova[_SEP.join(term)] = float(eff)
-                else:
-                    higher += float(eff)
-        if k > max_order:
-            anova[f"higher-order interactions (order > {max_order})"] = higher
-        out["anova"] = anova
+    return code, stride
+
+
+def _subset_variances(yv: np.ndarray, codes: list[np.ndarray], sizes: list[int], names: list[str],
+                      total: float) -> dict[frozenset[str], float]:
+    """:math:`V(S)`: share of the variance explained by the cells of each subset of decisions."""
+    cells: dict[frozenset[str], float] = {frozenset(): 0.0}
+    for r in range(1, len(names) + 1):
+        for sub in itertools.combinations(range(len(names)), r):
+            code, _ = _cell_code(codes, sizes, sub)
+            comb, inv = np.unique(code, return_inverse=True)
+            variance = _cell_variance(yv, inv.ravel(), len(comb))
+            cells[frozenset(names[i] for i in sub)] = variance / total
+    return cells
+
+
+def _is_balanced(codes: list[np.ndarray], sizes: list[int]) -> bool:
+    """A complete balanced full factorial: every combination present equally often."""
+    code, n_cells = _cell_code(codes, sizes, range(len(codes)))
+    counts = np.bincount(code, minlength=n_cells)
+    return bool(np.all(counts == counts[0]) and counts[0] > 0)
+
+
+def _anova_shares(cells: dict[frozenset[str], float], names: list[str],
+                  max_order: int) -> dict[str, float]:
+    """ANOVA effect of each term up to ``max_order``; the rest reported together."""
+    anova: dict[str, float] = {}
+    higher = 0.0
+    for r in range(1, len(names) + 1):
+        for term in itertools.combinations(names, r):
+            t = frozenset(term)
+            eff = sum((-1) ** (len(t) - len(s)) * cells[frozenset(s)]
+                      for q in range(len(t) + 1) for s in itertools.combinations(term, q))
+            if r <= max_order:
+                anova[_SEP.join(term)] = float(eff)
+            else:
+                higher += float(eff)
+    if len(names) > max_order:
+        anova[f"higher-order interactions (order > {max_order})"] = higher
+    return anova
+
+
+def _shapley_shares(cells: dict[frozenset[str], float], names: list[str]) -> dict[str, float]:
+    """Shapley value of each decision over the subset variances."""
+    k = len(names)
     shap = {}
     for c in names:
         others = [x for x in names if x != c]
@@ -145,8 +181,7 @@ def decompose(y: Sequence[float] | np.ndarray, factors: pd.DataFrame, *,
                 fs = frozenset(s)
                 val += w * (cells[fs | {c}] - cells[fs])
         shap[c] = float(val)
-    out["shapley"] = shap
-    return out
+    return shap
 
 
 # --------------------------------------------------------------------------- over a multiverse
