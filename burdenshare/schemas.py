@@ -161,6 +161,34 @@ _QUICK_UNIQUE: Mapping[str, tuple[str, ...]] = {"EstimateSchema": ESTIMATE_KEY,
                                                 "ExclusionSchema": ()}
 
 
+def _quick_dtype_ok(s: pd.Series, dtype: str) -> bool:
+    import numpy as np
+
+    if dtype == "str":
+        return isinstance(s.dtype, pd.StringDtype) and s.dtype == pd.StringDtype(
+            "pyarrow", na_value=np.nan)
+    if dtype == "Int64":
+        return bool(s.dtype == pd.Int64Dtype())
+    return bool(s.dtype == np.dtype("float64"))
+
+
+def _quick_check_ok(vals: pd.Series, check: str, arg: Any) -> bool:
+    """True if every (present) value passes one check; False for a check not known here."""
+    import re
+
+    if check == "str_matches":
+        return not any("\n" in v or "\r" in v or re.match(arg, v) is None for v in vals.unique())
+    if check == "isin":
+        return bool(vals.isin(list(arg)).all())
+    if check == "greater_than_or_equal_to":
+        return bool((vals >= arg).all())
+    if check == "greater_than":
+        return bool((vals > arg).all())
+    if check == "less_than":
+        return bool((vals < arg).all())
+    return False
+
+
 def _quick_accept(name: str, df: pd.DataFrame) -> bool:
     """True only if ``df`` certainly passes the model ``name`` (then pandera is not needed).
 
@@ -168,49 +196,19 @@ def _quick_accept(name: str, df: pd.DataFrame) -> bool:
     regular-expression engines treat differently at ``$``) answers False, and the caller asks
     pandera, whose report is the one shown.
     """
-    import re
-
-    import numpy as np
-
     spec = _QUICK.get(name)
     if spec is None or list(df.columns) != list(spec) or not df.columns.is_unique:
         return False
     for col, (dtype, nullable, checks) in spec.items():
         s = df[col]
-        if dtype == "str":
-            ok = isinstance(s.dtype, pd.StringDtype) and s.dtype == pd.StringDtype(
-                "pyarrow", na_value=np.nan)
-        elif dtype == "Int64":
-            ok = s.dtype == pd.Int64Dtype()
-        else:
-            ok = s.dtype == np.dtype("float64")
-        if not ok:
+        if not _quick_dtype_ok(s, dtype):
             return False
         na = s.isna()
         if not nullable and bool(na.any()):
             return False
-        if not checks:
-            continue
         vals = s[~na]
-        for check, arg in checks:
-            if check == "str_matches":
-                uniq = vals.unique()
-                if any("\n" in v or "\r" in v or re.match(arg, v) is None for v in uniq):
-                    return False
-            elif check == "isin":
-                if not bool(vals.isin(list(arg)).all()):
-                    return False
-            elif check == "greater_than_or_equal_to":
-                if not bool((vals >= arg).all()):
-                    return False
-            elif check == "greater_than":
-                if not bool((vals > arg).all()):
-                    return False
-            elif check == "less_than":
-                if not bool((vals < arg).all()):
-                    return False
-            else:
-                return False
+        if not all(_quick_check_ok(vals, check, arg) for check, arg in checks):
+            return False
     key = list(_QUICK_UNIQUE.get(name, ()))
     return not (key and bool(df.duplicated(key).any()))
 
