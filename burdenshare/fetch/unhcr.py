@@ -149,6 +149,52 @@ class _Walk:
     pages: int
 
 
+def _envelope(answer: Any, page: int) -> dict[str, Any]:
+    """The JSON envelope ``{page, maxPages, items}`` of one answer, checked."""
+    try:
+        envelope = json.loads(answer.body)
+    except ValueError as err:
+        raise FetchError(f"UNHCR: {answer.url} (page {page}) answered HTTP {answer.status} "
+                         "with text that is not JSON; nothing was stored; try again later",
+                         url=answer.url, status=answer.status) from err
+    if (not isinstance(envelope, dict) or not isinstance(envelope.get("items"), list)
+            or not isinstance(envelope.get("maxPages"), int)):
+        keys = sorted(envelope) if isinstance(envelope, dict) else type(envelope).__name__
+        raise FetchError(f"UNHCR: {answer.url} answered without the documented envelope "
+                         f"{{page, maxPages, items}} (got {keys}); nothing was stored; the API "
+                         "may have changed (report it to burdenshare)",
+                         url=answer.url, status=answer.status)
+    if "page" in envelope and str(envelope["page"]) != str(page):
+        raise FetchError(f"UNHCR: {answer.url} answered page {envelope['page']!r} when page "
+                         f"{page} was asked for; nothing was stored; the API may have changed "
+                         "(report it to burdenshare)", url=answer.url, status=answer.status)
+    return envelope
+
+
+def _page_items(answer: Any, envelope: dict[str, Any], page: int, max_pages: int,
+                n_before: int) -> list[dict[str, Any]]:
+    """The rows of one page, each with where it came from; a partial walk is an error."""
+    items = envelope["items"]
+    if max_pages == 0:
+        if items:
+            raise FetchError(f"UNHCR: {answer.url} reports maxPages 0 but carries "
+                             f"{len(items)} rows; nothing was stored; report it to burdenshare",
+                             url=answer.url, status=answer.status)
+        return []
+    if not items:
+        raise FetchError(f"UNHCR: partial page walk: page {page} of {max_pages} at "
+                         f"{answer.url} is empty; {n_before} rows of pages 1-{page - 1} were "
+                         "discarded and nothing was stored; run the update again later",
+                         url=answer.url, status=answer.status)
+    rows = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise FetchError(f"UNHCR: {answer.url} row {i + 1} is not an object: {item!r}",
+                             url=answer.url, status=answer.status)
+        rows.append({**item, "_where": f"{answer.url} row {i + 1}"})
+    return rows
+
+
 def _walk(client: HttpClient, endpoint: str, years: tuple[int, int], *, scope: str = "coa_all",
           extra: Mapping[str, str] | None = None) -> _Walk:
     url = f"{BASE_URL}/{endpoint}/"
@@ -158,47 +204,17 @@ def _walk(client: HttpClient, endpoint: str, years: tuple[int, int], *, scope: s
     while max_pages is None or page <= max_pages:
         answer = client.get(url, build_query(years, page, scope=scope, extra=extra),
                             what_to_do="run `burdenshare data update unhcr` again later")
-        try:
-            envelope = json.loads(answer.body)
-        except ValueError as err:
-            raise FetchError(f"UNHCR: {answer.url} (page {page}) answered HTTP {answer.status} "
-                             "with text that is not JSON; nothing was stored; try again later",
-                             url=answer.url, status=answer.status) from err
-        if (not isinstance(envelope, dict) or not isinstance(envelope.get("items"), list)
-                or not isinstance(envelope.get("maxPages"), int)):
-            keys = sorted(envelope) if isinstance(envelope, dict) else type(envelope).__name__
-            raise FetchError(f"UNHCR: {answer.url} answered without the documented envelope "
-                             f"{{page, maxPages, items}} (got {keys}); nothing was stored; the API "
-                             "may have changed (report it to burdenshare)",
-                             url=answer.url, status=answer.status)
+        envelope = _envelope(answer, page)
         pages = int(envelope["maxPages"])
-        if "page" in envelope and str(envelope["page"]) != str(page):
-            raise FetchError(f"UNHCR: {answer.url} answered page {envelope['page']!r} when page "
-                             f"{page} was asked for; nothing was stored; the API may have changed "
-                             "(report it to burdenshare)", url=answer.url, status=answer.status)
         if max_pages is None:
             max_pages = pages
         elif pages != max_pages:
             raise FetchError(f"UNHCR: partial page walk: {answer.url} reports {pages} pages, page "
                              f"1 reported {max_pages} (the data changed during the walk); nothing "
                              "was stored; run the update again", url=answer.url, status=answer.status)
-        items = envelope["items"]
+        rows += _page_items(answer, envelope, page, max_pages, len(rows))
         if max_pages == 0:
-            if items:
-                raise FetchError(f"UNHCR: {answer.url} reports maxPages 0 but carries "
-                                 f"{len(items)} rows; nothing was stored; report it to burdenshare",
-                                 url=answer.url, status=answer.status)
             break
-        if not items:
-            raise FetchError(f"UNHCR: partial page walk: page {page} of {max_pages} at "
-                             f"{answer.url} is empty; {len(rows)} rows of pages 1-{page - 1} were "
-                             "discarded and nothing was stored; run the update again later",
-                             url=answer.url, status=answer.status)
-        for i, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise FetchError(f"UNHCR: {answer.url} row {i + 1} is not an object: {item!r}",
-                                 url=answer.url, status=answer.status)
-            rows.append({**item, "_where": f"{answer.url} row {i + 1}"})
         page += 1
     return _Walk(endpoint=endpoint, url=url, rows=rows, pages=max_pages or 0)
 
