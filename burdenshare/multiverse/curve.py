@@ -48,6 +48,37 @@ class CurveData:
     missing: pd.DataFrame
 
 
+def _rank_points(mv: Multiverse, iso3: str, family: str | None) -> tuple[pd.DataFrame, str, str]:
+    """One country's rank in every universe, with the best and worst rank as the interval."""
+    from .ranks import rank_table
+
+    r = rank_table(mv, family=family)
+    sub = r[r["iso3"] == iso3].rename(columns={"rank": "y"})
+    sub = sub.assign(ci_lower=sub["rank_best"].astype(float),
+                     ci_upper=sub["rank_worst"].astype(float))
+    return sub, "rank", "rank (1 = heaviest burden)"
+
+
+def _value_points(mv: Multiverse, iso3: str, family: str | None,
+                  quantity: str | None) -> tuple[pd.DataFrame, str, str]:
+    """One country's estimate in every universe: one quantity in one unit, or an error."""
+    long = mv.long
+    sub = long[long["iso3"] == iso3]
+    if family is not None:
+        sub = sub[sub["family"] == family]
+    if quantity is not None:
+        sub = sub[sub["quantity"] == quantity]
+    qs = sorted(set(sub["quantity"]))
+    if len(qs) > 1:
+        raise ValueError(f"{iso3}: the universes report {len(qs)} quantities ({', '.join(qs)}); "
+                         "pass quantity=... or use on='rank' to compare across methods")
+    units = sorted(set(sub["unit"]))
+    if len(units) > 1:
+        raise ValueError(f"{iso3}: quantity {qs[0]!r} comes in several units {units}")
+    sub = sub.assign(y=sub["estimate"])
+    return sub, qs[0] if qs else (quantity or ""), units[0] if units else ""
+
+
 def specification_curve(mv: Multiverse, iso3: str, *, year: int | None = None,
                         on: Literal["value", "rank"] = "value", quantity: str | None = None,
                         family: str | None = None) -> CurveData:
@@ -70,31 +101,9 @@ def specification_curve(mv: Multiverse, iso3: str, *, year: int | None = None,
     CurveData
     """
     if on == "rank":
-        from .ranks import rank_table
-
-        r = rank_table(mv, family=family)
-        sub = r[r["iso3"] == iso3].rename(columns={"rank": "y"})
-        sub = sub.assign(ci_lower=sub["rank_best"].astype(float),
-                         ci_upper=sub["rank_worst"].astype(float))
-        unit = "rank (1 = heaviest burden)"
-        q = "rank"
+        sub, q, unit = _rank_points(mv, iso3, family)
     elif on == "value":
-        long = mv.long
-        sub = long[long["iso3"] == iso3]
-        if family is not None:
-            sub = sub[sub["family"] == family]
-        if quantity is not None:
-            sub = sub[sub["quantity"] == quantity]
-        qs = sorted(set(sub["quantity"]))
-        if len(qs) > 1:
-            raise ValueError(f"{iso3}: the universes report {len(qs)} quantities ({', '.join(qs)}); "
-                             "pass quantity=... or use on='rank' to compare across methods")
-        units = sorted(set(sub["unit"]))
-        if len(units) > 1:
-            raise ValueError(f"{iso3}: quantity {qs[0]!r} comes in several units {units}")
-        sub = sub.assign(y=sub["estimate"])
-        unit = units[0] if units else ""
-        q = qs[0] if qs else (quantity or "")
+        sub, q, unit = _value_points(mv, iso3, family, quantity)
     else:
         raise ValueError(f"on={on!r}: choose 'value' or 'rank'")
     if sub.empty:
