@@ -233,6 +233,7 @@ def cost_inputs(config: CostConfig) -> tuple[str, ...]:
 
 
 def scope_inputs(config: CostConfig) -> tuple[str, ...]:
+    """Indicators deciding which hosts are in scope (and the groups of imputation)."""
     out: list[str] = []
     if config.scope.min_refugees > 0:
         out.append("refugees")

@@ -172,7 +172,6 @@ class _InclusionCost(EstimatorBase):
         "doc": "show Monte Carlo progress (widget in Jupyter, text otherwise)"})
     sources: tuple[tuple[str, str], ...] = sources_field()
 
-
     unit: ClassVar[str] = "USD per year"
 
     # ---------------------------------------------------------------- parameters
@@ -180,22 +179,7 @@ class _InclusionCost(EstimatorBase):
         if len(set(self.income_groups)) != len(self.income_groups):
             raise ParameterError(f"parameter 'income_groups' = {list(self.income_groups)!r} "
                                  "repeats a group")
-        if self.price_basis == "constant":
-            if self.base_year is None or not self.deflator or not self.deflator_source.strip():
-                raise ParameterError(
-                    "price_basis='constant' needs base_year, deflator (year:index pairs, e.g. "
-                    "2018:100,2025:120.5) and deflator_source; nothing is fetched")
-            years = [y for y, _v in self.deflator]
-            if len(set(years)) != len(years):
-                raise ParameterError("parameter 'deflator' repeats a year")
-            if any(v <= 0 for _y, v in self.deflator):
-                raise ParameterError("parameter 'deflator': every index must be > 0")
-            if self.base_year not in years:
-                raise ParameterError(f"parameter 'deflator' has no entry for base_year "
-                                     f"{self.base_year}")
-        elif self.base_year is not None or self.deflator or self.deflator_source:
-            raise ParameterError("base_year, deflator and deflator_source are only used with "
-                                 "price_basis='constant'")
+        _check_prices(self.price_basis, self.base_year, self.deflator, self.deflator_source)
         if self.n_draws > 0 and self.unit_cost_cv <= 0:
             raise ParameterError("n_draws > 0 needs unit_cost_cv > 0 (the unit-cost uncertainty "
                                  "to draw from)")
@@ -358,27 +342,9 @@ class UnitCost(_DataUnitCost):
         if len(set(names)) != len(names):
             raise ParameterError(f"parameter 'sectors' repeats a sector name: {names}")
         for s, users, cost in self.sectors:
-            if not s or not s.replace("_", "").isalnum():
-                raise ParameterError(f"parameter 'sectors': sector name {s!r} must be a word")
-            for ind, want in ((users, "persons"), (cost, _MONEY_PER_PERSON)):
-                if ind not in VOCABULARY:
-                    raise ParameterError(f"parameter 'sectors': {ind!r} (sector {s}) is not an "
-                                         "indicator of the vocabulary")
-                if VOCABULARY[ind].unit != want:
-                    raise ParameterError(
-                        f"parameter 'sectors': {ind!r} (sector {s}) is in "
-                        f"{VOCABULARY[ind].unit!r}; it must be in {want!r}")
+            _check_sector(s, users, cost)
         for pname in ("utilisation", "utilisation_low", "utilisation_high"):
-            pairs = getattr(self, pname)
-            keys = [k for k, _v in pairs]
-            bad = [k for k in keys if k not in names]
-            if bad:
-                raise ParameterError(f"parameter {pname!r}: {bad[0]!r} is not a sector of "
-                                     f"sectors ({', '.join(names)})")
-            if len(set(keys)) != len(keys):
-                raise ParameterError(f"parameter {pname!r} repeats a sector")
-            if any(v < 0 for _k, v in pairs):
-                raise ParameterError(f"parameter {pname!r}: factors must be >= 0")
+            _check_factors(pname, getattr(self, pname), names)
 
     def _config(self) -> CostConfig:
         rule = self._year_rule().text()
@@ -528,16 +494,8 @@ class EducationInclusionCost(_DataUnitCost):
         if len(set(scen)) != len(scen):
             raise ParameterError("parameter 'scenario_enrolments' repeats a scenario or the "
                                  "point scenario 'enrolment'")
+        _check_enrolment_rates(self.refugee_enrolment_rates)
         rates = dict(self.refugee_enrolment_rates)
-        if len(rates) != len(self.refugee_enrolment_rates):
-            raise ParameterError("parameter 'refugee_enrolment_rates' repeats a level")
-        for lev, r in self.refugee_enrolment_rates:
-            if lev not in LEVELS:
-                raise ParameterError(f"parameter 'refugee_enrolment_rates': {lev!r} is not a "
-                                     f"level ({', '.join(LEVELS)})")
-            if not 0 <= r <= 1:
-                raise ParameterError(f"parameter 'refugee_enrolment_rates': {lev} rate {r} must "
-                                     "be a fraction between 0 and 1")
         if "refugee_enrolment" in scen:
             missing = [lev for lev in self.levels if lev not in rates]
             if missing or not self.refugee_enrolment_source.strip():
@@ -794,12 +752,8 @@ class SubsistenceCost(_InclusionCost):
     def _config(self) -> CostConfig:
         texts = Texts(
             users_doc=" + ".join(self.who_counts) + " (an unreported population counts as none)",
-            assumptions=(
-                f"Per-person value USD {self.transfer_usd_per_person_per_year:,.2f} a year at "
-                f"{self.transfer_price_year} prices, the same in every host (source: "
-                f"{self.transfer_source}).",
-                f"Coverage {self.coverage:g} of the counted population.",
-            ),
+            assumptions=(self._value_text(),
+                         f"Coverage {self.coverage:g} of the counted population."),
         )
         util = _utilisations(self.coverage, _or(self.coverage_low, self.coverage),
                              _or(self.coverage_high, self.coverage))
@@ -807,6 +761,75 @@ class SubsistenceCost(_InclusionCost):
                  float(self.transfer_price_year or 0))
         part = PartSpec("subsistence", self.who_counts, _TRANSFER, util, given=given)
         return self._cost_config((part,), _low_high(self.coverage_low, self.coverage_high), texts)
+
+    def _value_text(self) -> str:
+        """The per-person value, its price year and source (empty until a value is given)."""
+        if self.transfer_usd_per_person_per_year is None:
+            return ""
+        return (f"Per-person value USD {self.transfer_usd_per_person_per_year:,.2f} a year at "
+                f"{self.transfer_price_year} prices, the same in every host (source: "
+                f"{self.transfer_source}).")
+
+
+def _check_prices(price_basis: str, base_year: int | None, deflator: tuple[tuple[int, float], ...],
+                  deflator_source: str) -> None:
+    """Constant prices need a base year, a deflator covering it and the deflator's source."""
+    if price_basis != "constant":
+        if base_year is not None or deflator or deflator_source:
+            raise ParameterError("base_year, deflator and deflator_source are only used with "
+                                 "price_basis='constant'")
+        return
+    if base_year is None or not deflator or not deflator_source.strip():
+        raise ParameterError(
+            "price_basis='constant' needs base_year, deflator (year:index pairs, e.g. "
+            "2018:100,2025:120.5) and deflator_source; nothing is fetched")
+    years = [y for y, _v in deflator]
+    if len(set(years)) != len(years):
+        raise ParameterError("parameter 'deflator' repeats a year")
+    if any(v <= 0 for _y, v in deflator):
+        raise ParameterError("parameter 'deflator': every index must be > 0")
+    if base_year not in years:
+        raise ParameterError(f"parameter 'deflator' has no entry for base_year {base_year}")
+
+
+def _check_sector(sector: str, users: str, cost: str) -> None:
+    """A sector is a word; its users are in persons and its unit cost in USD per person."""
+    if not sector or not sector.replace("_", "").isalnum():
+        raise ParameterError(f"parameter 'sectors': sector name {sector!r} must be a word")
+    for ind, want in ((users, "persons"), (cost, _MONEY_PER_PERSON)):
+        if ind not in VOCABULARY:
+            raise ParameterError(f"parameter 'sectors': {ind!r} (sector {sector}) is not an "
+                                 "indicator of the vocabulary")
+        if VOCABULARY[ind].unit != want:
+            raise ParameterError(
+                f"parameter 'sectors': {ind!r} (sector {sector}) is in "
+                f"{VOCABULARY[ind].unit!r}; it must be in {want!r}")
+
+
+def _check_factors(pname: str, pairs: tuple[tuple[str, float], ...], names: list[str]) -> None:
+    """Sector:factor pairs name known sectors once each, with factors >= 0."""
+    keys = [k for k, _v in pairs]
+    bad = [k for k in keys if k not in names]
+    if bad:
+        raise ParameterError(f"parameter {pname!r}: {bad[0]!r} is not a sector of "
+                             f"sectors ({', '.join(names)})")
+    if len(set(keys)) != len(keys):
+        raise ParameterError(f"parameter {pname!r} repeats a sector")
+    if any(v < 0 for _k, v in pairs):
+        raise ParameterError(f"parameter {pname!r}: factors must be >= 0")
+
+
+def _check_enrolment_rates(pairs: tuple[tuple[str, float], ...]) -> None:
+    """Level:rate pairs name known levels once each, with fractions between 0 and 1."""
+    if len(dict(pairs)) != len(pairs):
+        raise ParameterError("parameter 'refugee_enrolment_rates' repeats a level")
+    for lev, r in pairs:
+        if lev not in LEVELS:
+            raise ParameterError(f"parameter 'refugee_enrolment_rates': {lev!r} is not a "
+                                 f"level ({', '.join(LEVELS)})")
+        if not 0 <= r <= 1:
+            raise ParameterError(f"parameter 'refugee_enrolment_rates': {lev} rate {r} must "
+                                 "be a fraction between 0 and 1")
 
 
 def _check_who(who: tuple[str, ...]) -> None:

@@ -72,3 +72,8 @@ def test_health_and_generic_configurations_of_one_sector_agree() -> None:
     g = generic.loc[generic["quantity"] == "inclusion_cost_usd", "estimate"].tolist()
     assert h == g
     assert h[0] == pytest.approx(300_000.0, rel=1e-12)
+
+
+def test_subsistence_inputs_are_known_before_a_value_is_given() -> None:
+    # the configuration is built without the per-person value (estimate() then asks for it)
+    assert SubsistenceCost().inputs() == frozenset({"refugees"})
