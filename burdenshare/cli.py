@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="output file; the suffix picks the format: .csv .parquet .xlsx "
                              ".json (every row) | .md .tex .html (report table: main quantity, "
                              "latest year) | .png .svg .pdf (chart); provenance in or beside each")
+        _keep_formulas_option(sp)
         _vintage_options(sp)
 
     r = sub.add_parser("run", help="run one estimator")
@@ -127,7 +128,14 @@ def _multiverse_parser(sub: Any) -> None:
     mv.add_argument("--seed", type=_non_negative, metavar="N", help="root seed (default: the grid's)")
     mv.add_argument("--top", type=int, default=10, metavar="K", help="top-k of the rank table")
     mv.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _keep_formulas_option(mv)
     _vintage_options(mv)
+
+
+def _keep_formulas_option(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--keep-formulas", action="store_true",
+                    help=".csv/.xlsx: write text as it is (default: text a spreadsheet would run "
+                         "as a formula, starting with = + - @ tab or CR, gets a leading ')")
 
 
 def _vintage_options(sp: argparse.ArgumentParser) -> None:
@@ -389,7 +397,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_out(args)
     data = _load(args)
     res = _estimate(args.name, lambda: est.estimate(data))
-    paths = write(res, args.out)
+    paths = write(res, args.out, keep_formulas=args.keep_formulas)
     print(f"{args.name}: {len(res.estimates):,} estimates, {len(res.excluded):,} excluded "
           f"observations -> {', '.join(str(p) for p in paths)}")
     _warn_years(args.name, res)
@@ -437,7 +445,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     _check_out(args)
     data = _load(args)
     comp = _estimate(", ".join(args.names), lambda: compare(ests, data))
-    paths = write(comp, args.out)
+    paths = write(comp, args.out, keep_formulas=args.keep_formulas)
     print(f"compared {len(comp.results)} methods: {len(comp.long):,} estimates -> "
           f"{', '.join(str(p) for p in paths)}")
     for label, res in comp.results.items():
@@ -493,7 +501,7 @@ def _cmd_multiverse(args: argparse.Namespace) -> int:
                         n_workers=args.workers, seed=args.seed,
                         out=out if out.suffix == ".parquet" else None,
                         progress=not args.no_progress)
-    written = write(mv, out, top=args.top)
+    written = write(mv, out, top=args.top, keep_formulas=args.keep_formulas)
     _print_multiverse(mv, written)
     if not (mv.manifest["status"] == "ok").any():
         print(f"burdenshare: every universe of {args.grid} failed (see the manifest)",

@@ -26,11 +26,17 @@ def os_reason(err: OSError) -> str:
     return err.strerror or str(err) or type(err).__name__
 
 
-def output_error(path: Path, err: OSError) -> OutputError:
-    """The one-line :class:`OutputError` for ``path`` (names the path and the OS reason)."""
+def output_error(path: Path, err: OSError, staging: Path | None = None) -> OutputError:
+    """The one-line :class:`OutputError` for ``path`` (names the path and the OS reason).
+
+    A file named by the OS inside the staging folder is named by its final place.
+    """
     if isinstance(err, OutputError):
         return err
-    where = f" ({err.filename})" if err.filename and str(err.filename) != str(path) else ""
+    name = str(err.filename) if err.filename else ""
+    if staging is not None and name.startswith(str(staging)):
+        name = str(path.parent / Path(name).relative_to(staging))
+    where = f" ({name})" if name and name != str(path) else ""
     return OutputError(str(path), os_reason(err) + where)
 
 
@@ -105,7 +111,7 @@ def land(path: str | Path, produce: Callable[[Path], list[Path]], *,
     try:
         return _move_all(produce(staging / p.name), target)
     except OSError as err:
-        raise output_error(p, err) from err
+        raise output_error(p, err, staging) from err
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
