@@ -13,9 +13,11 @@ __all__ = [
     "EstimatorError",
     "ExportError",
     "FetchError",
+    "OutputError",
     "ParameterError",
     "RegistryError",
     "RegistryWarning",
+    "SchedulerError",
 ]
 
 
@@ -49,6 +51,25 @@ class RegistryError(BurdenshareError, LookupError):
 
 class ExportError(BurdenshareError, ValueError):
     """A result could not be written in the requested format."""
+
+
+class OutputError(BurdenshareError, OSError):
+    """An output could not be written: a file-system problem, not a problem of the data.
+
+    The message is one line naming the path and the operating system's reason (a read-only
+    folder, a parent that is a file, a full disk, ...). Nothing is left half-written: an output
+    and its sidecars land together or not at all. ``path`` and ``reason`` repeat both parts for
+    programs.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class SchedulerError(BurdenshareError, RuntimeError):
+    """A parallel scheduler (a Dask cluster) could not be started or reached; nothing was run."""
 
 
 class FetchError(BurdenshareError, RuntimeError):

@@ -1,20 +1,43 @@
 """Command-line interface ``burdenshare`` (a contract: scripts and checks rely on it).
 
-Exit codes: 0 ok, 2 usage (also an unknown data vintage), 3 invalid data, 4 estimator failed,
-5 fetch failed (``burdenshare data update``: the publisher could not be reached or answered
-something unusable). User errors print one readable message, never a traceback (``--debug``
-shows it).
+Exit codes (:data:`EXIT_CODES`): 0 ok, 2 usage (also an unknown data vintage), 3 invalid or
+unreadable data, 4 estimator failed, 5 fetch failed (``burdenshare data update``: the publisher
+could not be reached or answered something unusable), 6 output or file-system error (the output
+could not be written; nothing of it is left). :func:`main` maps every exception to its code
+through one table (:func:`exit_code`); user errors print one readable message, never a
+traceback (``--debug`` shows it).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_USAGE, EXIT_DATA, EXIT_ESTIMATOR, EXIT_FETCH = 0, 2, 3, 4, 5
+from ._errors import (
+    BurdenshareError,
+    DataValidationError,
+    EstimatorError,
+    ExportError,
+    FetchError,
+    OutputError,
+    ParameterError,
+    RegistryError,
+    SchedulerError,
+)
+
+EXIT_OK, EXIT_USAGE, EXIT_DATA, EXIT_ESTIMATOR, EXIT_FETCH, EXIT_OUTPUT = 0, 2, 3, 4, 5, 6
+#: Exit code -> what it means (the ``--help`` epilog and the README print this table).
+EXIT_CODES = {
+    EXIT_OK: "ok",
+    EXIT_USAGE: "usage: a wrong command, option or parameter (also an unknown data vintage)",
+    EXIT_DATA: "invalid or unreadable input data",
+    EXIT_ESTIMATOR: "an estimator failed (or the Dask scheduler could not be started)",
+    EXIT_FETCH: "fetch failed (burdenshare data update: nothing was stored)",
+    EXIT_OUTPUT: "output or file-system error (nothing of the output is left)",
+}
 #: ``burdenshare data update SOURCE`` choices (= ``burdenshare.store.PUBLISHERS``; a test checks).
 _DATA_SOURCES = ("unhcr", "worldbank", "oecd_dac")
 
@@ -23,10 +46,34 @@ class _Usage(Exception):
     pass
 
 
+class _EstimatorFailed(Exception):
+    """An estimator raised while estimating (any exception, chained): exit code 4."""
+
+    def __init__(self, name: str, err: Exception) -> None:
+        super().__init__(f"estimator {name} failed: {err}")
+
+
+def _epilog() -> str:
+    rows = "\n".join(f"  {code}  {what}" for code, what in EXIT_CODES.items())
+    return f"exit codes:\n{rows}"
+
+
+def _non_negative(text: str) -> int:
+    """The type of ``--seed``: a whole number >= 0 (NumPy seeds cannot be negative)."""
+    try:
+        value = int(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from err
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; a seed is a whole number >= 0")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="burdenshare",
         description="Measure burden- and responsibility-sharing in refugee protection.",
+        epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -47,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="output file; the suffix picks the format: .csv .parquet .xlsx "
                              ".json (every row) | .md .tex .html (report table: main quantity, "
                              "latest year) | .png .svg .pdf (chart); provenance in or beside each")
+        _keep_formulas_option(sp)
         _vintage_options(sp)
 
     r = sub.add_parser("run", help="run one estimator")
@@ -57,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
     common(c)
     d = sub.add_parser("demo", help="all built-ins on the latest complete year of the samples")
     d.add_argument("--out", default="demo_output", metavar="DIR")
+    _multiverse_parser(sub)
+    _data_parser(sub)
+    return p
+
+
+def _multiverse_parser(sub: Any) -> None:
     mv = sub.add_parser("multiverse", help="run a decision grid (GRID.toml) and attribute the "
                         "spread of each country's figure and rank to the choices")
     mv.add_argument("grid", metavar="GRID.toml", help="grid file (methodology/multiverse.md)")
@@ -71,12 +125,17 @@ def _parser() -> argparse.ArgumentParser:
                     "local cluster)")
     mv.add_argument("--workers", type=int, default=2, metavar="N",
                     help="workers of the local Dask cluster")
-    mv.add_argument("--seed", type=int, metavar="N", help="root seed (default: the grid's)")
+    mv.add_argument("--seed", type=_non_negative, metavar="N", help="root seed (default: the grid's)")
     mv.add_argument("--top", type=int, default=10, metavar="K", help="top-k of the rank table")
     mv.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _keep_formulas_option(mv)
     _vintage_options(mv)
-    _data_parser(sub)
-    return p
+
+
+def _keep_formulas_option(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--keep-formulas", action="store_true",
+                    help=".csv/.xlsx: write text as it is (default: text a spreadsheet would run "
+                         "as a formula, starting with = + - @ tab or CR, gets a leading ')")
 
 
 def _vintage_options(sp: argparse.ArgumentParser) -> None:
@@ -139,41 +198,113 @@ def _years(text: str | None) -> tuple[int, int] | None:
     raise _Usage(f"--years {text!r}: write a year (2024) or a range (2010-2024)")
 
 
-def _load(args: argparse.Namespace) -> Any:
+# ----------------------------------------------------------------------------- inputs
+def _unreadable_reason(err: Exception) -> str:
+    """What is wrong with a file that cannot be read, in words."""
+    import pandas as pd
+
+    if isinstance(err, IsADirectoryError):
+        return "it is a folder, not a file"
+    if isinstance(err, pd.errors.EmptyDataError):
+        return "the file is empty (not even a header line)"
+    if isinstance(err, UnicodeDecodeError):
+        return f"not UTF-8 text ({err.reason} at byte {err.start})"
+    if isinstance(err, OSError) and err.errno is not None:
+        return err.strerror or str(err)
+    text = " ".join(str(err).split()) or type(err).__name__
+    return f"the file is damaged or not in the format its suffix says ({text})"
+
+
+def _readable(path: str | Path, read: Callable[[Any], Any]) -> Any:
+    """``read(path)``, with a file that cannot be read at all turned into invalid data (exit 3).
+
+    The readers report what they understand (every broken rule, with line and column); what
+    they cannot read (an empty file, a folder, a damaged .parquet/.xlsx/.csv.gz, binary text)
+    becomes one :class:`DataValidationError` naming the file and the problem.
+    """
+    import zipfile
+
+    try:
+        return read(path)
+    except (BurdenshareError, FileNotFoundError):
+        raise
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as err:
+        raise DataValidationError(f"{path}: cannot read it: {_unreadable_reason(err)}") from err
+
+
+def _sources_beside(path: Path) -> Path | None:
+    """The sources.json that ``read_observations`` would use for ``path``, if any."""
+    side = [path.with_name(path.name + ".sources.json"), path.with_name("sources.json")]
+    return next((p for p in side if p.is_file()), None)
+
+
+def _read_file(path: str) -> Any:
+    """One observation file, read and validated; unreadable files and sources name themselves."""
+    from .io import read_observations, read_sources
+
+    side = _sources_beside(Path(path))
+    if side is not None:
+        _readable(side, read_sources)
+    return _readable(path, read_observations)
+
+
+def _read_data(args: argparse.Namespace) -> Any:
+    """The ``--data`` files, the ``--data-vintage`` or the embedded samples."""
     from .data import Dataset
-    from .io import load_sample, read_observations
 
-    data = (Dataset.concat([read_observations(f) for f in args.data]) if args.data
-            else _base_data(args, load_sample))
-    years = _years(args.years)
-    countries = [c.strip() for c in args.countries.split(",")] if args.countries else None
-    if years or countries:
-        data = data.select(iso3=countries, years=years)
-        if len(data) == 0:
-            from ._errors import DataValidationError
-
-            raise DataValidationError(
-                "the selection (" + "; ".join(
-                    ([f"years {years[0]}-{years[1]}"] if years else [])
-                    + ([f"countries {','.join(countries)}"] if countries else []))
-                + ") contains no observations")
-    return data
-
-
-def _base_data(args: argparse.Namespace, load_sample: Any) -> Any:
-    """The data when no --data file is given: the embedded samples, or a --data-vintage."""
+    if args.data:
+        return Dataset.concat([_read_file(f) for f in args.data])
     vintage = getattr(args, "data_vintage", None)
     if vintage is None:
+        from .io import load_sample
+
         return load_sample()
     from .store import load
 
     return load(vintage, root=args.data_dir)
 
 
+def _load(args: argparse.Namespace) -> Any:
+    """The data, narrowed to ``--years`` and ``--countries`` (an empty selection is invalid)."""
+    data = _read_data(args)
+    years = _years(args.years)
+    countries = [c.strip() for c in args.countries.split(",")] if args.countries else None
+    if not (years or countries):
+        return data
+    data = data.select(iso3=countries, years=years)
+    if len(data) == 0:
+        what = ([f"years {years[0]}-{years[1]}"] if years else [])
+        what += [f"countries {','.join(countries)}"] if countries else []
+        raise DataValidationError(f"the selection ({'; '.join(what)}) contains no observations")
+    return data
+
+
 def _check_vintage_args(args: argparse.Namespace) -> None:
     if getattr(args, "data_vintage", None) and getattr(args, "data", None):
         raise _Usage("--data and --data-vintage exclude each other: --data replaces the embedded "
                      "samples, --data-vintage updates them")
+
+
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    """Every file the command reads: data files, their sources.json, the grid file."""
+    files = [Path(f) for f in getattr(args, "data", []) or []]
+    files += [s for s in (_sources_beside(f) for f in files) if s is not None]
+    if getattr(args, "grid", None):
+        files.append(Path(args.grid))
+    return files
+
+
+def _check_out(args: argparse.Namespace) -> None:
+    """Refuse an ``--out`` that is (or whose sidecars or folder would hold) an input file."""
+    from .export._files import same_file
+
+    out = Path(args.out)
+    for f in _inputs(args):
+        sidecar = f.name.startswith(out.name + ".") and same_file(f.parent, out.parent)
+        inside = out.resolve() in f.resolve().parents
+        if same_file(f, out) or sidecar or inside:
+            raise _Usage(f"--out {args.out} would overwrite the input {f}; choose another "
+                         "output name (nothing was written)")
 
 
 def _params(cls: type, items: Sequence[str]) -> dict[str, Any]:
@@ -188,7 +319,8 @@ def _params(cls: type, items: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def _cmd_estimators() -> int:
+# ------------------------------------------------------------------------- commands
+def _cmd_estimators(args: argparse.Namespace) -> int:
     from .registry import available, get
 
     rows = []
@@ -206,7 +338,7 @@ def _cmd_estimators() -> int:
     return EXIT_OK
 
 
-def _cmd_indicators() -> int:
+def _cmd_indicators(args: argparse.Namespace) -> int:
     from .indicators import VOCABULARY
 
     w = max(len(n) for n in VOCABULARY)
@@ -216,44 +348,56 @@ def _cmd_indicators() -> int:
     return EXIT_OK
 
 
-def _cmd_validate(files: Sequence[str]) -> int:
-    from ._errors import DataValidationError
-    from .io import read_observations
+def _print_problems(f: str, err: DataValidationError) -> None:
+    """``validate``'s report of one invalid file: every problem with its line and column."""
+    failures = err.failures
+    if failures is None:
+        print(f"{f}: {err}")
+        return
+    print(f"{f}: {len(failures)} problem(s)")
+    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
+    for r in failures.itertuples(index=False):
+        where = f"line {r.line}" if r.line is not None and r.line == r.line else "file"
+        val = "" if r.value is None or r.value != r.value else f" {r.value!r}"
+        print(f"  {where}, column '{r.column}':{val} {r.reason} [{r.check}]")
 
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file (an unreadable one does not stop the others); exit 3 if any is bad."""
     bad = 0
-    for f in files:
+    for f in args.files:
         try:
-            ds = read_observations(f)
-        except DataValidationError as err:
+            ds = _read_file(f)
+        except (DataValidationError, FileNotFoundError) as err:
             bad += 1
-            failures = err.failures
-            if failures is None:
-                print(f"{f}: {err}")
-                continue
-            print(f"{f}: {len(failures)} problem(s)")
-            r: Any  # pandas-stubs types every itertuples() field as "any scalar"
-            for r in failures.itertuples(index=False):
-                where = f"line {r.line}" if r.line is not None and r.line == r.line else "file"
-                val = "" if r.value is None or r.value != r.value else f" {r.value!r}"
-                print(f"  {where}, column '{r.column}':{val} {r.reason} [{r.check}]")
-        else:
-            print(f"{f}: OK ({len(ds):,} observations, {len(ds.indicators)} indicators, "
-                  f"fingerprint {ds.fingerprint[:12]})")
+            if isinstance(err, DataValidationError) and err.failures is not None:
+                _print_problems(f, err)
+            else:
+                print(err if str(err).startswith(f) else f"{f}: {err}")
+            continue
+        print(f"{f}: OK ({len(ds):,} observations, {len(ds.indicators)} indicators, "
+              f"fingerprint {ds.fingerprint[:12]})")
     return EXIT_DATA if bad else EXIT_OK
 
 
+def _estimate(name: str, run: Callable[[], Any]) -> Any:
+    """``run()``; any exception it raises is the estimator's failure (exit code 4)."""
+    try:
+        return run()
+    except Exception as err:
+        raise _EstimatorFailed(name, err) from err
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .export import write_result
+    from .export import write
     from .registry import get
 
     cls = get(args.name)
     est = cls(**_params(cls, args.params))
+    _check_out(args)
     data = _load(args)
-    try:
-        res = est.estimate(data)
-    except Exception as err:
-        return _estimator_failed(args.name, err, args.debug)
-    paths = write_result(res, args.out)
+    res = _estimate(args.name, lambda: est.estimate(data))
+    paths = write(res, args.out, keep_formulas=args.keep_formulas)
     print(f"{args.name}: {len(res.estimates):,} estimates, {len(res.excluded):,} excluded "
           f"observations -> {', '.join(str(p) for p in paths)}")
     _warn_years(args.name, res)
@@ -277,41 +421,36 @@ def _warn_years(name: str, res: Any) -> None:
               "final data follow in December)", file=sys.stderr)
 
 
-def _cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare
-    from .export import write_comparison
+def _estimators(names: Sequence[str], params: Sequence[str]) -> dict[str, Any]:
+    """The chosen estimators; a ``--set`` parameter applies to every one that has it."""
     from .registry import get
 
-    # a --set parameter applies to every chosen estimator that has it
+    classes = {n: get(n) for n in names}
+    fields = {n: set(getattr(cls, "__dataclass_fields__", {})) for n, cls in classes.items()}
+    for s in params:
+        if not any(s.split("=", 1)[0].strip() in f for f in fields.values()):
+            raise _Usage(f"--set {s!r}: no chosen estimator has that parameter")
     ests = {}
-    for n in args.names:
-        cls = get(n)
-        mine = [s for s in args.params if s.split("=", 1)[0].strip() in
-                {f for f in getattr(cls, "__dataclass_fields__", {})}]
+    for n, cls in classes.items():
+        mine = [s for s in params if s.split("=", 1)[0].strip() in fields[n]]
         ests[n] = cls(**_params(cls, mine))
-    unknown = [s for s in args.params if not any(
-        s.split("=", 1)[0].strip() in getattr(get(n), "__dataclass_fields__", {})
-        for n in args.names)]
-    if unknown:
-        raise _Usage(f"--set {unknown[0]!r}: no chosen estimator has that parameter")
+    return ests
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare
+    from .export import write
+
+    ests = _estimators(args.names, args.params)
+    _check_out(args)
     data = _load(args)
-    try:
-        comp = compare(ests, data)
-    except Exception as err:
-        return _estimator_failed(", ".join(args.names), err, args.debug)
-    paths = write_comparison(comp, args.out)
+    comp = _estimate(", ".join(args.names), lambda: compare(ests, data))
+    paths = write(comp, args.out, keep_formulas=args.keep_formulas)
     print(f"compared {len(comp.results)} methods: {len(comp.long):,} estimates -> "
           f"{', '.join(str(p) for p in paths)}")
     for label, res in comp.results.items():
         _warn_years(str(label), res)
     return EXIT_OK
-
-
-def _estimator_failed(name: str, err: Exception, debug: bool) -> int:
-    if debug:
-        raise err
-    print(f"burdenshare: estimator {name} failed: {err}", file=sys.stderr)
-    return EXIT_ESTIMATOR
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -321,10 +460,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_multiverse(args: argparse.Namespace) -> int:
-    from ._errors import DataValidationError
-    from .multiverse import GridError, read_grid, run_multiverse
-
+def _check_multiverse_args(args: argparse.Namespace) -> None:
     out = Path(args.out)
     if out.suffix not in (".parquet", ".csv"):
         raise _Usage(f"--out {args.out}: end it in .parquet (a streamed Parquet dataset folder) "
@@ -333,63 +469,41 @@ def _cmd_multiverse(args: argparse.Namespace) -> int:
         raise _Usage(f"--workers {args.workers}: at least 1")
     if args.top < 1:
         raise _Usage(f"--top {args.top}: at least 1")
-    try:
-        grid = read_grid(args.grid)
-    except GridError as err:
-        raise _Usage(str(err)) from err
-    from .data import Dataset
-    from .io import load_sample, read_observations
+    _check_out(args)
 
-    data = (Dataset.concat([read_observations(f) for f in args.data]) if args.data
-            else _base_data(args, load_sample))
-    if len(data) == 0:
-        raise DataValidationError("the data contain no observations")
-    try:
-        mv = run_multiverse(grid, data, scheduler=args.scheduler, address=args.address,
-                            n_workers=args.workers, seed=args.seed,
-                            out=out if out.suffix == ".parquet" else None,
-                            progress=not args.no_progress)
-    except GridError as err:
-        raise _Usage(str(err)) from err
-    ok = mv.manifest["status"] == "ok"
-    written = [out]
-    attr = mv.attribution(on="rank") if ok.any() else None
-    ranks = mv.rank_distribution(k=args.top) if ok.any() else None
-    if out.suffix == ".parquet":
-        side = {"attribution": out / "attribution_rank.csv",
-                "ranks": out / "rank_distribution.csv"}
-    else:
-        import json
 
-        stem = str(out)
-        mv.long.to_csv(out, index=False)
-        mv.manifest.to_csv(f"{stem}.manifest.csv", index=False)
-        mv.excluded.to_csv(f"{stem}.excluded.csv", index=False)
-        mv.ruled_out.to_csv(f"{stem}.ruled_out.csv", index=False)
-        with open(f"{stem}.provenance.jsonl", "w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"grid": grid.to_dict(), "seed": mv.seed,
-                                 "data_fingerprint": mv.data_fingerprint}, default=str) + "\n")
-            for uid in mv.manifest.loc[ok, "universe_id"]:
-                fh.write(json.dumps(mv.provenance(int(uid)), sort_keys=True, default=str) + "\n")
-        written += [Path(f"{stem}.{x}") for x in ("manifest.csv", "excluded.csv", "ruled_out.csv",
-                                                  "provenance.jsonl")]
-        side = {"attribution": Path(f"{stem}.attribution.csv"), "ranks": Path(f"{stem}.ranks.csv")}
-    if attr is not None and ranks is not None:
-        attr.to_csv(side["attribution"], index=False)
-        ranks.to_csv(side["ranks"], index=False)
-        written += list(side.values())
+def _print_multiverse(mv: Any, written: Sequence[Path]) -> None:
+    """The summary, every failed universe, and what moves the ranks most."""
     print(mv.summary())
     r: Any  # pandas-stubs types every itertuples() field as "any scalar"
     for r in mv.failures.itertuples(index=False):
         print(f"  FAILED universe {r.universe_id} ({r.method}): {r.error}")
-    if attr is not None and len(attr):
-        top = mv.drivers(on="rank")
+    top = mv.drivers(on="rank") if (mv.manifest["status"] == "ok").any() else None
+    if top is not None and len(top):
         for r in top[top["scope"] == "overall"].itertuples(index=False):
             print(f"  {r.family} {int(r.year) if r.year == r.year else ''}: ranks move most with "
                   f"{r.top_choice} ({100 * r.top_share:.0f}% of the spread), then "
                   f"{r.second_choice} ({100 * r.second_share:.0f}%)")
     print("Written: " + ", ".join(str(p) for p in written))
-    if not ok.any():
+
+
+def _cmd_multiverse(args: argparse.Namespace) -> int:
+    from .export import write
+    from .multiverse import read_grid, run_multiverse
+
+    _check_multiverse_args(args)
+    out = Path(args.out)
+    grid = read_grid(args.grid)
+    data = _read_data(args)
+    if len(data) == 0:
+        raise DataValidationError("the data contain no observations")
+    mv = run_multiverse(grid, data, scheduler=args.scheduler, address=args.address,
+                        n_workers=args.workers, seed=args.seed,
+                        out=out if out.suffix == ".parquet" else None,
+                        progress=not args.no_progress)
+    written = write(mv, out, top=args.top, keep_formulas=args.keep_formulas)
+    _print_multiverse(mv, written)
+    if not (mv.manifest["status"] == "ok").any():
         print(f"burdenshare: every universe of {args.grid} failed (see the manifest)",
               file=sys.stderr)
         return EXIT_ESTIMATOR
@@ -470,6 +584,66 @@ def _cmd_data_diff(args: argparse.Namespace) -> int:
     return EXIT_ESTIMATOR if vc.failures and not vc.results_a else EXIT_OK
 
 
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "data": _cmd_data,
+    "estimators": _cmd_estimators,
+    "indicators": _cmd_indicators,
+    "validate": _cmd_validate,
+    "run": _cmd_run,
+    "compare": _cmd_compare,
+    "demo": _cmd_demo,
+    "multiverse": _cmd_multiverse,
+}
+
+
+def _exit_table() -> tuple[tuple[type[BaseException], int, str], ...]:
+    """Exception type -> (exit code, message prefix); the first row that matches wins."""
+    from .multiverse.grid import GridError
+
+    return (
+        (_Usage, EXIT_USAGE, ""),
+        (ParameterError, EXIT_USAGE, ""),
+        (RegistryError, EXIT_USAGE, ""),
+        (GridError, EXIT_USAGE, ""),
+        (ExportError, EXIT_USAGE, ""),
+        (OutputError, EXIT_OUTPUT, ""),
+        (DataValidationError, EXIT_DATA, "invalid data: "),
+        (FileNotFoundError, EXIT_DATA, ""),
+        (EstimatorError, EXIT_ESTIMATOR, "estimator failed: "),
+        (_EstimatorFailed, EXIT_ESTIMATOR, ""),
+        (SchedulerError, EXIT_ESTIMATOR, ""),
+        (FetchError, EXIT_FETCH, ""),
+    )
+
+
+def exit_code(err: BaseException) -> tuple[int, str]:
+    """The exit code of an exception and the line the CLI prints for it.
+
+    Parameters
+    ----------
+    err : BaseException
+
+    Returns
+    -------
+    tuple of (int, str)
+        The code (:data:`EXIT_CODES`) and the message (without the ``burdenshare:`` prefix).
+        Store errors carry their own ``exit_code`` (an unknown vintage 2, a failed fetch 5);
+        any other file-system error is 6; anything unexpected is 1 and asks for a report.
+    """
+    for kind, code, prefix in _exit_table():
+        if isinstance(err, kind):
+            return int(getattr(err, "exit_code", code)), f"{prefix}{err}"
+    if isinstance(err, BurdenshareError):
+        return int(getattr(err, "exit_code", 1)), str(err)
+    if isinstance(err, OSError):
+        from .export._files import os_reason
+
+        where = f"{err.filename}: " if err.filename else ""
+        return EXIT_OUTPUT, f"{where}{os_reason(err)}"
+    return 1, (f"unexpected error: {type(err).__name__}: {err} (run with --debug for the "
+               "traceback and please report it)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``burdenshare`` command.
 
@@ -481,17 +655,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit code.
+        Exit code (:data:`EXIT_CODES`).
     """
-    from ._errors import (
-        BurdenshareError,
-        DataValidationError,
-        EstimatorError,
-        ExportError,
-        ParameterError,
-        RegistryError,
-    )
-
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -499,55 +664,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(e.code) if isinstance(e.code, int) else EXIT_USAGE
     try:
         _check_vintage_args(args)
-        if args.command == "data":
-            return _cmd_data(args)
-        if args.command == "estimators":
-            return _cmd_estimators()
-        if args.command == "indicators":
-            return _cmd_indicators()
-        if args.command == "validate":
-            return _cmd_validate(args.files)
-        if args.command == "run":
-            return _cmd_run(args)
-        if args.command == "compare":
-            return _cmd_compare(args)
-        if args.command == "demo":
-            return _cmd_demo(args)
-        if args.command == "multiverse":
-            return _cmd_multiverse(args)
-    except (_Usage, ParameterError, RegistryError, ExportError) as err:
+        return _COMMANDS[args.command](args)
+    except Exception as err:  # one table maps every error to its code; --debug shows it
         if args.debug:
             raise
-        print(f"burdenshare: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    except DataValidationError as err:
-        if args.debug:
-            raise
-        print(f"burdenshare: invalid data: {err}", file=sys.stderr)
-        return EXIT_DATA
-    except FileNotFoundError as err:
-        if args.debug:
-            raise
-        print(f"burdenshare: {err}", file=sys.stderr)
-        return EXIT_DATA
-    except EstimatorError as err:
-        if args.debug:
-            raise
-        print(f"burdenshare: estimator failed: {err}", file=sys.stderr)
-        return EXIT_ESTIMATOR
-    except BurdenshareError as err:  # store errors carry their exit code (vintage 2, fetch 5)
-        if args.debug:
-            raise
-        print(f"burdenshare: {err}", file=sys.stderr)
-        return int(getattr(err, "exit_code", 1))
-    except Exception as err:  # never a traceback for the user; --debug shows it
-        if args.debug:
-            raise
-        print(f"burdenshare: unexpected error: {type(err).__name__}: {err} (run with --debug for "
-              "the traceback and please report it)", file=sys.stderr)
-        return 1
-    parser.error(f"unknown command {args.command}")
-    return EXIT_USAGE  # pragma: no cover
+        code, message = exit_code(err)
+        print(f"burdenshare: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover

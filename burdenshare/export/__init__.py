@@ -4,8 +4,9 @@ arithmetic happens here.
 ======== ===================================================================================
 suffix   what is written
 ======== ===================================================================================
-.csv     every estimate row (UTF-8, missing = empty field) + ``FILE.provenance.json`` +
-         ``FILE.excluded.csv`` (a comment header would break CSV readers)
+.csv     every estimate row (UTF-8, missing = empty field, formula-like text neutralised as in
+         .xlsx) + ``FILE.provenance.json`` + ``FILE.excluded.csv`` (a comment header would
+         break CSV readers)
 .parquet every estimate row + the same two sidecars
 .xlsx    sheets ``estimates``, ``excluded``, ``metadata`` (title, notes, sources with licences,
          full provenance), ``provenance``, ``sources``, ``assumptions`` (``summary`` for a
@@ -25,18 +26,23 @@ suffix   what is written
 ======== ===================================================================================
 
 Report tables (md, tex, html) show one quantity in one year (default: the main quantity and
-the latest year); the data formats keep every row.
+the latest year); the data formats keep every row. :func:`write` dispatches on the object's
+type (result, comparison, multiverse, chart, frames); every output and its sidecars land
+together or not at all, and a file-system problem is an :class:`OutputError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .._errors import ExportError
+from .._errors import ExportError, OutputError
+from .._version import __version__
 from ..compare import Comparison
 from ..results import Result
 from ._common import (
@@ -51,15 +57,18 @@ from ._common import (
     source_notes,
     sources,
 )
+from ._files import land
 from ._text import LATEX_PREAMBLE, md_escape, tex_escape
 
-__all__ = ["write_result", "write_comparison", "write_workbook", "neutralise_formula", "MISSING_TOKEN",
+__all__ = ["write", "write_result", "write_comparison", "write_workbook", "neutralise_formula",
+           "OutputError", "MISSING_TOKEN",
            "REPORT_MISSING", "SUFFIXES", "LATEX_PREAMBLE", "ReportTable", "result_table",
            "comparison_table", "report_table", "gt_table", "md_escape", "tex_escape"]
 
 #: Every suffix the writers accept.
 SUFFIXES = (".csv", ".parquet", ".xlsx", ".json", ".md", ".tex", ".html", ".png", ".svg", ".pdf")
 _CHARTS = (".png", ".svg", ".pdf")
+_REPORTS = (".md", ".tex", ".html")
 
 
 def _suffix(path: Path) -> str:
@@ -114,17 +123,30 @@ def gt_table(obj: Result | Comparison, *, quantity: str | None = None, year: int
                             decimals=decimals, title=title))
 
 
-def _write_report(path: Path, suffix: str, table: Callable[[], ReportTable]) -> list[Path]:
+@dataclass(frozen=True)
+class _View:
+    """What a report table or chart shows, and whether formula-like text is kept."""
+
+    quantity: str | None = None
+    year: int | None = None
+    top: int | None = None
+    countries: Sequence[str] | None = None
+    decimals: int | None = None
+    title: str | None = None
+    chart: Any = None
+    keep_formulas: bool = False
+
+
+def _write_report(path: Path, suffix: str, table: ReportTable) -> list[Path]:
     from ._text import latex, markdown, write_text
 
-    t = table()
     if suffix == ".md":
-        return write_text(path, markdown(t))
+        return write_text(path, markdown(table))
     if suffix == ".tex":
-        return write_text(path, latex(t))
+        return write_text(path, latex(table))
     from ._html import html_page
 
-    return write_text(path, html_page(t))
+    return write_text(path, html_page(table))
 
 
 def _write_chart(path: Path, chart: Any, meta: dict[str, Any]) -> list[Path]:
@@ -139,10 +161,201 @@ def _write_chart(path: Path, chart: Any, meta: dict[str, Any]) -> list[Path]:
     return [path, *write_sidecars(path, meta, None)]
 
 
+def _default_chart(obj: Result | Comparison, path: Path, view: _View) -> Any:
+    """The chart to save: the one given, else the default chart of ``obj``."""
+    if view.chart is not None:
+        return view.chart
+    from ..charts import comparison_chart, result_chart
+
+    try:
+        if isinstance(obj, Comparison):
+            return comparison_chart(obj, year=view.year, countries=view.countries,
+                                    top=view.top or 20, title=view.title)
+        return result_chart(obj, year=view.year, top=view.top or 20, quantity=view.quantity,
+                            title=view.title)
+    except ValueError as err:
+        raise ExportError(f"cannot draw {path.name}: {err}") from err
+
+
+def _result_sheets(res: Result, meta: dict[str, Any], view: _View) -> dict[str, pd.DataFrame]:
+    from . import _tabular as tab
+
+    prov = pd.DataFrame(tab.kv({k: v for k, v in meta.items() if k != "assumptions"}),
+                        columns=["field", "value"])
+    title = view.title or f"{res.provenance.estimator}: all estimates"
+    notes = [*_assumption_notes(res), *source_notes(res)]
+    return {
+        "estimates": res.estimates, "excluded": res.excluded,
+        "metadata": tab.metadata_sheet(title, {"rows": len(res.estimates)}, meta, notes,
+                                       sources(res), keep_formulas=view.keep_formulas),
+        "provenance": prov,
+        "sources": pd.DataFrame([dict(x) for x in res.provenance.sources]),
+        "assumptions": pd.DataFrame({"assumption": list(res.assumptions)}),
+    }
+
+
+def _comparison_sheets(comp: Comparison, meta: dict[str, Any],
+                       view: _View) -> dict[str, pd.DataFrame]:
+    from . import _tabular as tab
+
+    prov_rows = tab.kv({"written_by": meta["written_by"], "data_fingerprint": comp.data_fingerprint,
+                        "failures": meta["failures"]})
+    for label, r in comp.results.items():
+        prov_rows.extend(tab.kv(meta_result(r), f"{label}."))
+    notes = [n for r in comp.results.values() for n in _assumption_notes(r)]
+    notes += [f"failed: {k}: {v}" for k, v in comp.failures.items()]
+    title = view.title or "burdenshare comparison: all estimates"
+    table_meta = {"methods": list(comp.results), "rows": len(comp.long)}
+    return {
+        "estimates": comp.long, "excluded": comp.excluded,
+        "metadata": tab.metadata_sheet(title, table_meta, meta, [*notes, *source_notes(comp)],
+                                       sources(comp), keep_formulas=view.keep_formulas),
+        "provenance": pd.DataFrame(prov_rows, columns=["field", "value"]),
+        "sources": pd.DataFrame(sources(comp)),
+        "summary": comp.summary(),
+    }
+
+
+def _rows_producer(obj: Result | Comparison, suffix: str, meta: dict[str, Any],
+                   view: _View) -> Callable[[Path], list[Path]]:
+    """The writer of a data format (every row): ``.csv``, ``.parquet``, ``.json`` or ``.xlsx``."""
+    from . import _tabular as tab
+
+    keep = view.keep_formulas
+    if suffix == ".xlsx":
+        sheets = (_comparison_sheets(obj, meta, view) if isinstance(obj, Comparison)
+                  else _result_sheets(obj, meta, view))
+        return lambda q: tab.write_xlsx(q, sheets, keep_formulas=keep)
+    long = obj.long if isinstance(obj, Comparison) else obj.estimates
+    if suffix == ".csv":
+        return lambda q: tab.write_csv(q, long, obj.excluded, meta, keep_formulas=keep)
+    if suffix == ".parquet":
+        return lambda q: tab.write_parquet(q, long, obj.excluded, meta, keep_formulas=keep)
+    return lambda q: tab.write_json(q, long, obj.excluded, meta)
+
+
+def _estimates_files(obj: Result | Comparison, path: Path, view: _View) -> list[Path]:
+    """Write a result or comparison in the format of ``path``'s suffix, through staging."""
+    s = _suffix(path)
+    meta = meta_comparison(obj) if isinstance(obj, Comparison) else meta_result(obj)
+    produce: Callable[[Path], list[Path]]
+    if s in _REPORTS:
+        table = report_table(obj, quantity=view.quantity, year=view.year, top=view.top,
+                             countries=view.countries, decimals=view.decimals, title=view.title)
+        produce = partial(_write_report, suffix=s, table=table)
+    elif s in _CHARTS:
+        produce = partial(_write_chart, chart=_default_chart(obj, path, view), meta=meta)
+    else:
+        produce = _rows_producer(obj, s, meta, view)
+    return land(path, produce)
+
+
+def _frames_files(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: Path,
+                  view: _View) -> list[Path]:
+    """Write one frame (``.csv``, ``.parquet``, ``.xlsx``) or named frames (``.xlsx``)."""
+    from . import _tabular as tab
+
+    s = path.suffix.lower()
+    keep = view.keep_formulas
+    if isinstance(frames, pd.DataFrame) and s == ".csv":
+        return land(path, lambda q: [tab.csv_file(q, frames, keep_formulas=keep)])
+    if isinstance(frames, pd.DataFrame) and s == ".parquet":
+        return land(path, lambda q: [_parquet_file(q, frames)])
+    if s != ".xlsx":
+        raise ExportError(f"cannot write {path.name}: frames are written as .xlsx (or one frame "
+                          "as .csv or .parquet)")
+    sheets = {"data": frames} if isinstance(frames, pd.DataFrame) else dict(frames)
+    return land(path, lambda q: tab.write_xlsx(q, sheets, keep_formulas=keep))
+
+
+def _parquet_file(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_parquet(path, index=False)
+    return path
+
+
+def _chart_files(chart: Any, path: Path) -> list[Path]:
+    """Save a chart given alone, with a provenance sidecar naming the writer."""
+    if path.suffix.lower() not in _CHARTS:
+        raise ExportError(f"cannot write {path.name}: a chart is written as "
+                          f"{', '.join(_CHARTS)}")
+    meta = {"written_by": f"burdenshare {__version__}"}
+    return land(path, partial(_write_chart, chart=chart, meta=meta))
+
+
+def _is_chart(obj: Any) -> bool:
+    """Whether ``obj`` is an Altair chart (without importing altair)."""
+    return type(obj).__module__.startswith("altair") and hasattr(obj, "to_dict")
+
+
+def write(obj: Any, path: str | Path, *, quantity: str | None = None, year: int | None = None,
+          top: int | None = None, countries: Sequence[str] | None = None,
+          decimals: int | None = None, title: str | None = None, chart: Any = None,
+          keep_formulas: bool = False) -> list[Path]:
+    """Write ``obj`` to ``path``: the object's type and the path's suffix pick the format.
+
+    Every output and its sidecars are written to a staging folder inside the target folder and
+    renamed into place only when all of them were written: they land together or not at all.
+
+    ================== ===================================================================
+    ``obj``            suffixes
+    ================== ===================================================================
+    Result             any of :data:`SUFFIXES` (see the table at the top of this module)
+    Comparison         any of :data:`SUFFIXES`
+    Multiverse         ``.csv`` (with sidecars) or the ``.parquet`` folder it was streamed
+                       to (adds the attribution and rank tables)
+    Altair chart       ``.png``, ``.svg``, ``.pdf`` (+ ``FILE.provenance.json``)
+    DataFrame          ``.csv``, ``.parquet``, ``.xlsx`` (one sheet ``data``)
+    mapping of frames  ``.xlsx``: one sheet per frame, in order
+    ================== ===================================================================
+
+    Parameters
+    ----------
+    obj : Result, Comparison, Multiverse, altair chart, DataFrame or mapping of DataFrames
+    path : str or Path
+    quantity, year, top, countries, decimals, title, chart
+        What report tables and charts show (see :func:`write_result` and
+        :func:`write_comparison`); for a multiverse, ``top`` is the k of its rank table
+        (default 10).
+    keep_formulas : bool
+        Write text as it is in ``.csv`` and ``.xlsx`` files. By default text cells a
+        spreadsheet would run as a formula are neutralised (:func:`neutralise_formula`).
+
+    Returns
+    -------
+    list of Path
+        Every file written (sidecars included).
+
+    Raises
+    ------
+    ExportError
+        Unsupported type or suffix, nothing to show, or a sheet too long for Excel.
+    OutputError
+        A file-system problem (read-only or missing folder, a parent that is a file, a path
+        that is a folder, a full disk); nothing of the output is left.
+    """
+    p = Path(path)
+    view = _View(quantity=quantity, year=year, top=top, countries=countries, decimals=decimals,
+                 title=title, chart=chart, keep_formulas=keep_formulas)
+    if isinstance(obj, (Result, Comparison)):
+        return _estimates_files(obj, p, view)
+    if isinstance(obj, (pd.DataFrame, Mapping)):
+        return _frames_files(obj, p, view)
+    if _is_chart(obj):
+        return _chart_files(obj, p)
+    from ..multiverse import Multiverse
+    from ._multiverse import multiverse_files
+
+    if isinstance(obj, Multiverse):
+        return multiverse_files(obj, p, top=top or 10, keep_formulas=keep_formulas)
+    raise ExportError(f"cannot write a {type(obj).__name__}: write() takes a Result, Comparison, "
+                      "Multiverse, chart, DataFrame or mapping of DataFrames")
+
+
 def write_result(res: Result, path: str | Path, *, quantity: str | None = None,
                  year: int | None = None, top: int | None = None, decimals: int | None = None,
-                 title: str | None = None, chart: Any = None) -> list[Path]:
-    """Write one result; the format follows the suffix of ``path``.
+                 title: str | None = None, chart: Any = None,
+                 keep_formulas: bool = False) -> list[Path]:
+    """Write one result; the format follows the suffix of ``path`` (:func:`write`).
 
     Parameters
     ----------
@@ -163,6 +376,8 @@ def write_result(res: Result, path: str | Path, *, quantity: str | None = None,
         ``.png/.svg/.pdf``: the chart to save (default :func:`~burdenshare.charts.result_chart`:
         a ranking of country estimates, or the coefficient, event-study or synthetic-control
         chart of an econometric result).
+    keep_formulas : bool
+        ``.csv``/``.xlsx``: write text as it is (default: neutralise formula-like text).
 
     Returns
     -------
@@ -172,46 +387,17 @@ def write_result(res: Result, path: str | Path, *, quantity: str | None = None,
     Raises
     ------
     ExportError
-        Unsupported suffix, or nothing to show for ``quantity``/``year``.
+        Unsupported suffix, nothing to show for ``quantity``/``year``, or more rows than an
+        Excel sheet holds.
+    OutputError
+        A file-system problem; nothing of the output is left.
     """
-    p = Path(path)
-    s = _suffix(p)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    meta = meta_result(res)
-    if s in (".md", ".tex", ".html"):
-        return _write_report(p, s, lambda: result_table(
-            res, quantity=quantity, year=year, top=top, decimals=decimals, title=title))
-    if s in _CHARTS:
-        if chart is None:
-            from ..charts import result_chart
-
-            try:
-                chart = result_chart(res, year=year, top=top or 20, quantity=quantity, title=title)
-            except ValueError as err:
-                raise ExportError(f"cannot draw {p.name}: {err}") from err
-        return _write_chart(p, chart, meta)
-    from . import _tabular as tab
-
-    if s == ".csv":
-        return tab.write_csv(p, res.estimates, res.excluded, meta)
-    if s == ".parquet":
-        return tab.write_parquet(p, res.estimates, res.excluded, meta)
-    if s == ".json":
-        return tab.write_json(p, res.estimates, res.excluded, meta)
-    prov = pd.DataFrame(tab.kv({k: v for k, v in meta.items() if k != "assumptions"}),
-                        columns=["field", "value"])
-    t_title = title or f"{res.provenance.estimator}: all estimates"
-    return tab.write_xlsx(p, {
-        "estimates": res.estimates, "excluded": res.excluded,
-        "metadata": tab.metadata_sheet(t_title, {"rows": len(res.estimates)}, meta,
-                                       [*_assumption_notes(res), *source_notes(res)], sources(res)),
-        "provenance": prov,
-        "sources": pd.DataFrame([dict(x) for x in res.provenance.sources]),
-        "assumptions": pd.DataFrame({"assumption": list(res.assumptions)}),
-    })
+    return write(res, path, quantity=quantity, year=year, top=top, decimals=decimals,
+                 title=title, chart=chart, keep_formulas=keep_formulas)
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> list[Path]:
+def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], *,
+                   keep_formulas: bool = False) -> list[Path]:
     """Write frames as the sheets of one Excel workbook, with the exporters' safety and layout.
 
     Each sheet gets a bold frozen header, filters and readable column widths; text a
@@ -225,6 +411,8 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> list
         The ``.xlsx`` file to write (its folder is created).
     sheets : Mapping of str to pandas.DataFrame
         Sheet name -> frame, in order.
+    keep_formulas : bool
+        Write text as it is (default: neutralise formula-like text).
 
     Returns
     -------
@@ -234,15 +422,13 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> list
     Raises
     ------
     ExportError
-        The suffix is not ``.xlsx``.
+        The suffix is not ``.xlsx``, or a sheet has more rows than Excel holds.
+    OutputError
+        A file-system problem; nothing is left.
     """
-    from . import _tabular as tab
-
-    p = Path(path)
-    if p.suffix.lower() != ".xlsx":
-        raise ExportError(f"write_workbook writes .xlsx files, not {p.name!r}")
-    p.parent.mkdir(parents=True, exist_ok=True)
-    return tab.write_xlsx(p, sheets)
+    if Path(path).suffix.lower() != ".xlsx":
+        raise ExportError(f"write_workbook writes .xlsx files, not {Path(path).name!r}")
+    return write(dict(sheets), path, keep_formulas=keep_formulas)
 
 
 def _assumption_notes(res: Result) -> list[str]:
@@ -252,8 +438,11 @@ def _assumption_notes(res: Result) -> list[str]:
 def write_comparison(comp: Comparison, path: str | Path, *, quantity: str | None = None,
                      year: int | None = None, top: int | None = None,
                      countries: Sequence[str] | None = None, decimals: int | None = None,
-                     title: str | None = None, chart: Any = None) -> list[Path]:
+                     title: str | None = None, chart: Any = None,
+                     keep_formulas: bool = False) -> list[Path]:
     """Write a comparison: the long table with a ``method`` column, exclusions and provenance.
+
+    The format follows the suffix of ``path`` (:func:`write`).
 
     Parameters
     ----------
@@ -274,49 +463,19 @@ def write_comparison(comp: Comparison, path: str | Path, *, quantity: str | None
     chart : altair chart, optional
         ``.png/.svg/.pdf``: the chart to save (default
         :func:`~burdenshare.charts.comparison_chart`).
+    keep_formulas : bool
+        ``.csv``/``.xlsx``: write text as it is (default: neutralise formula-like text).
 
     Returns
     -------
     list of Path
+
+    Raises
+    ------
+    ExportError
+        Unsupported suffix, nothing to show, or more rows than an Excel sheet holds.
+    OutputError
+        A file-system problem; nothing of the output is left.
     """
-    p = Path(path)
-    s = _suffix(p)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    meta = meta_comparison(comp)
-    if s in (".md", ".tex", ".html"):
-        return _write_report(p, s, lambda: comparison_table(
-            comp, quantity=quantity, year=year, top=top, countries=countries, decimals=decimals,
-            title=title))
-    if s in _CHARTS:
-        if chart is None:
-            from ..charts import comparison_chart
-
-            try:
-                chart = comparison_chart(comp, year=year, countries=countries, top=top or 20,
-                                         title=title)
-            except ValueError as err:
-                raise ExportError(f"cannot draw {p.name}: {err}") from err
-        return _write_chart(p, chart, meta)
-    from . import _tabular as tab
-
-    if s == ".csv":
-        return tab.write_csv(p, comp.long, comp.excluded, meta)
-    if s == ".parquet":
-        return tab.write_parquet(p, comp.long, comp.excluded, meta)
-    if s == ".json":
-        return tab.write_json(p, comp.long, comp.excluded, meta)
-    prov_rows = tab.kv({"written_by": meta["written_by"], "data_fingerprint": comp.data_fingerprint,
-                        "failures": meta["failures"]})
-    for label, r in comp.results.items():
-        prov_rows.extend(tab.kv(meta_result(r), f"{label}."))
-    notes = [n for r in comp.results.values() for n in _assumption_notes(r)]
-    notes += [f"failed: {k}: {v}" for k, v in comp.failures.items()]
-    return tab.write_xlsx(p, {
-        "estimates": comp.long, "excluded": comp.excluded,
-        "metadata": tab.metadata_sheet(title or "burdenshare comparison: all estimates",
-                                       {"methods": list(comp.results), "rows": len(comp.long)},
-                                       meta, [*notes, *source_notes(comp)], sources(comp)),
-        "provenance": pd.DataFrame(prov_rows, columns=["field", "value"]),
-        "sources": pd.DataFrame(sources(comp)),
-        "summary": comp.summary(),
-    })
+    return write(comp, path, quantity=quantity, year=year, top=top, countries=countries,
+                 decimals=decimals, title=title, chart=chart, keep_formulas=keep_formulas)

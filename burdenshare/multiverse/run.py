@@ -25,6 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._errors import SchedulerError
 from .._version import __version__
 from ..data import Dataset
 from ..registry import get
@@ -284,6 +285,11 @@ class _Sink:
                 shutil.rmtree(out)
             for sub in ("long", "excluded", "provenance"):
                 (out / sub).mkdir(parents=True)
+
+    def discard(self) -> None:
+        """Remove the output folder of a run that did not finish (it holds no manifest)."""
+        if self.out is not None:
+            shutil.rmtree(self.out, ignore_errors=True)
 
     def pack(self) -> None:
         """Move the gathered manifest rows into a frame."""
@@ -557,19 +563,28 @@ def run_multiverse(
     n = len(universes)
     size = batch_size or max(1, min(256, math.ceil(n / (4 * workers)) if n else 1))
     batches = [universes[i:i + size] for i in range(0, n, size)]
-    if scheduler == "serial":
-        bar = _progress_bar(n, progress)
-        for i, b in enumerate(batches):
-            tasks = [planner.task(u) for u in b]
-            sink.add(i, _run_batch(tasks, {t.data_key: views[t.data_key] for t in tasks}, keep))
-            if bar is not None:
-                bar.update(len(b))
+    try:
+        if scheduler == "serial":
+            _run_serial(batches, planner, views, keep, sink, progress=progress)
+        else:
+            _run_dask(batches, planner, views, keep, sink, address=address, n_workers=workers,
+                      processes=processes, progress=progress)
+        return _finish(grid, sink, ruled, root, data.fingerprint, outdir)
+    except BaseException:
+        sink.discard()  # a failed start or run leaves no folder that blocks a rerun
+        raise
+
+
+def _run_serial(batches: Sequence[Sequence[Universe]], planner: _Planner,
+                views: Mapping[Any, Dataset], keep: str, sink: _Sink, *, progress: bool) -> None:
+    bar = _progress_bar(sum(len(b) for b in batches), progress)
+    for i, b in enumerate(batches):
+        tasks = [planner.task(u) for u in b]
+        sink.add(i, _run_batch(tasks, {t.data_key: views[t.data_key] for t in tasks}, keep))
         if bar is not None:
-            bar.close()
-    else:
-        _run_dask(batches, planner, views, keep, sink, address=address, n_workers=workers,
-                  processes=processes, progress=progress)
-    return _finish(grid, sink, ruled, root, data.fingerprint, outdir)
+            bar.update(len(b))
+    if bar is not None:
+        bar.close()
 
 
 def _run_dask(batches: Sequence[Sequence[Universe]], planner: _Planner,
@@ -581,15 +596,22 @@ def _run_dask(batches: Sequence[Sequence[Universe]], planner: _Planner,
         raise ImportError("scheduler='dask' needs dask[distributed]: pip install "
                           "'burdenshare[multiverse]'") from err
     own_client = own_cluster = None
-    if address is None:
-        own_cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
-                                   processes=processes, dashboard_address="127.0.0.1:0",
-                                   protocol="tcp://", host="127.0.0.1")
-        client = own_client = Client(own_cluster)
-    elif isinstance(address, str):
-        client = own_client = Client(address)
-    else:
-        client = address
+    try:
+        if address is None:
+            own_cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
+                                       processes=processes, dashboard_address="127.0.0.1:0",
+                                       protocol="tcp://", host="127.0.0.1")
+            client = own_client = Client(own_cluster)
+        elif isinstance(address, str):
+            client = own_client = Client(address)
+        else:
+            client = address
+    except Exception as err:
+        if own_cluster is not None:
+            own_cluster.close()
+        where = f"at {address}" if isinstance(address, str) else "(a local cluster)"
+        raise SchedulerError(f"the Dask scheduler {where} could not be started or reached: "
+                             f"{err}; no universe was run") from err
     try:
         scattered = {k: client.scatter(v, broadcast=True, hash=False) for k, v in views.items()}
         n_live = max(1, len(client.scheduler_info().get("workers", {})) or n_workers)

@@ -160,3 +160,24 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.startswith("burdenshare: unknown estimator")
+
+
+def test_help_lists_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from burdenshare.cli import EXIT_CODES
+
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for code, what in EXIT_CODES.items():
+        assert f"  {code}  {what}" in out
+
+
+@pytest.mark.parametrize(("err", "code"), [
+    (PermissionError(13, "Permission denied", "out/r.csv"), 6),
+    (FileNotFoundError("no such file: x.csv"), 3),
+    (RuntimeError("boom"), 1),
+])
+def test_exit_code_table(err: Exception, code: int) -> None:
+    from burdenshare.cli import exit_code
+
+    got, line = exit_code(err)
+    assert got == code and "\n" not in line
