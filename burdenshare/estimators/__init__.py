@@ -13,7 +13,7 @@ BUILTINS: Mapping[str, str] = MappingProxyType(
         "refugees_per_1000_km2": "burdenshare.estimators.relative_burden:RefugeesPer1000Km2",
         "one_in_n": "burdenshare.estimators.relative_burden:OneInN",
         "relative_effort": "burdenshare.estimators.relative_burden:RelativeEffort",
-        "hosting_concentration": "burdenshare.estimators.relative_burden:HostingConcentration",
+        "hosting_concentration": "burdenshare.estimators.hosting_concentration:HostingConcentration",
         "neighbour_hosting_share": "burdenshare.estimators.neighbours:NeighbourHostingShare",
         "eu_relocation_2015": "burdenshare.estimators.eu_relocation_keys:EuRelocation2015",
         "grech_2017": "burdenshare.estimators.eu_relocation_keys:Grech2017",
