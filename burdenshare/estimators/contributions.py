@@ -27,10 +27,16 @@ import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
 from ..data import Dataset
+from ..labels import Labels
 from ..results import Computation
 from ..results import estimate_row as _row
 from .base import EstimatorBase, Ledger, sources_field
-from .fair_share import FairShareResettlement
+from .fair_share import (
+    _FAIR_SHARE_DIAGNOSTICS,
+    _FAIR_SHARE_QUANTITIES,
+    FairShareResettlement,
+    _group_label,
+)
 from .tables import country_year_table
 
 __all__ = ["UnhcrFundingShare", "ResettlementEffort", "PledgeFulfilment", "NON_GOVERNMENT_FILE",
@@ -39,6 +45,7 @@ __all__ = ["UnhcrFundingShare", "ResettlementEffort", "PledgeFulfilment", "NON_G
 _EAR = "unhcr_revenue_earmarked_usd_current"
 _UNE = "unhcr_revenue_unearmarked_usd_current"
 _USD = "USD current"
+_PER_PERSON = "USD current per person"
 _PCT_UNIT = "percent of fair share"
 _SHARE_UNIT = "fraction of the group total"
 #: reference table of the UNHCR revenue rows that are not a government's (embedded samples)
@@ -64,6 +71,67 @@ def _int(v: Any) -> int:
 def _sha256(path: str) -> str:
     with open(path, "rb") as fh:
         return hashlib.sha256(fh.read()).hexdigest()
+
+
+_CAPACITIES = ("population", "gni_atlas_usd_current", "gdp_usd_current")
+
+
+def _revenue_table(ledger: Ledger) -> pd.DataFrame:
+    """Country-year table of revenue (total ``rev_c``, earmarked, un-earmarked) and capacity."""
+    caps = _CAPACITIES
+    f = ledger.active()
+    nonpos = (f["indicator"].isin(caps) & (f["value"] <= 0)).to_numpy()
+    ledger.exclude(f["_row"].to_numpy()[nonpos], "non_positive_denominator",
+                   "a capacity measure that is zero or negative divides nothing")
+    table = country_year_table(ledger, any_of=(_EAR, _UNE), also=caps)
+    for c in (_EAR, _UNE, *caps):
+        if c not in table:
+            table[c] = np.nan
+    e = table[_EAR].fillna(0.0).to_numpy()
+    u = table[_UNE].fillna(0.0).to_numpy()
+    return table.assign(rev_c=e + u, rev_e=e, rev_u=u)
+
+
+def _government_rows(table: pd.DataFrame) -> list[dict[str, object]]:
+    """Each government's revenue, earmarked shares and ratios to capacity."""
+    rows: list[dict[str, object]] = []
+    arr = {k: table[k].to_numpy(dtype=float) for k in ("rev_c", "rev_e", "rev_u", *_CAPACITIES)}
+    for i, (iso3, yy) in enumerate(zip(table["iso3"], table["year"])):
+        y = int(yy)
+        cv, ev, uv = arr["rev_c"][i], arr["rev_e"][i], arr["rev_u"][i]
+        pop, gni, gdp = (arr[k][i] for k in _CAPACITIES)
+        rows.append(_row("unhcr_revenue_usd", iso3, y, None, cv, _USD))
+        rows.append(_row("unhcr_revenue_earmarked_usd", iso3, y, None, ev, _USD))
+        rows.append(_row("unhcr_revenue_unearmarked_usd", iso3, y, None, uv, _USD))
+        if cv > 0:
+            rows.append(_row("earmarked_share_pct", iso3, y, None, 100 * ev / cv,
+                             "percent of the government's revenue"))
+            rows.append(_row("unearmarked_share_pct", iso3, y, None, 100 * uv / cv,
+                             "percent of the government's revenue"))
+        if np.isfinite(pop):
+            rows.append(_row("unhcr_revenue_per_capita", iso3, y, None, cv / pop, _PER_PERSON))
+        if np.isfinite(gni):
+            rows.append(_row("unhcr_revenue_per_million_gni", iso3, y, None, 1e6 * cv / gni,
+                             "USD per USD million of GNI"))
+        if np.isfinite(gdp):
+            rows.append(_row("unhcr_revenue_per_million_gdp", iso3, y, None, 1e6 * cv / gdp,
+                             "USD per USD million of GDP"))
+    return rows
+
+
+def _funding_assumptions(term: str) -> list[str]:
+    return [
+        "Revenue = voluntary earmarked + un-earmarked revenue UNHCR recognised from the "
+        "government in the year (UN CEB financial statistics): accrual revenue, not pledges "
+        "or cash; it can be negative after adjustments. A type with no observation counts "
+        "as none when the other type is observed; a missing value stays missing.",
+        f"Fair share: the key ({term}) shares its own total revenue in proportion to GNI "
+        "(World Bank Atlas, current USD) of the same year; governments of the group without "
+        "a GNI observation are left out of the key (diagnostics 'outside_key').",
+        "Ratios: per capita (WDI population), per USD million of GNI and of GDP, all of the "
+        "same year; a ratio is reported only where its denominator is observed and positive.",
+        "Money in current USD, not deflated.",
+    ]
 
 
 # =========================================================================== UNHCR funding
@@ -114,12 +182,33 @@ class UnhcrFundingShare(EstimatorBase):
     name: ClassVar[str] = "unhcr_funding_share"
     version: ClassVar[str] = "1.0"
     quantity: ClassVar[str] = "unhcr_revenue_per_capita"
-    unit: ClassVar[str] = "USD current per person"
+    unit: ClassVar[str] = _PER_PERSON
     requires: ClassVar[frozenset[str]] = frozenset(
         {_EAR, _UNE, "population", "gni_atlas_usd_current", "gdp_usd_current"})
     reference: ClassVar[str] = "methodology/unhcr_funding_share.md"
     summary: ClassVar[str] = ("Government funding of UNHCR per capita, per GNI/GDP, earmarked "
                               "share, vs a GNI-proportional fair share")
+    labels = Labels(
+        title="Government funding of UNHCR",
+        family="Contributions",
+        description="Revenue UNHCR recognised from each government, per inhabitant, per GNI and "
+                    "GDP, earmarked or not, against a GNI-proportional fair share",
+        unit=_PER_PERSON,
+        quantities={"unhcr_revenue_per_capita": "Contribution to UNHCR per inhabitant",
+                    "unhcr_revenue_usd": "Contribution to UNHCR",
+                    "unhcr_revenue_earmarked_usd": "Earmarked contribution to UNHCR",
+                    "unhcr_revenue_unearmarked_usd": "Un-earmarked contribution to UNHCR",
+                    "earmarked_share_pct": "Earmarked share (per cent)",
+                    "unearmarked_share_pct": "Un-earmarked share (per cent)",
+                    "unhcr_revenue_per_million_gni": "Contribution per USD million of GNI",
+                    "unhcr_revenue_per_million_gdp": "Contribution per USD million of GDP",
+                    "key_share": "Key share (GNI share)", "fair_share": "Fair share",
+                    "pct_of_fair_share_met": "Per cent of fair share met",
+                    "gap": "Gap: fair share minus contribution"},
+        diagnostics={"group": "Group sharing the total",
+                     "outside_key": "Governments outside the key, by year",
+                     "non_government_file": "Reference table of non-government revenue",
+                     "sources_used": "Sources used", "excluded": "Observations excluded"})
 
     group: tuple[str, ...] = field(default=(), metadata={
         "doc": "ISO3 codes of the governments sharing the total; empty = every government with "
@@ -143,96 +232,22 @@ class UnhcrFundingShare(EstimatorBase):
 
     def group_label(self) -> str:
         """Term of the group rows."""
-        if self.group_name:
-            return self.group_name
-        if self.group:
-            return f"listed group of {len(self.group)} governments"
-        return "governments with revenue and GNI"
+        return _group_label(self.group_name, self.group, "governments",
+                            "governments with revenue and GNI")
 
     def _compute(self, data: Dataset) -> Computation:
         if not {_EAR, _UNE} & set(data.indicators):
             raise EstimatorError(f"{self.name} needs {_EAR} or {_UNE}, which the data do not "
                                  f"contain (it has: {', '.join(data.indicators) or 'none'})")
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
-        caps = ("population", "gni_atlas_usd_current", "gdp_usd_current")
-        f = ledger.active()
-        nonpos = (f["indicator"].isin(caps) & (f["value"] <= 0)).to_numpy()
-        ledger.exclude(f["_row"].to_numpy()[nonpos], "non_positive_denominator",
-                       "a capacity measure that is zero or negative divides nothing")
-        table = country_year_table(ledger, any_of=(_EAR, _UNE), also=caps)
-        for c in (_EAR, _UNE, *caps):
-            if c not in table:
-                table[c] = np.nan
-        e = table[_EAR].fillna(0.0).to_numpy()
-        u = table[_UNE].fillna(0.0).to_numpy()
-        c = e + u
-        table = table.assign(rev_c=c, rev_e=e, rev_u=u)
-        rows: list[dict[str, object]] = []
+        table = _revenue_table(ledger)
         term = self.group_label()
+        rows = _government_rows(table)
         outside: dict[int, list[str]] = {}
-        arr = {k: table[k].to_numpy(dtype=float) for k in ("rev_c", "rev_e", "rev_u", *caps)}
-        for i, (iso3, yy) in enumerate(zip(table["iso3"], table["year"])):
-            y = int(yy)
-            cv, ev, uv = arr["rev_c"][i], arr["rev_e"][i], arr["rev_u"][i]
-            pop, gni, gdp = (arr[k][i] for k in caps)
-            rows.append(_row("unhcr_revenue_usd", iso3, y, None, cv, _USD))
-            rows.append(_row("unhcr_revenue_earmarked_usd", iso3, y, None, ev, _USD))
-            rows.append(_row("unhcr_revenue_unearmarked_usd", iso3, y, None, uv, _USD))
-            if cv > 0:
-                rows.append(_row("earmarked_share_pct", iso3, y, None, 100 * ev / cv,
-                                 "percent of the government's revenue"))
-                rows.append(_row("unearmarked_share_pct", iso3, y, None, 100 * uv / cv,
-                                 "percent of the government's revenue"))
-            if np.isfinite(pop):
-                rows.append(_row("unhcr_revenue_per_capita", iso3, y, None, cv / pop, self.unit))
-            if np.isfinite(gni):
-                rows.append(_row("unhcr_revenue_per_million_gni", iso3, y, None, 1e6 * cv / gni,
-                                 "USD per USD million of GNI"))
-            if np.isfinite(gdp):
-                rows.append(_row("unhcr_revenue_per_million_gdp", iso3, y, None, 1e6 * cv / gdp,
-                                 "USD per USD million of GDP"))
         for yk, sub in table.groupby("year", sort=True):
-            y = _int(yk)
-            allc = float(sub["rev_c"].sum())
-            alle = float(sub["rev_e"].sum())
-            rows.append(_row("unhcr_revenue_usd", None, y, "all governments in the data", allc,
-                             _USD))
-            if allc > 0:
-                rows.append(_row("earmarked_share_pct", None, y, "all governments in the data",
-                                 100 * alle / allc, "percent of the governments' revenue"))
-            member = sub["iso3"].isin(self.group) if self.group else pd.Series(True, sub.index)
-            key = sub[member & sub["gni_atlas_usd_current"].notna()]
-            out = sorted(set(sub.loc[~member | sub["gni_atlas_usd_current"].isna(), "iso3"]))
-            if out:
-                outside[y] = out
-            total = float(key["rev_c"].sum())
-            if key.empty or total <= 0:
-                continue
-            gni = key["gni_atlas_usd_current"].to_numpy()
-            share = gni / gni.sum()
-            fair = share * total
-            for iso3, s, fs, a in zip(key["iso3"], share, fair, key["rev_c"]):
-                rows.append(_row("key_share", iso3, y, None, s, _SHARE_UNIT))
-                rows.append(_row("fair_share", iso3, y, None, fs, _USD))
-                rows.append(_row("pct_of_fair_share_met", iso3, y, None, 100 * a / fs, _PCT_UNIT))
-                rows.append(_row("gap", iso3, y, None, fs - a, _USD))
-            rows.append(_row("key_share", None, y, term, share.sum(), _SHARE_UNIT))
-            rows.append(_row("fair_share", None, y, term, fair.sum(), _USD))
-            rows.append(_row("unhcr_revenue_usd", None, y, term, total, _USD))
-            rows.append(_row("gap", None, y, term, float(fair.sum() - total), _USD))
+            rows += self._year_rows(_int(yk), sub, term, outside)
         diagnostics: dict[str, object] = {}
-        assumptions = [
-            "Revenue = voluntary earmarked + un-earmarked revenue UNHCR recognised from the "
-            "government in the year (UN CEB financial statistics): accrual revenue, not pledges "
-            "or cash; it can be negative after adjustments. A type with no observation counts "
-            "as none when the other type is observed; a missing value stays missing.",
-            f"Fair share: the key ({term}) shares its own total revenue in proportion to GNI "
-            "(World Bank Atlas, current USD) of the same year; governments of the group without "
-            "a GNI observation are left out of the key (diagnostics 'outside_key').",
-            "Ratios: per capita (WDI population), per USD million of GNI and of GDP, all of the "
-            "same year; a ratio is reported only where its denominator is observed and positive.",
-            "Money in current USD, not deflated.",
-        ]
+        assumptions = _funding_assumptions(term)
         if self.non_government:
             rows.extend(self._non_government_rows(ledger, table, diagnostics))
             assumptions.append(
@@ -244,12 +259,46 @@ class UnhcrFundingShare(EstimatorBase):
                 "figures or the fair-share total.")
         excluded = ledger.excluded_frame()
         diagnostics.update({
-            "used": ledger.n_used, "excluded": len(excluded), "group": term,
+            "excluded": len(excluded), "group": term,
             "outside_key": outside,
             "sources_used": ", ".join(f"{k}={v}" for k, v in sorted(ledger.chosen_source.items())),
         })
         return Computation(estimates=_frame(rows), excluded=excluded,
-                           assumptions=tuple(assumptions), diagnostics=diagnostics)
+                           assumptions=tuple(assumptions), diagnostics=diagnostics,
+                           used=ledger.n_used)
+
+    def _year_rows(self, y: int, sub: pd.DataFrame, term: str,
+                   outside: dict[int, list[str]]) -> list[dict[str, object]]:
+        """Totals of one year over every government, and the fair shares of the key."""
+        rows: list[dict[str, object]] = []
+        allc = float(sub["rev_c"].sum())
+        alle = float(sub["rev_e"].sum())
+        rows.append(_row("unhcr_revenue_usd", None, y, "all governments in the data", allc,
+                         _USD))
+        if allc > 0:
+            rows.append(_row("earmarked_share_pct", None, y, "all governments in the data",
+                             100 * alle / allc, "percent of the governments' revenue"))
+        member = sub["iso3"].isin(self.group) if self.group else pd.Series(True, sub.index)
+        key = sub[member & sub["gni_atlas_usd_current"].notna()]
+        out = sorted(set(sub.loc[~member | sub["gni_atlas_usd_current"].isna(), "iso3"]))
+        if out:
+            outside[y] = out
+        total = float(key["rev_c"].sum())
+        if key.empty or total <= 0:
+            return rows
+        gni = key["gni_atlas_usd_current"].to_numpy()
+        share = gni / gni.sum()
+        fair = share * total
+        for iso3, s, fs, a in zip(key["iso3"], share, fair, key["rev_c"]):
+            rows.append(_row("key_share", iso3, y, None, s, _SHARE_UNIT))
+            rows.append(_row("fair_share", iso3, y, None, fs, _USD))
+            rows.append(_row("pct_of_fair_share_met", iso3, y, None, 100 * a / fs, _PCT_UNIT))
+            rows.append(_row("gap", iso3, y, None, fs - a, _USD))
+        rows.append(_row("key_share", None, y, term, share.sum(), _SHARE_UNIT))
+        rows.append(_row("fair_share", None, y, term, fair.sum(), _USD))
+        rows.append(_row("unhcr_revenue_usd", None, y, term, total, _USD))
+        rows.append(_row("gap", None, y, term, float(fair.sum() - total), _USD))
+        return rows
 
     def _non_government_rows(self, ledger: Ledger, table: pd.DataFrame,
                              diagnostics: dict[str, object]) -> list[dict[str, object]]:
@@ -316,6 +365,15 @@ class ResettlementEffort(FairShareResettlement):
     reference: ClassVar[str] = "methodology/resettlement_effort.md"
     summary: ClassVar[str] = ("Resettlement per 1,000 inhabitants and vs a GDP-proportional fair "
                               "share of a target or of pledges")
+    labels = Labels(
+        title="Resettlement effort",
+        family="Contributions",
+        description="Refugees resettled (or places pledged) per 1,000 inhabitants, and against a "
+                    "GDP-proportional fair share of a target",
+        unit="per 1,000 inhabitants",
+        quantities={"arrivals_per_1000_inhabitants": "Resettled refugees per 1,000 inhabitants",
+                    **_FAIR_SHARE_QUANTITIES},
+        diagnostics=_FAIR_SHARE_DIAGNOSTICS)
 
     def _validate(self) -> None:
         super()._validate()
@@ -353,7 +411,7 @@ class ResettlementEffort(FairShareResettlement):
                        "studied, for the key members with an actual (the quantity keeps its name "
                        "for pledges: places pledged per 1,000 inhabitants).")
         return Computation(estimates=est, excluded=comp.excluded, assumptions=assumptions,
-                           diagnostics=comp.diagnostics)
+                           diagnostics=comp.diagnostics, used=comp.used)
 
 
 # =========================================================================== pledges
@@ -398,6 +456,23 @@ class PledgeFulfilment(EstimatorBase):
     reference: ClassVar[str] = "methodology/pledge_fulfilment.md"
     summary: ClassVar[str] = ("Pledge reporting and fulfilment rates, delivered/pledged amounts, "
                               "with as-of dates (user pledge file)")
+    labels = Labels(
+        title="Pledge fulfilment",
+        family="Contributions",
+        description="Share of pledges with a status update, share of those fulfilled, and "
+                    "amounts delivered against amounts pledged, by as-of date",
+        unit="percent of pledges with a status update",
+        quantities={"fulfilment_rate_pct": "Fulfilment rate (per cent)",
+                    "reporting_rate_pct": "Reporting rate (per cent)",
+                    "pledges": "Pledges", "pledges_fulfilled": "Pledges fulfilled",
+                    "pledges_with_update": "Pledges with a status update",
+                    "pledges_planning_stage": "Pledges in the planning stage",
+                    "pledges_in_progress": "Pledges in progress",
+                    "pledges_without_amount": "Pledges without an amount",
+                    "amount_pledged": "Amount pledged", "amount_fulfilled": "Amount fulfilled",
+                    "amount_delivered_pct": "Amount delivered (per cent of amount pledged)"},
+        diagnostics={"pledge_file": "Pledge file", "pledge_rows": "Pledges read",
+                     "as_of_dates": "As-of dates"})
 
     pledge_file: str = field(default="", metadata={"doc": "path of the pledge CSV file"})
     pledge_file_sha256: str = field(default="", metadata={
@@ -481,7 +556,8 @@ class PledgeFulfilment(EstimatorBase):
                 "missing amount stays missing and is counted in pledges_without_amount; "
                 "amount_delivered_pct covers pledges with both amounts.",
             ),
-            diagnostics={"used": 0, "excluded": 0, "pledge_file": self.pledge_file,
+            used=0,
+            diagnostics={"excluded": 0, "pledge_file": self.pledge_file,
                          "pledge_file_sha256": sha, "pledge_rows": int(len(p)),
                          "as_of_dates": sorted(set(p["as_of"]))},
             external_inputs=({"path": str(self.pledge_file), "sha256": sha,

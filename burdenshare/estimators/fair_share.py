@@ -23,6 +23,7 @@ from .._errors import EstimatorError, ParameterError
 from ..countries import entity_type, is_country
 from ..data import Dataset
 from ..indicators import VOCABULARY
+from ..labels import Labels
 from ..results import Computation
 from ..results import estimate_row as _row
 from .allocation import largest_remainder
@@ -41,14 +42,50 @@ _ACTUAL_PARTS: dict[str, tuple[str, ...]] = {
     "resettlement_arrivals": ("resettlement_arrivals",),
     "resettlement_pledges": ("resettlement_pledges",),
 }
+#: Display labels of the quantities of the fair-share estimators.
+_FAIR_SHARE_QUANTITIES: dict[str, str] = {
+    "pct_of_fair_share_met": "Per cent of fair share met",
+    "key_share": "Key share (capacity share)",
+    "fair_share": "Fair share",
+    "allocation": "Fair share in whole persons",
+    "actual": "Actual",
+    "gap": "Gap: fair share minus actual",
+}
+#: Display labels of the diagnostics of the fair-share estimators.
+_FAIR_SHARE_DIAGNOSTICS: dict[str, str] = {
+    "group": "Group sharing the total",
+    "years": "Years estimated",
+    "capacity_year": "Year of the capacity, by year studied",
+    "total_shared": "Total shared, by year",
+    "key_members": "Members in the key, by year",
+    "members_without_capacity": "Members without capacity (left out of the key)",
+    "members_without_actual": "Members without an actual",
+    "actual_absent_counted_as_zero": "Members without an actual counted as zero",
+    "years_skipped": "Years that cannot be estimated",
+    "sources_used": "Sources used",
+    "excluded": "Observations excluded",
+}
+
+
+
+def _fair_share_labels(title: str, description: str) -> Labels:
+    return Labels(title=title, family="Fair shares", description=description, unit=_PCT_UNIT,
+                  quantities=_FAIR_SHARE_QUANTITIES, diagnostics=_FAIR_SHARE_DIAGNOSTICS)
+
+
 _CAPACITY_LABEL = {
     "gni_atlas_usd_current": "gross national income (World Bank Atlas method, current USD)",
     "gdp_usd_current": "gross domestic product (current USD)",
 }
 
 
-def _codes(codes: Sequence[str]) -> str:
-    return ", ".join(codes) if codes else "none"
+def _group_label(name: str, group: Sequence[str], members: str, default: str) -> str:
+    """The term of a group's rows: its name, else "listed group of N <members>", else default."""
+    if name:
+        return name
+    if group:
+        return f"listed group of {len(group)} {members}"
+    return default
 
 
 @dataclass
@@ -166,11 +203,7 @@ class _FairShare(EstimatorBase):
 
     def group_label(self) -> str:
         """Name of the group (``term`` of the group-total rows)."""
-        if self.group_name:
-            return self.group_name
-        if self.group:
-            return f"listed group of {len(self.group)} countries"
-        return "DAC members"
+        return _group_label(self.group_name, self.group, "countries", "DAC members")
 
     def inputs(self) -> frozenset[str]:
         """Return the indicators used with these parameters."""
@@ -199,7 +232,6 @@ class _FairShare(EstimatorBase):
                 f"{' or '.join(parts)}, which the data do not contain (it has: "
                 f"{', '.join(data.indicators) or 'none'})")
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
-        cap = self.capacity
         # 1. codes that are not countries never enter a group
         ledger.exclude_non_countries()
         # 2. missing values stay missing; a missing actual component makes the actual missing
@@ -212,35 +244,9 @@ class _FairShare(EstimatorBase):
         states = self._states(f, years)
         # 4. capacity, actuals and the total of each year
         by_ind = {ind: f[f["indicator"] == ind] for ind in self.inputs()}
-        capv = by_ind[cap]
         for st in states.values():
-            if st.skip_reason:
-                continue
-            sub = capv[(capv["year"] == st.capacity_year) & capv["iso3"].isin(st.members)]
-            for iso3, v in zip(sub["iso3"], sub["value"]):
-                if v > 0:  # zero or negative: excluded as non_positive_denominator in _settle
-                    st.capacity[iso3] = float(v)
-            if not st.capacity:
-                st.skip_reason = "missing_counterpart"
-                st.skip_detail = (f"no member of the group has a positive {cap} for "
-                                  f"{st.capacity_year}, so {st.year} has no key")
-                continue
-            sums: dict[str, float] = {}
-            for ind in parts:
-                sub = by_ind[ind]
-                sub = sub[(sub["year"] == st.year) & sub["iso3"].isin(st.capacity)]
-                for iso3, v in zip(sub["iso3"], sub["value"]):
-                    sums[iso3] = sums.get(iso3, 0.0) + float(v)
-            st.poisoned = {c for c in st.capacity if (c, st.year) in poisoned}
-            for iso3 in st.key:
-                if iso3 in st.poisoned:
-                    continue
-                if iso3 in sums:
-                    st.actual[iso3] = sums[iso3]
-                elif self.absent_actual == "zero":
-                    st.actual[iso3] = 0.0
-                    st.absent_as_zero.append(iso3)
-            self._set_total(st)
+            if not st.skip_reason:
+                self._fill_year(st, by_ind, poisoned)
         usable = [t for t, st in states.items() if not st.skip_reason]
         if self.year is not None and not usable:
             raise EstimatorError(f"{self.name}: {states[self.year].skip_detail}")
@@ -257,6 +263,7 @@ class _FairShare(EstimatorBase):
             excluded=excluded,
             assumptions=tuple(self._assumptions(states, usable)),
             diagnostics=self._diagnostics(ledger, excluded, states, usable),
+            used=ledger.n_used,
         )
 
     def _years(self, f: pd.DataFrame, parts: tuple[str, ...],
@@ -292,6 +299,37 @@ class _FairShare(EstimatorBase):
                                   "year (the group) are unknown")
             states[t] = st
         return states
+
+    def _fill_year(self, st: _Year, by_ind: dict[str, pd.DataFrame],
+                   poisoned: set[tuple[str, int]]) -> None:
+        """The key members' capacity and actuals in one year studied, and the total shared."""
+        cap = self.capacity
+        capv = by_ind[cap]
+        sub = capv[(capv["year"] == st.capacity_year) & capv["iso3"].isin(st.members)]
+        for iso3, v in zip(sub["iso3"], sub["value"]):
+            if v > 0:  # zero or negative: excluded as non_positive_denominator in _settle
+                st.capacity[iso3] = float(v)
+        if not st.capacity:
+            st.skip_reason = "missing_counterpart"
+            st.skip_detail = (f"no member of the group has a positive {cap} for "
+                              f"{st.capacity_year}, so {st.year} has no key")
+            return
+        sums: dict[str, float] = {}
+        for ind in self._actual_parts():
+            sub = by_ind[ind]
+            sub = sub[(sub["year"] == st.year) & sub["iso3"].isin(st.capacity)]
+            for iso3, v in zip(sub["iso3"], sub["value"]):
+                sums[iso3] = sums.get(iso3, 0.0) + float(v)
+        st.poisoned = {c for c in st.capacity if (c, st.year) in poisoned}
+        for iso3 in st.key:
+            if iso3 in st.poisoned:
+                continue
+            if iso3 in sums:
+                st.actual[iso3] = sums[iso3]
+            elif self.absent_actual == "zero":
+                st.actual[iso3] = 0.0
+                st.absent_as_zero.append(iso3)
+        self._set_total(st)
 
     def _set_total(self, st: _Year) -> None:
         given = self._total()
@@ -467,7 +505,6 @@ class _FairShare(EstimatorBase):
             return {t: v for t, v in out.items() if v}
 
         return {
-            "used": ledger.n_used,
             "excluded": len(excluded),
             "group": self.group_label(),
             "years": usable,
@@ -569,6 +606,10 @@ class FairShareFunding(_FairShare):
     reference: ClassVar[str] = "methodology/fair_share_funding.md"
     summary: ClassVar[str] = ("Funding requirement shared by GNI within a donor group; % of fair "
                               "share met (Oxfam)")
+    labels = _fair_share_labels(
+        "Fair share of funding (Oxfam)",
+        "What each member of a donor group paid against its GNI-proportional share of a funding "
+        "requirement")
     _money: ClassVar[bool] = True
     _total_name: ClassVar[str] = "requirement_usd"
     _total_source_name: ClassVar[str] = "requirement_source"
@@ -663,6 +704,10 @@ class FairShareResettlement(_FairShare):
     reference: ClassVar[str] = "methodology/fair_share_resettlement.md"
     summary: ClassVar[str] = ("Resettlement target shared by GDP within a group; whole-person "
                               "allocation and % of fair share met (Oxfam)")
+    labels = _fair_share_labels(
+        "Fair share of resettlement (Oxfam)",
+        "What each member of a group resettled against its GDP-proportional share of a "
+        "resettlement target")
     _money: ClassVar[bool] = False
     _total_name: ClassVar[str] = "target_persons"
     _total_source_name: ClassVar[str] = "target_source"

@@ -1,25 +1,48 @@
 """Relative-burden indices: refugees relative to a host country's population, wealth and area;
-relative effort (share of burden / share of capacity); and hosting concentration.
+relative effort (share of burden / share of capacity); and hosting concentration (in
+:mod:`burdenshare.estimators.hosting_concentration`, importable from here).
 
 Formulas, sources, assumptions and validation are in ``methodology/<name>.md``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
 from .._errors import ParameterError
-from ..countries import static_attribute
 from ..data import Dataset
-from ..indicators import INCOME_GROUPS
+from ..labels import Labels
 from ..results import Computation
-from ..results import estimate_row as _row
+from ._hosted import (
+    _CAPACITY_INPUTS,
+    _POPULATION_DIAGNOSTICS,
+    _ROUNDING,
+    INCOME_GROUP_INDICATOR,
+    PEOPLE,
+    POPULATION_INDICATOR,
+    CapacityName,
+    PopulationSource,
+    _absent_note,
+    _capacity_value,
+    _check_who_counts,
+    _country_rows,
+    _label,
+    _pop_swap,
+    _population_field,
+    _population_hint,
+    _population_notes,
+    _scenario_field,
+    _sources_used,
+    _who,
+    _who_field,
+)
 from .base import EstimatorBase, Ledger, sources_field
-from .inequality import gini_lorenz
+from .hosting_concentration import HostingConcentration
 from .tables import country_year_table
 
 __all__ = [
@@ -34,101 +57,24 @@ __all__ = [
     "INCOME_GROUP_INDICATOR",
 ]
 
-#: Populations that can be counted as hosted ("who counts").
-PEOPLE = ("refugees", "oip", "asylum_seekers", "unrwa_refugees")
 
-_PEOPLE_DOC = {
-    "refugees": "refugees under UNHCR's mandate (incl. refugee-like situations)",
-    "oip": "other people in need of international protection",
-    "asylum_seekers": "asylum-seekers",
-    "unrwa_refugees": "Palestine refugees under UNRWA's mandate",
+#: Display labels of the diagnostics of the per-capacity indices.
+_RATIO_DIAGNOSTICS: dict[str, str] = {
+    "country_years": "Country-years estimated",
+    "who_counts": "Who counts as hosted",
+    "sources_used": "Sources used",
+    "excluded": "Observations excluded",
+    **_POPULATION_DIAGNOSTICS,
 }
 
-_ROUNDING = (
-    "UNHCR counts are confidentiality-rounded: no published value lies between 1 and 4, and a "
-    "5 means 1 to 5, so indices for very small populations are approximate."
-)
 
+def _ratio_labels(title: str, description: str, unit: str, quantity: str,
+                  diagnostics: Mapping[str, str] | None = None) -> Labels:
+    """Labels of a per-capacity index (one quantity)."""
+    return Labels(title=title, family="Relative burden", description=description, unit=unit,
+                  quantities={quantity: title},
+                  diagnostics={**_RATIO_DIAGNOSTICS, **(diagnostics or {})})
 
-def _who(defn: tuple[str, ...]) -> str:
-    return " + ".join(_PEOPLE_DOC[p] for p in defn)
-
-
-def _label(defn: tuple[str, ...]) -> str:
-    return "+".join(defn)
-
-
-def _who_field() -> tuple[str, ...]:
-    return field(default=("refugees",), metadata={
-        "choices": PEOPLE,
-        "doc": "who counts as hosted: any of refugees, oip, asylum_seekers, unrwa_refugees "
-               "(summed)"})
-
-
-def _scenario_field() -> tuple[tuple[str, ...], ...]:
-    return field(default=(), metadata={
-        "choices": PEOPLE,
-        "doc": "alternative definitions of who counts; when given, ci_lower/ci_upper are the "
-               "range of the index over all definitions (scenario_range)"})
-
-
-
-# --- UN WPP and OGHIST (issue 14) ---------------------------------------------------------
-PopulationSource = Literal["un_wpp", "wdi"]
-#: ``population_source`` -> the indicator divided by: UN DESA World Population Prospects (what
-#: UNHCR's Global Trends divides by) or the World Bank's WDI ``SP.POP.TOTL``.
-POPULATION_INDICATOR: dict[str, str] = {"un_wpp": "population_un_wpp", "wdi": "population"}
-#: First medium-variant (projected) year of a WPP revision, by the source id of the embedded
-#: samples; a user's own WPP file under another source id gets the general note only.
-_WPP_FIRST_PROJECTED: dict[str, int] = {"un_wpp_2024": 2024}
-
-IncomeGroupConvention = Literal["in_force_31_december", "gni_year"]
-#: ``income_groups`` -> the indicator holding the group of a country-year.
-INCOME_GROUP_INDICATOR: dict[str, str] = {"in_force_31_december": "wb_income_group",
-                                          "gni_year": "wb_income_group_gni_year"}
-
-
-def _population_field(default: PopulationSource = "un_wpp") -> Any:
-    return field(default=default, metadata={
-        "doc": "population denominator: un_wpp = UN World Population Prospects (indicator "
-               "population_un_wpp; what UNHCR divides by), wdi = World Bank WDI (indicator "
-               "population)"})
-
-
-def _population_hint(source: str, missing: list[str]) -> str:
-    ind = POPULATION_INDICATOR[source]
-    if ind not in missing:
-        return ""
-    other = "wdi" if source == "un_wpp" else "un_wpp"
-    return (f". population_source={source!r} divides by {ind}; to divide by "
-            f"{POPULATION_INDICATOR[other]} instead set population_source={other!r} "
-            f"(--set population_source={other})")
-
-
-def _population_notes(source: str, chosen: str | None,
-                      years: np.ndarray) -> tuple[list[str], list[int]]:
-    """Assumption lines on the population denominator and the projected years used."""
-    if source == "wdi":
-        return (["Population = indicator population (World Bank WDI SP.POP.TOTL, mid-year, in "
-                 "the embedded samples), chosen with population_source='wdi'; UNHCR's Global "
-                 "Trends divide by UN World Population Prospects, so published figures can "
-                 "differ (methodology/data_population_income.md)."], [])
-    lines = ["Population = indicator population_un_wpp (UN DESA World Population Prospects, "
-             "1 July), the denominator of UNHCR's Global Trends (population_source='un_wpp'; "
-             "'wdi' divides by the World Bank's figure instead)."]
-    first = _WPP_FIRST_PROJECTED.get(chosen or "")
-    projected = sorted({int(y) for y in years if first is not None and y >= first})
-    if projected:
-        lines.append(f"Population for {', '.join(map(str, projected))} is a WPP medium-variant "
-                     f"projection ({chosen}), not an estimate; it will be revised.")
-    return lines, projected
-
-
-def _absent_note(optional: frozenset[str], data: Dataset) -> list[str]:
-    absent = sorted(optional - set(data.indicators))
-    if not absent:
-        return []
-    return [f"The data contain no {', '.join(absent)} observations at all; they count as none."]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,9 +126,48 @@ class _HostedRatio(EstimatorBase):
 
     def _compute(self, data: Dataset) -> Computation:
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
+        table = self._table(ledger)
+        hosted = table[list(self.who_counts)].fillna(0.0).sum(axis=1).to_numpy()
+        capacity = table[self.capacity_indicator()].to_numpy(dtype=float)
+        est, lo, hi = self._with_range(table, hosted, capacity)
+        ok = np.isfinite(est)
+        rows = _country_rows(self.quantity, table, est, self.unit, lo, hi)[ok]
+        excluded = ledger.excluded_frame()
+        diagnostics: dict[str, object] = {
+            "excluded": len(excluded),
+            "country_years": int(ok.sum()),
+            "who_counts": _label(self.who_counts),
+            "sources_used": _sources_used(ledger),
+            **self._carried_diagnostics(table),
+        }
+        assumptions = self._ratio_assumptions(data)
+        source = getattr(self, "population_source", None)
+        if source is not None:  # the per-capita indices (issue 14)
+            notes, pop_diag = _population_notes(
+                source, ledger.chosen_source.get(self.capacity_indicator()),
+                table["year"].to_numpy()[ok])
+            assumptions.extend(notes)
+            diagnostics.update(pop_diag)
+        assumptions.extend(self._range_assumption())
+        return Computation(
+            estimates=rows,
+            excluded=excluded,
+            assumptions=tuple(assumptions),
+            diagnostics=diagnostics,
+            uncertainty_method="scenario_range" if self.scenario_definitions else "none",
+            used=ledger.n_used,
+        )
+
+    # ---- the stages of _compute
+    def _carried_capacity(self) -> tuple[str, ...]:
         cap = self.capacity_indicator()
-        carried = tuple(c for c in self._carried if c == cap)
-        table = country_year_table(
+        return tuple(c for c in self._carried if c == cap)
+
+    def _table(self, ledger: Ledger) -> pd.DataFrame:
+        """The country-year table of hosted populations and capacity (settles the ledger)."""
+        cap = self.capacity_indicator()
+        carried = self._carried_capacity()
+        return country_year_table(
             ledger,
             any_of=self.who_counts,
             also=[p for p in self._people() if p not in self.who_counts],
@@ -191,52 +176,29 @@ class _HostedRatio(EstimatorBase):
             positive=self._positive_inputs(),
             positive_sum=self._positive_hosted,
         )
-        hosted = table[list(self.who_counts)].fillna(0.0).sum(axis=1).to_numpy()
-        capacity = table[cap].to_numpy(dtype=float)
-        est, lo, hi = self._with_range(table, hosted, capacity)
-        ok = np.isfinite(est)
-        rows = pd.DataFrame({
-            "quantity": self.quantity, "iso3": table["iso3"], "year": table["year"],
-            "term": None, "estimate": est, "std_error": np.nan,
-            "ci_lower": lo, "ci_upper": hi, "ci_level": np.nan, "unit": self.unit,
-        })[ok]
-        excluded = ledger.excluded_frame()
-        diagnostics: dict[str, object] = {
-            "used": ledger.n_used,
-            "excluded": len(excluded),
-            "country_years": int(ok.sum()),
-            "who_counts": _label(self.who_counts),
-            "sources_used": ", ".join(f"{k}={v}" for k, v in sorted(ledger.chosen_source.items())),
-        }
-        for c in carried:
+
+    def _carried_diagnostics(self, table: pd.DataFrame) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for c in self._carried_capacity():
             diff = (table["year"] - table[f"{c}_year"].astype("int64"))
-            diagnostics[f"{c}_carried_forward"] = int((diff > 0).sum())
-        assumptions = [
+            out[f"{c}_carried_forward"] = int((diff > 0).sum())
+        return out
+
+    def _ratio_assumptions(self, data: Dataset) -> list[str]:
+        return [
             f"Hosted population = {_who(self.who_counts)}, end-year stock by country of asylum; "
             "a population UNHCR does not report for a country-year counts as none.",
             _ROUNDING,
             *self._assumptions(),
             *_absent_note(self.optional_inputs(), data),
         ]
-        source = getattr(self, "population_source", None)
-        if source is not None:  # the per-capita indices (issue 14)
-            notes, projected = _population_notes(
-                source, ledger.chosen_source.get(cap), table["year"].to_numpy()[ok])
-            assumptions.extend(notes)
-            diagnostics["population_source"] = source
-            diagnostics["population_projected_years"] = projected
-        if self.scenario_definitions:
-            assumptions.append(
-                "ci_lower/ci_upper are the range of the index over the definitions "
+
+    def _range_assumption(self) -> list[str]:
+        if not self.scenario_definitions:
+            return []
+        return ["ci_lower/ci_upper are the range of the index over the definitions "
                 + "; ".join(_label(d) for d in (self.who_counts, *self.scenario_definitions))
-                + " (a scenario range, not a confidence interval).")
-        return Computation(
-            estimates=rows,
-            excluded=excluded,
-            assumptions=tuple(assumptions),
-            diagnostics=diagnostics,
-            uncertainty_method="scenario_range" if self.scenario_definitions else "none",
-        )
+                + " (a scenario range, not a confidence interval)."]
 
     def _positive_inputs(self) -> tuple[str, ...]:
         return (self.capacity_indicator(),)
@@ -262,7 +224,26 @@ class _HostedRatio(EstimatorBase):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RefugeesPer1000(_HostedRatio):
+class _PerInhabitant(_HostedRatio):
+    """Indices over the host country's population (not registered)."""
+
+    population_source: PopulationSource = _population_field()
+
+    def capacity_indicator(self) -> str:
+        """Return the population indicator of ``population_source``."""
+        return POPULATION_INDICATOR[self.population_source]
+
+    def _missing_hint(self, missing: list[str]) -> str:
+        return _population_hint(self.population_source, missing)
+
+
+def _per_1000(hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    index: np.ndarray = 1000.0 * hosted / capacity
+    return index
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefugeesPer1000(_PerInhabitant):
     r"""Refugees per 1,000 inhabitants of the host country.
 
     .. math:: I_{c,t} = 1000 \times R_{c,t} / P_{c,t}
@@ -305,19 +286,13 @@ class RefugeesPer1000(_HostedRatio):
     requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
     reference: ClassVar[str] = "methodology/refugees_per_1000.md"
     summary: ClassVar[str] = "Hosted refugees per 1,000 inhabitants (UNHCR Global Trends)"
-
-    population_source: PopulationSource = _population_field()
-
-    def capacity_indicator(self) -> str:
-        """Return the population indicator divided by (``population_source``)."""
-        return POPULATION_INDICATOR[self.population_source]
-
-    def _missing_hint(self, missing: list[str]) -> str:
-        return _population_hint(self.population_source, missing)
+    labels = _ratio_labels(
+        "Refugees per 1,000 inhabitants",
+        "Hosted refugees per 1,000 inhabitants of the host country",
+        "refugees per 1,000 inhabitants", "refugees_per_1000_inhabitants")
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-        index: np.ndarray = 1000.0 * hosted / capacity
-        return index
+        return _per_1000(hosted, capacity)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -342,6 +317,11 @@ class RefugeesPerGdpPppPerCapita(_HostedRatio):
     requires: ClassVar[frozenset[str]] = frozenset({"refugees", "gdp_ppp_per_capita_intl_current"})
     reference: ClassVar[str] = "methodology/refugees_per_gdp_ppp_pc.md"
     summary: ClassVar[str] = "Hosted refugees per 1 international $ of GDP (PPP) per capita"
+    labels = _ratio_labels(
+        "Refugees per international $ of GDP (PPP) per capita",
+        "Hosted refugees relative to the host country's income per head (GDP, PPP)",
+        "refugees per international $ of GDP (PPP) per capita",
+        "refugees_per_usd_gdp_ppp_per_capita")
     _capacity: ClassVar[str] = "gdp_ppp_per_capita_intl_current"
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
@@ -381,6 +361,12 @@ class RefugeesPer1000Km2(_HostedRatio):
     requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
     reference: ClassVar[str] = "methodology/refugees_per_1000_km2.md"
     summary: ClassVar[str] = "Hosted refugees per 1,000 km2 of land (or surface) area"
+    labels = _ratio_labels(
+        "Refugees per 1,000 km²",
+        "Hosted refugees per 1,000 km² of the host country's area",
+        "refugees per 1,000 km²", "refugees_per_1000_km2",
+        {"land_area_km2_carried_forward": "Country-years using an earlier land area",
+         "surface_area_km2_carried_forward": "Country-years using an earlier surface area"})
 
     area: Literal["land_area_km2", "surface_area_km2"] = field(
         default="land_area_km2", metadata={"doc": "land area or surface area"})
@@ -405,8 +391,7 @@ class RefugeesPer1000Km2(_HostedRatio):
         return (self.area,) if self.area_year == "latest_available" else ()
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-        index: np.ndarray = 1000.0 * hosted / capacity
-        return index
+        return _per_1000(hosted, capacity)
 
     def _assumptions(self) -> list[str]:
         if self.area_year == "latest_available":
@@ -416,7 +401,7 @@ class RefugeesPer1000Km2(_HostedRatio):
 
 
 @dataclass(frozen=True, kw_only=True)
-class OneInN(_HostedRatio):
+class OneInN(_PerInhabitant):
     r"""Inhabitants per hosted refugee ("1 in N people is a refugee").
 
     .. math:: N_{c,t} = P_{c,t} / R_{c,t}
@@ -437,44 +422,17 @@ class OneInN(_HostedRatio):
     requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
     reference: ClassVar[str] = "methodology/one_in_n.md"
     summary: ClassVar[str] = "Inhabitants per hosted refugee ('1 in N', UNHCR Global Trends)"
+    labels = _ratio_labels(
+        "1 in N inhabitants is a refugee",
+        "Inhabitants of the host country per hosted refugee (lower: heavier burden)",
+        "inhabitants per hosted refugee", "inhabitants_per_refugee")
     higher_means_more_burden: ClassVar[bool] = False
     _positive_hosted: ClassVar[bool] = True
 
-    population_source: PopulationSource = _population_field()
-
-    def capacity_indicator(self) -> str:
-        """Return the population indicator divided into (``population_source``)."""
-        return POPULATION_INDICATOR[self.population_source]
-
-    def _missing_hint(self, missing: list[str]) -> str:
-        return _population_hint(self.population_source, missing)
 
     def _index(self, hosted: np.ndarray, capacity: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(hosted > 0, capacity / np.where(hosted > 0, hosted, 1.0), np.nan)
-
-
-# --------------------------------------------------------------------------- relative effort
-_CAPACITY_INPUTS: dict[str, tuple[str, ...]] = {
-    "population": ("population",),
-    "gdp_usd_current": ("gdp_usd_current",),
-    "gdp_ppp": ("gdp_ppp_per_capita_intl_current", "population"),
-    "gni_atlas_usd_current": ("gni_atlas_usd_current",),
-    "land_area_km2": ("land_area_km2",),
-}
-CapacityName = Literal["population", "gdp_usd_current", "gdp_ppp", "gni_atlas_usd_current",
-                       "land_area_km2", "composite"]
-
-
-def _pop_swap(names: tuple[str, ...], pop: str) -> tuple[str, ...]:
-    """The capacity inputs with ``population`` read from indicator ``pop`` (issue 14)."""
-    return tuple(pop if n == "population" else n for n in names)
-
-
-def _capacity_value(table: pd.DataFrame, name: str, pop: str = "population") -> np.ndarray:
-    if name == "gdp_ppp":
-        return (table["gdp_ppp_per_capita_intl_current"] * table[pop]).to_numpy(float)
-    return table[_pop_swap(_CAPACITY_INPUTS[name], pop)[0]].to_numpy(float)
 
 
 def _capacity_inputs(capacity: str, weights: tuple[tuple[str, float], ...],
@@ -540,6 +498,17 @@ class RelativeEffort(EstimatorBase):
     requires: ClassVar[frozenset[str]] = frozenset()
     reference: ClassVar[str] = "methodology/relative_effort.md"
     summary: ClassVar[str] = "Share of the group's refugees (or applications) / share of capacity"
+    labels = Labels(
+        title="Relative effort (burden share / capacity share)",
+        family="Relative burden",
+        description="A country's share of the group's refugees (or applications) over its "
+                    "share of the group's capacity; 1 = proportional",
+        unit="ratio of burden share to capacity share",
+        quantities={"relative_effort": "Relative effort", "burden_share": "Share of the burden",
+                    "capacity_share": "Share of capacity"},
+        diagnostics={"countries_per_year": "Countries in the group, by year",
+                     "years_with_zero_total_burden": "Years with no burden in the group",
+                     "excluded": "Observations excluded", **_POPULATION_DIAGNOSTICS})
 
     burden: Literal["hosted", "asylum_applications", "resettlement_arrivals"] = field(
         default="hosted", metadata={"doc": "what is shared"})
@@ -560,11 +529,7 @@ class RelativeEffort(EstimatorBase):
         return _population_hint(self.population_source, missing)
 
     def _validate(self) -> None:
-        if not self.who_counts:
-            raise ParameterError("parameter 'who_counts' must name at least one population")
-        bad = [p for p in self.who_counts if p not in PEOPLE]
-        if bad:
-            raise ParameterError(f"parameter 'who_counts': {bad[0]!r} is not one of {PEOPLE}")
+        _check_who_counts(self.who_counts)
         if self.capacity == "composite":
             if not self.capacity_weights:
                 raise ParameterError("capacity='composite' needs capacity_weights, e.g. "
@@ -608,263 +573,37 @@ class RelativeEffort(EstimatorBase):
         cshare = _capacity_shares(table, self.capacity, self.capacity_weights, self._pop())
         with np.errstate(invalid="ignore", divide="ignore"):
             re = bshare / cshare
-        frames = []
-        for q, v, unit in (("relative_effort", re, self.unit),
-                           ("burden_share", bshare, "fraction of the group total"),
-                           ("capacity_share", cshare, "fraction of the group total")):
-            frames.append(pd.DataFrame({
-                "quantity": q, "iso3": table["iso3"], "year": table["year"], "term": None,
-                "estimate": v, "std_error": np.nan, "ci_lower": np.nan, "ci_upper": np.nan,
-                "ci_level": np.nan, "unit": unit}))
-        est = pd.concat(frames, ignore_index=True)
+        share = "fraction of the group total"
+        est = pd.concat([_country_rows("relative_effort", table, re, self.unit),
+                         _country_rows("burden_share", table, bshare, share),
+                         _country_rows("capacity_share", table, cshare, share)],
+                        ignore_index=True)
         zero_years = sorted({int(y) for y, t in zip(years, btot) if t == 0})
         excluded = ledger.excluded_frame()
-        cap_label = (self.capacity if self.capacity != "composite" else
-                     "composite of " + ", ".join(f"{k} ({w:g})" for k, w in self.capacity_weights))
         pop_notes: list[str] = []
         pop_diag: dict[str, object] = {}
         if self._uses_population():
-            pop_notes, projected = _population_notes(
+            pop_notes, pop_diag = _population_notes(
                 self.population_source, ledger.chosen_source.get(self._pop()), years)
-            pop_diag = {"population_source": self.population_source,
-                        "population_projected_years": projected}
         return Computation(
             estimates=est,
             excluded=excluded,
-            assumptions=(
-                "The group is every country of the data with both burden and capacity "
-                "observations in the year; select the data to define another group.",
-                f"Burden = {self.burden}"
-                + (f" ({_who(self.who_counts)})" if self.burden == "hosted" else "")
-                + f"; capacity = {cap_label}.",
-                _ROUNDING,
-                *_absent_note(self.optional_inputs(), data),
-                *pop_notes,
-            ),
-            diagnostics={"used": ledger.n_used, "excluded": len(excluded),
+            assumptions=(*self._effort_assumptions(data), *pop_notes),
+            diagnostics={"excluded": len(excluded),
                          "countries_per_year": table.groupby("year").size().to_dict(),
                          "years_with_zero_total_burden": zero_years, **pop_diag},
+            used=ledger.n_used,
         )
 
-
-# --------------------------------------------------------------------------- concentration
-_INCOME_NOTE = {
-    "in_force_31_december": (
-        "Income group = World Bank classification in force on 31 December of the year "
-        "(indicator wb_income_group: fiscal year Y+1, in force from 1 July of Y, based on GNI "
-        "per capita, Atlas, of Y-1; World Bank OGHIST), as UNHCR's Global Trends; countries "
-        "without one (e.g. not classified by the World Bank) form 'Unclassified'; a year with "
-        "no classification at all is excluded ('unclassified')."),
-    "gni_year": (
-        "Income group = the group given by the GNI per capita (Atlas) of the year itself "
-        "(indicator wb_income_group_gni_year: World Bank fiscal year Y+2, in force only from "
-        "1 July of Y+1; Gapminder's series), NOT the classification in force at the end of "
-        "the year that UNHCR uses; countries without one form 'Unclassified'."),
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class HostingConcentration(EstimatorBase):
-    r"""How concentrated hosting is: shares by country group, top-k share, HHI, Gini and Lorenz.
-
-    For each year, over the countries with a hosted-population observation (and a capacity
-    observation when ``capacity`` is not ``"none"``):
-
-    - ``share_hosted``: :math:`\sum_{c \in G} R_c / \sum_c R_c` for each group :math:`G`
-      (``group_by``); disjoint groups, so shares sum to 1; ``hosted`` gives the persons;
-    - ``top_k_share``: share of the ``top_k`` largest hosts;
-    - ``hhi``: Herfindahl-Hirschman index :math:`\sum_c s_c^2` of hosting shares;
-    - ``gini``: Gini coefficient of hosting against capacity,
-      :math:`G = 1 - \sum_k (X_k - X_{k-1})(Y_k + Y_{k-1})`, countries sorted by
-      :math:`R_c / K_c`, :math:`X` cumulative capacity share, :math:`Y` cumulative hosting share;
-    - ``lorenz_capacity_share`` / ``lorenz_hosted_share``: the Lorenz curve points per country.
-
-    See ``methodology/hosting_concentration.md``.
-
-    Parameters
-    ----------
-    who_counts : tuple of str
-    group_by : {"wb_income_group", "un_ldc", "un_development", "unhcr_region", "un_region"}
-        ``wb_income_group`` uses the World Bank classification of each year by the
-        ``income_groups`` convention (countries without one form the group "Unclassified");
-        ``un_ldc`` the current UN LDC list;
-        ``un_development`` the UN developed/developing regions (developed: Europe, Northern
-        America, Australia/New Zealand, Japan).
-    top_k : int
-    capacity : {"population", "gdp_usd_current", "gdp_ppp", "gni_atlas_usd_current",
-        "land_area_km2", "none"}
-        Capacity for the Gini/Lorenz; ``none`` skips them.
-    income_groups : {"in_force_31_december", "gni_year"}
-        For ``group_by="wb_income_group"``: the classification in force on 31 December of the
-        year (indicator ``wb_income_group``, World Bank OGHIST fiscal year Y+1; the default and
-        UNHCR's *Global Trends* convention) or the group given by the year's own GNI per capita
-        (indicator ``wb_income_group_gni_year``, Gapminder's series, fiscal year Y+2), kept for
-        comparison.
-    population_source : {"un_wpp", "wdi"}
-        Population for ``capacity="population"`` or ``"gdp_ppp"`` (Gini/Lorenz only): UN WPP
-        (default) or WDI.
-    sources : tuple of (indicator, source) pairs
-    """
-
-    name: ClassVar[str] = "hosting_concentration"
-    version: ClassVar[str] = "1.1"
-    quantity: ClassVar[str] = "share_hosted"
-    unit: ClassVar[str] = "fraction of hosted population"
-    requires: ClassVar[frozenset[str]] = frozenset({"refugees"})
-    reference: ClassVar[str] = "methodology/hosting_concentration.md"
-    summary: ClassVar[str] = "Share hosted by country group, top-k share, HHI, Gini/Lorenz"
-
-    who_counts: tuple[str, ...] = _who_field()
-    group_by: Literal["wb_income_group", "un_ldc", "un_development", "unhcr_region",
-                      "un_region"] = field(
-        default="wb_income_group", metadata={"doc": "country grouping for shares"})
-    top_k: int = field(default=10, metadata={"ge": 1, "doc": "number of largest hosts"})
-    capacity: Literal["population", "gdp_usd_current", "gdp_ppp", "gni_atlas_usd_current",
-                      "land_area_km2", "none"] = field(
-        default="population", metadata={"doc": "capacity for Gini/Lorenz (none: skip)"})
-    income_groups: IncomeGroupConvention = field(
-        default="in_force_31_december", metadata={
-            "doc": "in_force_31_december = World Bank classification in force on 31 December "
-                   "(OGHIST, as UNHCR); gni_year = group of the year's own GNI (Gapminder)"})
-    population_source: PopulationSource = _population_field()
-    sources: tuple[tuple[str, str], ...] = sources_field("population:un_wpp")
-
-    def _validate(self) -> None:
-        if not self.who_counts:
-            raise ParameterError("parameter 'who_counts' must name at least one population")
-        bad = [p for p in self.who_counts if p not in PEOPLE]
-        if bad:
-            raise ParameterError(f"parameter 'who_counts': {bad[0]!r} is not one of {PEOPLE}")
-
-    def _pop(self) -> str:
-        return POPULATION_INDICATOR[self.population_source]
-
-    def _income(self) -> str:
-        return INCOME_GROUP_INDICATOR[self.income_groups]
-
-    def _caps(self) -> tuple[str, ...]:
-        return () if self.capacity == "none" else _pop_swap(_CAPACITY_INPUTS[self.capacity],
-                                                            self._pop())
-
-    def _missing_hint(self, missing: list[str]) -> str:
-        hint = _population_hint(self.population_source, missing)
-        if self._income() in missing:
-            other = "gni_year" if self.income_groups == "in_force_31_december" else \
-                "in_force_31_december"
-            hint += (f". income_groups={self.income_groups!r} reads {self._income()}; "
-                     f"income_groups={other!r} reads {INCOME_GROUP_INDICATOR[other]}")
-        return hint
-
-    def inputs(self) -> frozenset[str]:
-        """Return the indicators needed with these parameters."""
-        extra = (self._income(),) if self.group_by == "wb_income_group" else ()
-        return frozenset([*self.who_counts, *self._caps(), *extra])
-
-    def optional_inputs(self) -> frozenset[str]:
-        """Populations beyond the first of ``who_counts`` may be absent (none reported)."""
-        return frozenset(self.who_counts[1:])
-
-    def _compute(self, data: Dataset) -> Computation:
-        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
-        caps = self._caps()
-        unclassified_years: list[int] = []
-        if self.group_by == "wb_income_group":
-            # a year in which no country has an income group cannot be split into groups
-            act = ledger.active()
-            grouped = act[(act["indicator"] == self._income()) & act["value"].notna()]
-            classified = set(grouped["year"])
-            out_rows = act[~act["year"].isin(classified)]
-            unclassified_years = sorted({int(y) for y in out_rows["year"]})
-            ledger.exclude(out_rows["_row"].to_numpy(), "unclassified",
-                           [f"no country has a {self._income()} observation for {y}"
-                            for y in out_rows["year"]])
-        # the income group is optional per country-year ("Unclassified" when absent); capacity
-        # is optional too: it only enters the Gini/Lorenz, never the shares
-        also = (*((self._income(),) if self.group_by == "wb_income_group" else ()), *caps)
-        table = country_year_table(ledger, any_of=self.who_counts, also=also)
-        hosted = table[list(self.who_counts)].fillna(0.0).sum(axis=1).to_numpy()
-        table = table.assign(_hosted=hosted)
-        if self.group_by == "wb_income_group":
-            codes = table[self._income()]
-            table["_group"] = [INCOME_GROUPS.get(int(c), "Unclassified") if pd.notna(c)
-                               else "Unclassified" for c in codes]
-        else:
-            g = static_attribute(table["iso3"], self.group_by).to_numpy()
-            table["_group"] = np.where(g == "", "Unclassified", g)
-        rows: list[dict[str, object]] = []
-        share_unit = self.unit
-        outside_gini: dict[int, list[str]] = {}
-        year: Any  # pandas-stubs types a groupby key as "any scalar": a year here
-        for year, sub in table.groupby("year", sort=True):
-            total = float(sub["_hosted"].sum())
-            by_group = sub.groupby("_group")["_hosted"].sum().sort_index()
-            for grp, val in by_group.items():
-                rows.append(_row("hosted", None, year, grp, float(val), "persons"))
-                rows.append(_row("share_hosted", None, year, grp,
-                                 float(val) / total if total > 0 else np.nan, share_unit))
-            if self.group_by == "wb_income_group":
-                lmic = float(by_group.reindex([INCOME_GROUPS[1], INCOME_GROUPS[2],
-                                               INCOME_GROUPS[3]]).fillna(0).sum())
-                rows.append(_row("share_hosted_low_and_middle_income", None, year,
-                                 "Low and middle income", lmic / total if total > 0 else np.nan,
-                                 share_unit))
-            s = sub["_hosted"].to_numpy() / total if total > 0 else np.full(len(sub), np.nan)
-            top = np.sort(s)[::-1][: self.top_k]
-            rows.append(_row("top_k_share", None, year, f"top_{self.top_k}", float(top.sum()),
-                             share_unit))
-            rows.append(_row("hhi", None, year, "all countries", float((s ** 2).sum()),
-                             "index (0-1)"))
-            if caps:
-                cap = _capacity_value(sub, self.capacity, self._pop())
-                inside = np.isfinite(cap) & (cap > 0)
-                if (~inside).any():
-                    outside_gini[int(year)] = sorted(sub["iso3"].to_numpy()[~inside].tolist())
-                gini, lorenz = gini_lorenz(sub["iso3"].to_numpy()[inside],
-                                            sub["_hosted"].to_numpy()[inside], cap[inside])
-                rows.append(_row("gini", None, year, f"hosted against {self.capacity}", gini,
-                                 "index (0-1)"))
-                for iso3, x, y in lorenz:
-                    rows.append(_row("lorenz_capacity_share", iso3, year, "lorenz", x,
-                                     "cumulative fraction"))
-                    rows.append(_row("lorenz_hosted_share", iso3, year, "lorenz", y,
-                                     "cumulative fraction"))
-            rows.append(_row("countries", None, year, "all countries", float(len(sub)),
-                             "countries"))
-        est = pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(_row("", 0, 0, 0, 0, "")))
-        excluded = ledger.excluded_frame()
-        assumptions = [
-            f"Hosted population = {_who(self.who_counts)}; only countries (no regions, "
-            "'Unknown' or 'Stateless') are summed.",
+    def _effort_assumptions(self, data: Dataset) -> list[str]:
+        cap_label = (self.capacity if self.capacity != "composite" else
+                     "composite of " + ", ".join(f"{k} ({w:g})" for k, w in self.capacity_weights))
+        return [
+            "The group is every country of the data with both burden and capacity "
+            "observations in the year; select the data to define another group.",
+            f"Burden = {self.burden}"
+            + (f" ({_who(self.who_counts)})" if self.burden == "hosted" else "")
+            + f"; capacity = {cap_label}.",
             _ROUNDING,
             *_absent_note(self.optional_inputs(), data),
         ]
-        if caps:
-            assumptions.append(
-                f"Gini and Lorenz cover the hosts with a positive {self.capacity}; hosts without "
-                "one still count in the shares, HHI and top-k (listed in diagnostics "
-                "'outside_gini').")
-        if self.group_by == "wb_income_group":
-            assumptions.append(_INCOME_NOTE[self.income_groups])
-        pop_diag: dict[str, object] = {}
-        if caps and self._pop() in caps:
-            notes, projected = _population_notes(
-                self.population_source, ledger.chosen_source.get(self._pop()),
-                table["year"].to_numpy())
-            assumptions.extend(notes)
-            pop_diag = {"population_source": self.population_source,
-                        "population_projected_years": projected}
-        elif self.group_by == "un_ldc":
-            assumptions.append("LDC membership is the current UN list applied to every year.")
-        elif self.group_by == "un_development":
-            assumptions.append("Developed regions = Europe, Northern America, Australia/New "
-                               "Zealand and Japan (UN convention); all other countries are "
-                               "'Developing regions'.")
-        return Computation(
-            estimates=est,
-            excluded=excluded,
-            assumptions=tuple(assumptions),
-            diagnostics={"used": ledger.n_used, "excluded": len(excluded),
-                         "countries_per_year": table.groupby("year").size().to_dict(),
-                         "outside_gini": outside_gini,
-                         "unclassified_years": unclassified_years, **pop_diag},
-        )

@@ -9,7 +9,8 @@ import pytest
 
 MODULES = ["burdenshare.countries", "burdenshare.estimators.relative_burden", "burdenshare.data",
            "burdenshare.estimators.unit_cost", "burdenshare.estimators.allocation",
-           "burdenshare.estimators.distribution_keys", "burdenshare.estimators.fair_share",
+           "burdenshare.estimators.distribution_keys", "burdenshare.estimators.eu_relocation_keys",
+           "burdenshare.estimators.fair_share",
            "burdenshare.estimators.contributions", "burdenshare.estimators.contributions_dac",
            "burdenshare.composite",
            "burdenshare.compare", "burdenshare.io", "burdenshare.testing",
