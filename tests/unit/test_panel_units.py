@@ -54,3 +54,24 @@ def test_unit_labels_are_those_of_unit_codes() -> None:
     codes, labels, _, _ = pn.unit_codes(frame)
     assert pn.unit_labels(frame["iso3"], frame["area"]).tolist() == labels[codes].tolist()
     assert labels.tolist() == ["LBN", "TUR/TR-01", "TUR/TR-34"]
+
+
+def test_econometric_estimators_declare_their_labels() -> None:
+    """Each declares a family, a title and a label for every quantity it writes."""
+    from burdenshare.estimators.did import DiD, EventStudy, StaggeredDiD
+    from burdenshare.estimators.iv import IV2SLS
+    from burdenshare.estimators.panel import PanelFE
+    from burdenshare.estimators.synth import SyntheticControl
+    from burdenshare.labels import FAMILIES
+
+    written = {PanelFE: {"coefficient"}, IV2SLS: {"coefficient"}, DiD: {"att"},
+               EventStudy: {"event_time_coefficient"}, StaggeredDiD: {"att", "att_event_time"},
+               SyntheticControl: {"gap", "synthetic_outcome", "att_post"}}
+    titles = set()
+    for cls, quantities in written.items():
+        labels = cls.labels
+        assert labels.family == "Host impact (econometric)" and labels.family in FAMILIES
+        assert cls.quantity in quantities and set(labels.quantities) == quantities
+        assert labels.description and labels.unit and labels.diagnostics
+        titles.add(labels.title)
+    assert len(titles) == len(written)
