@@ -425,6 +425,10 @@ class DiD(_PanelDesign):
 class _TimingDesign(_PanelDesign):
     """Treatment onsets per unit, from a threshold rule or given explicitly (not registered)."""
 
+    #: the outcome, and refugees and population of the default threshold rule
+    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees",
+                                                     "population"})
+
     onsets: tuple[tuple[str, int], ...] = field(default=(), metadata={
         "doc": "explicit treatment onsets as code:year pairs, the code ISO3 (the country, or "
                "every area of it) or ISO3/area (one area); empty: use the threshold rule"})
@@ -600,8 +604,6 @@ class EventStudy(_TimingDesign):
     name: ClassVar[str] = "event_study"
     version: ClassVar[str] = "1.0"
     quantity: ClassVar[str] = "event_time_coefficient"
-    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees",
-                                                     "population"})
     reference: ClassVar[str] = "methodology/event_study.md"
     summary: ClassVar[str] = ("Event study (two-way fixed effects, leads and lags, pre-trend "
                               "test) of an outcome around refugee-hosting onsets")
@@ -678,8 +680,6 @@ class StaggeredDiD(_TimingDesign):
     name: ClassVar[str] = "staggered_did"
     version: ClassVar[str] = "1.0"
     quantity: ClassVar[str] = "att"
-    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees",
-                                                     "population"})
     reference: ClassVar[str] = "methodology/staggered_did.md"
     summary: ClassVar[str] = ("Staggered-adoption-robust DiD (Sun-Abraham interaction-weighted) "
                               "of an outcome on refugee-hosting onsets")
