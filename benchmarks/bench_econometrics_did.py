@@ -143,7 +143,8 @@ def stage_times(run: Callable[[], Any], probes: dict[str, tuple[Any, str]],
 
 def stages(est: Any, data: Dataset, runs: int) -> None:
     """Print where the wrapper's time goes, stage by stage."""
-    from burdenshare.estimators import _did_common, base, did
+    from burdenshare.estimators import _panel as _did_common
+    from burdenshare.estimators import base, did
 
     probes = {"ledger of the inputs (base.Ledger)": (base.Ledger, "__init__"),
               "panel build (PanelBuilder)": (_did_common.PanelBuilder, "__init__"),

@@ -139,13 +139,14 @@ def main() -> None:
     t_lm, fit_lm = timed(raw_linearmodels, args.runs)
     from bench_econometrics_did import stage_times
 
-    from burdenshare.estimators import _panel_frame, base
+    from burdenshare.estimators import _panel as _panel_frame
+    from burdenshare.estimators import base
     probes = {"ledger of the inputs": (_panel_frame.PanelLedger, "__init__"),
               "panel build": (_panel_frame, "build_panel"),
               "instrument": (IV2SLS, "instrument_values"),
               "fit (partialling + linearmodels + AR)": (IV2SLS, "_fit"),
               "  partialling out the fixed effects": (IV2SLS, "_design"),
-              "  Anderson-Rubin pieces": (ivm, "_ols_first_coef_var"),
+              "  Anderson-Rubin pieces": (ivm, "anderson_rubin_parts"),
               "settling the panel rows": (_panel_frame, "settle"),
               "exclusion frame": (base.Ledger, "excluded_frame"),
               "validation + provenance": (base, "finish_result")}

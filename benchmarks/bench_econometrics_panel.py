@@ -42,7 +42,7 @@ from _econ_common import bench_dataset, country_codes, load_note, paired, ratio_
 
 import burdenshare as bs
 from burdenshare.data import Dataset
-from burdenshare.estimators import _panel_frame as pfm
+from burdenshare.estimators import _panel as pfm
 from burdenshare.estimators.base import _codes_of, finish_result
 from burdenshare.estimators.panel import PanelFE, _fit_panel
 from burdenshare.results import Computation

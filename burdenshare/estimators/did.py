@@ -22,25 +22,26 @@ import pandas as pd
 from .._errors import EstimatorError, ParameterError
 from ..data import Dataset
 from ..indicators import VOCABULARY
+from ..labels import Labels
 from ..results import Computation, Result
-from ._did_common import (
+from ._panel import (
     PanelBuilder,
-    _by_value,
+    YearWindow,
+    by_value,
     check_known_units,
     check_outcome,
     check_unit_codes,
     check_years,
-    library_version,
     match_codes,
+    n_distinct,
     onset_from_threshold,
     outcome_field,
     require,
-    sources_field,
     wald_pvalue,
     years_field,
 )
-from ._panel_frame import n_distinct
-from .base import EstimatorBase, Ledger
+from ._panel.labels import DID_DIAGNOSTICS, FAMILY, TIMING_DIAGNOSTICS
+from .base import EstimatorBase, Ledger, library_version, sources_field
 
 __all__ = ["DiD", "EventStudy", "StaggeredDiD", "event_study_frame", "fit_twfe"]
 
@@ -127,7 +128,7 @@ def _source_pairs(sources: tuple[tuple[str, str], ...]) -> dict[str, str | None]
 
 
 @dataclass(frozen=True, kw_only=True)
-class _PanelDesign(EstimatorBase):
+class _PanelDesign(YearWindow, EstimatorBase):
     """Shared parameters and panel construction (not registered)."""
 
     outcome: str = outcome_field()
@@ -147,7 +148,7 @@ class _PanelDesign(EstimatorBase):
 
     def _validate(self) -> None:
         check_outcome(self.outcome)
-        check_years(self.years)  # type: ignore[attr-defined]
+        check_years(self.years)
 
     def _outcome_unit(self) -> str:
         base = VOCABULARY[self.outcome].unit
@@ -160,7 +161,7 @@ class _PanelDesign(EstimatorBase):
                         supports_areas=self.supports_areas)
         for param, cc in (codes or {}).items():  # unknown ISO3/area codes: an error up front
             check_known_units(param, cc, ledger.frame, " or ".join(inds))
-        pb = PanelBuilder(ledger, inds, self.years)  # type: ignore[attr-defined]
+        pb = PanelBuilder(ledger, inds, self.years)
         return ledger, pb
 
     @staticmethod
@@ -214,7 +215,6 @@ class _PanelDesign(EstimatorBase):
     def _common_diag(self, ledger: Ledger, fit: Any, frame: pd.DataFrame,
                      pb: PanelBuilder) -> dict[str, Any]:
         return {
-            "used": ledger.n_used,
             "n_obs": int(fit._N),
             "n_clusters": n_distinct(frame[self._cl()]),
             "n_countries": n_distinct(frame["country"]) if "country" in frame else
@@ -278,6 +278,17 @@ class DiD(_PanelDesign):
     reference: ClassVar[str] = "methodology/did.md"
     summary: ClassVar[str] = ("Difference-in-differences (two-way fixed effects, clustered by "
                               "country) of an outcome on hosting a refugee inflow")
+    labels: ClassVar[Labels] = Labels(
+        title="Difference-in-differences",
+        family=FAMILY,
+        description="Change in a host outcome after a refugee inflow, treated against control "
+                    "units (two-way fixed effects)",
+        unit="units of the outcome indicator",
+        quantities={"att": "Average effect on the treated (ATT)"},
+        diagnostics={**DID_DIAGNOSTICS, "n_treated": "Treated countries",
+                     "n_controls": "Control countries", "treatment_year": "Treatment year",
+                     "p_value": "p-value of the ATT", "balanced_panel": "Balanced panel"},
+    )
 
     treated: tuple[str, ...] = field(default=("DEU", "SWE", "AUT"), metadata={
         "doc": "treated units: ISO3 codes (the country, or every area of it on a sub-national "
@@ -288,11 +299,6 @@ class DiD(_PanelDesign):
         "doc": "control units, ISO3 or ISO3/area codes (empty: every other unit with data)"})
     first_year: int = years_field((2010, 2019))[0]
     last_year: int = years_field((2010, 2019))[1]
-
-    @property
-    def years(self) -> tuple[int, int]:
-        """The estimation window (first_year, last_year)."""
-        return (self.first_year, self.last_year)
 
     def _validate(self) -> None:
         super()._validate()
@@ -313,17 +319,55 @@ class DiD(_PanelDesign):
         return frozenset({self.outcome})
 
     def _compute(self, data: Dataset) -> Computation:
+        ledger, pb, code, treated_units = self._sample(data)
+        is_tr = pb.unit_mask(treated_units)
+        frame = self._frame(pb, y=self._y(pb))
+        post = (frame["year"] >= self.treatment_year).to_numpy()
+        frame["treated_post"] = (is_tr & post).astype(float)
+        fit = self._fit(frame, ["treated_post"])
+        q = _t_quantile(fit._df_t)
+        est, se = float(fit._beta_hat[0]), float(np.sqrt(fit._vcov[0, 0]))
+        rows = [_row(self.quantity, "treated:post", est, se, q, self._outcome_unit())]
+        excluded = ledger.excluded_frame()
+        diag = self._common_diag(ledger, fit, frame, pb)
+        diag["excluded"] = len(excluded)
+        diag.update(self._group_diag(pb, code, treated_units, frame, is_tr))
+        diag.update({"p_value": float(fit._pvalue[0]), "balanced_panel": _balanced(frame)})
+        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
+                           assumptions=self._assumptions(pb, diag["n_clusters"]),
+                           diagnostics=diag, used=ledger.n_used,
+                           uncertainty_method="cluster_robust")
+
+    def _sample(self, data: Dataset) -> tuple[Ledger, PanelBuilder, pd.Series, set[str]]:
+        """Build the panel, keep the treated and control units, settle every observation."""
         ledger, pb = self._panel(data, [], {"treated": list(self.treated),
                                             "controls": list(self.controls)})
-        units = self._units(pb)
         # the most specific code decides: TUR/TR-27 in one list beats TUR in the other
-        code = match_codes(units, [*self.treated, *self.controls])
+        code = match_codes(self._units(pb), [*self.treated, *self.controls])
         if self.controls:
             pb.drop_units(set(code.index[code.isna()]), "not_in_group",
                           "neither a treated nor a control unit of this design")
         treated_units = set(code.index[code.isin(self.treated)])
+        self._drop_one_sided(pb, treated_units)
+        no_controls = self._no_controls_message()
+        # checked before singletons: without controls every year effect is a singleton
+        require(bool((~pb.unit_mask(treated_units)).any()), no_controls)
+        pb.drop_singletons()
+        is_tr = pb.unit_mask(treated_units)
+        require(bool(is_tr.any()),
+                f"did: none of the treated countries or areas {list(self.treated)} has complete "
+                f"{self.outcome} data before and after {self.treatment_year} within "
+                f"{self.years[0]}-{self.years[1]} in these data")
+        require(bool((~is_tr).any()), no_controls)
+        pre = pb.table["year"] < self.treatment_year
+        require(bool(pre.any()) and bool((~pre).any()),
+                f"did: the data have no complete years before or from {self.treatment_year}")
+        pb.use_all()
+        return ledger, pb, code, treated_units
+
+    def _drop_one_sided(self, pb: PanelBuilder, treated_units: set[str]) -> None:
+        """Exclude treated units without observations both before and after the treatment."""
         t = pb.table
-        # treated units need observations both before and after the treatment year
         tm = pb.unit_mask(treated_units)
         uu, yy = t["_u"].to_numpy()[tm], t["year"].to_numpy()[tm]
         lo_u = np.full(len(pb.labels), np.iinfo(np.int64).max)
@@ -335,75 +379,55 @@ class DiD(_PanelDesign):
         for c, lo, hi in zip(pb.labels.to_numpy(dtype=object)[in_span], lo_u[in_span],
                              hi_u[in_span]):
             if not (lo < self.treatment_year <= hi):
-                bad[c] = (f"{c} has no complete observation "
-                          f"{'before' if lo >= self.treatment_year else 'from'} "
-                          f"{self.treatment_year} in the window")
+                side = "before" if lo >= self.treatment_year else "from"
+                bad[c] = (f"{c} has no complete observation {side} {self.treatment_year} in "
+                          "the window")
         pb.drop_units(bad, "insufficient_data", bad)
+
+    def _no_controls_message(self) -> str:
         shown = ", ".join(self.controls[:6]) + (", ..." if len(self.controls) > 6 else "")
         demo = (" (these are the default controls of the European 2015 demo design: set "
                 "'controls' to countries or ISO3/area units of your data)"
                 if self.controls == _EUROPE_CONTROLS else "")
-        no_controls = (f"did: none of the controls ({shown}) has complete {self.outcome} data "
-                       f"within {self.years[0]}-{self.years[1]} in these data{demo}")
-        # checked before singletons: without controls every year effect is a singleton
-        require(bool((~pb.unit_mask(treated_units)).any()), no_controls)
-        pb.drop_singletons()
-        t = pb.table
-        is_tr = pd.Series(pb.unit_mask(treated_units))
-        require(bool(is_tr.any()),
-                f"did: none of the treated countries or areas {list(self.treated)} has complete "
-                f"{self.outcome} data before and after {self.treatment_year} within "
-                f"{self.years[0]}-{self.years[1]} in these data")
-        require(bool((~is_tr).any()), no_controls)
-        pre = t["year"] < self.treatment_year
-        require(bool(pre.any()) and bool((~pre).any()),
-                f"did: the data have no complete years before or from {self.treatment_year}")
-        pb.use_all()
-        frame = self._frame(pb, y=self._y(pb))
-        frame["treated_post"] = (is_tr.to_numpy()
-                                 & (frame["year"] >= self.treatment_year).to_numpy()
-                                 ).astype(float)
+        return (f"did: none of the controls ({shown}) has complete {self.outcome} data "
+                f"within {self.years[0]}-{self.years[1]} in these data{demo}")
+
+    def _group_diag(self, pb: PanelBuilder, code: pd.Series, treated_units: set[str],
+                    frame: pd.DataFrame, tr: np.ndarray) -> dict[str, Any]:
+        """Counts of treated and control countries and units in the estimation sample."""
         here = pb.units().index
         used_codes = sorted(set(code.reindex(here[here.isin(treated_units)])))
-        tr = is_tr.to_numpy()
-        fit = self._fit(frame, ["treated_post"])
-        q = _t_quantile(fit._df_t)
-        est, se = float(fit._beta_hat[0]), float(np.sqrt(fit._vcov[0, 0]))
-        unit = self._outcome_unit()
-        rows = [_row(self.quantity, "treated:post", est, se, q, unit)]
-        excluded = ledger.excluded_frame()
-        diag = self._common_diag(ledger, fit, frame, pb)
-        diag.update({
-            "excluded": len(excluded),
+        return {
             "treated_used": ", ".join(used_codes),
             "n_treated": len(used_codes),
             "n_controls": n_distinct(frame["country"].to_numpy()[~tr]),
             "n_treated_units": n_distinct(frame["iso3"].to_numpy()[tr]),
             "n_control_units": n_distinct(frame["iso3"].to_numpy()[~tr]),
             "treatment_year": self.treatment_year,
-            "p_value": float(fit._pvalue[0]),
-            "balanced_panel": _balanced(frame),
-        })
-        assumptions = (
+        }
+
+    def _assumptions(self, pb: PanelBuilder, n_clusters: int) -> tuple[str, ...]:
+        return (
             "Parallel trends: without the inflow, the treated units' outcome would have "
             "moved like the controls' average.",
             "No anticipation before the treatment year and no spill-over onto control units "
             "(with areas of one country on both sides, e.g. border provinces against the rest, "
             "internal migration and country-wide policy responses can reach the controls).",
             _NOT_RANDOM,
-            f"Standard errors clustered by {self._cluster_label(pb)} ({diag['n_clusters']} "
+            f"Standard errors clustered by {self._cluster_label(pb)} ({n_clusters} "
             "clusters); with few "
             "treated countries the cluster-robust interval is unreliable (see methodology).",
         )
-        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
-                           assumptions=assumptions, diagnostics=diag,
-                           uncertainty_method="cluster_robust")
 
 
 # --------------------------------------------------------------------------- timing designs
 @dataclass(frozen=True, kw_only=True)
 class _TimingDesign(_PanelDesign):
     """Treatment onsets per unit, from a threshold rule or given explicitly (not registered)."""
+
+    #: the outcome, and refugees and population of the default threshold rule
+    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees",
+                                                     "population"})
 
     onsets: tuple[tuple[str, int], ...] = field(default=(), metadata={
         "doc": "explicit treatment onsets as code:year pairs, the code ISO3 (the country, or "
@@ -420,11 +444,6 @@ class _TimingDesign(_PanelDesign):
         "doc": "event times from onset kept (e = 0 ... lags)", "ge": 0, "le": 30})
     first_year: int = years_field((2000, 2024))[0]
     last_year: int = years_field((2000, 2024))[1]
-
-    @property
-    def years(self) -> tuple[int, int]:
-        """The estimation window (first_year, last_year)."""
-        return (self.first_year, self.last_year)
 
     def _validate(self) -> None:
         super()._validate()
@@ -473,7 +492,7 @@ class _TimingDesign(_PanelDesign):
         e = t["year"].to_numpy() - g
         outside = ~np.isnan(g) & ((e < -self.leads) | (e > self.lags))
         det = np.full(len(t), "", dtype=object)
-        det[outside] = _by_value(e[outside].astype(int), lambda v: f"event time {v} outside "
+        det[outside] = by_value(e[outside].astype(int), lambda v: f"event time {v} outside "
                                  f"the event window [-{self.leads}, {self.lags}]")
         pb.drop(outside, "outside_window", det)
         pb.drop_singletons()
@@ -506,6 +525,22 @@ class _TimingDesign(_PanelDesign):
             "cohorts": ", ".join(f"{int(k)}: {int(v)}" for k, v in zip(coh, n_coh)),
             "reference_event_time": -1,
         }
+
+    def _finish(self, ledger: Ledger, pb: PanelBuilder, fit: Any, frame: pd.DataFrame,
+                rows: list[dict[str, Any]], extra: dict[str, Any], caveat: str
+                ) -> Computation:
+        """The computation: rows, diagnostics (common, timing, then ``extra``), assumptions
+        (the timing ones, then ``caveat``).
+        """
+        excluded = ledger.excluded_frame()
+        diag = self._common_diag(ledger, fit, frame, pb)
+        diag.update(self._timing_diag(frame))
+        diag["excluded"] = len(excluded)
+        diag.update(extra)
+        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
+                           assumptions=(*self._timing_assumptions(), caveat),
+                           diagnostics=diag, used=ledger.n_used,
+                           uncertainty_method="cluster_robust")
 
     def _timing_assumptions(self) -> tuple[str, ...]:
         return (
@@ -569,11 +604,19 @@ class EventStudy(_TimingDesign):
     name: ClassVar[str] = "event_study"
     version: ClassVar[str] = "1.0"
     quantity: ClassVar[str] = "event_time_coefficient"
-    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees",
-                                                     "population"})
     reference: ClassVar[str] = "methodology/event_study.md"
     summary: ClassVar[str] = ("Event study (two-way fixed effects, leads and lags, pre-trend "
                               "test) of an outcome around refugee-hosting onsets")
+    labels: ClassVar[Labels] = Labels(
+        title="Event study",
+        family=FAMILY,
+        description="A host outcome by year relative to the onset of large refugee hosting, "
+                    "with a pre-trend test (two-way fixed effects)",
+        unit="units of the outcome indicator",
+        quantities={"event_time_coefficient": "Effect by event time (relative to the year "
+                                              "before onset)"},
+        diagnostics=TIMING_DIAGNOSTICS,
+    )
 
     def _compute(self, data: Dataset) -> Computation:
         ledger, pb, frame = self._event_panel(data)
@@ -600,23 +643,14 @@ class EventStudy(_TimingDesign):
         lead_idx = [names.index(_ename(e)) for e in present if e <= -2]
         stat, p, k = wald_pvalue(beta[lead_idx], vcov[np.ix_(lead_idx, lead_idx)],
                                  n_distinct(frame[self._cl()]))
-        excluded = ledger.excluded_frame()
-        diag = self._common_diag(ledger, fit, frame, pb)
-        diag.update(self._timing_diag(frame))
-        diag.update({
-            "excluded": len(excluded),
+        return self._finish(ledger, pb, fit, frame, rows, {
             "event_times": ", ".join(str(e) for e in present),
             "pretrend_F": stat, "pretrend_df": k, "pretrend_p_value": p,
             "pretrend_test": "joint Wald test that every lead (e <= -2) is zero, cluster-robust "
                              "covariance, F(q, G-1) reference",
-        })
-        assumptions = (*self._timing_assumptions(),
-                       "With staggered onsets and effects that differ by cohort or over time, "
-                       "two-way fixed-effects event-time coefficients are contaminated by other "
-                       "periods' effects (Sun and Abraham 2021); compare with staggered_did.")
-        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
-                           assumptions=assumptions, diagnostics=diag,
-                           uncertainty_method="cluster_robust")
+        }, "With staggered onsets and effects that differ by cohort or over time, "
+           "two-way fixed-effects event-time coefficients are contaminated by other "
+           "periods' effects (Sun and Abraham 2021); compare with staggered_did.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -646,32 +680,51 @@ class StaggeredDiD(_TimingDesign):
     name: ClassVar[str] = "staggered_did"
     version: ClassVar[str] = "1.0"
     quantity: ClassVar[str] = "att"
-    requires: ClassVar[frozenset[str]] = frozenset({"unemployment_rate", "refugees",
-                                                     "population"})
     reference: ClassVar[str] = "methodology/staggered_did.md"
     summary: ClassVar[str] = ("Staggered-adoption-robust DiD (Sun-Abraham interaction-weighted) "
                               "of an outcome on refugee-hosting onsets")
+    labels: ClassVar[Labels] = Labels(
+        title="Staggered difference-in-differences (Sun-Abraham)",
+        family=FAMILY,
+        description="Average effect of refugee-hosting onsets on a host outcome, robust to "
+                    "onsets at different times (interaction-weighted estimator)",
+        unit="units of the outcome indicator",
+        quantities={"att": "Average effect on the treated (ATT)",
+                    "att_event_time": "Average effect on the treated by event time"},
+        diagnostics={**TIMING_DIAGNOSTICS,
+                     "twfe_static_att": "Static two-way fixed-effects ATT (for comparison)"},
+    )
 
     def _compute(self, data: Dataset) -> Computation:
         ledger, pb, frame = self._event_panel(data)
-        tr = frame.dropna(subset=["cohort"])
-        cells = (tr[tr["e"] != -1].groupby(["cohort", "e"]).size().rename("n").reset_index())
-        gg, ee = frame["cohort"].to_numpy(), frame["e"].to_numpy()
-        pairs = list(zip(cells["cohort"].astype(int), cells["e"].astype(int)))
-        cols = [f"d_{g}_{_ename(e)}" for g, e in pairs]
-        frame = pd.concat([frame, pd.DataFrame(
-            {c: ((gg == g) & (ee == e)).astype(float) for c, (g, e) in zip(cols, pairs)},
-            index=frame.index)], axis=1)
+        cells, cols, frame = _cohort_event_cells(frame)
         require(bool(cols), f"{self.name}: no event time other than the reference is observed")
         fit = self._fit(frame, cols)
         names = list(fit._coefnames)
         order = [names.index(c) for c in cols]
         beta = np.asarray(fit._beta_hat, dtype=float)[order]
         vcov = np.asarray(fit._vcov, dtype=float)[np.ix_(order, order)]
-        q = _t_quantile(fit._df_t)
-        unit = self._outcome_unit()
         n = cells["n"].to_numpy(dtype=float)
         ev = cells["e"].to_numpy(dtype=int)
+        rows = self._aggregate(n, ev, beta, vcov, _t_quantile(fit._df_t))
+        # the static TWFE coefficient on the same sample (for comparison, e.g. Goodman-Bacon)
+        frame["treated_post"] = (frame["e"] >= 0).astype(float)
+        static = self._fit(frame, ["treated_post"])
+        stat, p, k = _lead_test(n, ev, beta, vcov, n_distinct(frame[self._cl()]))
+        return self._finish(ledger, pb, fit, frame, rows, {
+            "n_cohort_event_cells": len(cols),
+            "twfe_static_att": float(static._beta_hat[0]),
+            "twfe_static_std_error": float(np.sqrt(static._vcov[0, 0])),
+            "pretrend_F": stat, "pretrend_df": k, "pretrend_p_value": p,
+            "pretrend_test": "joint Wald test that every aggregated lead ATT(e), e <= -2, is zero",
+            "estimator": "Sun and Abraham (2021) interaction-weighted, never-treated controls",
+        }, "Cohort shares used to average cohort-specific effects are taken as fixed (their "
+           "sampling variance is ignored in the standard errors).")
+
+    def _aggregate(self, n: np.ndarray, ev: np.ndarray, beta: np.ndarray, vcov: np.ndarray,
+                   q: float) -> list[dict[str, Any]]:
+        """ATT(e) per event time and the overall ATT: cohort-share-weighted cell effects."""
+        unit = self._outcome_unit()
         rows = []
         for e in sorted(set(ev)):
             w = np.where(ev == e, n, 0.0)
@@ -683,34 +736,34 @@ class StaggeredDiD(_TimingDesign):
         w /= w.sum()
         rows.append(_row(self.quantity, "overall", w @ beta, np.sqrt(w @ vcov @ w), q, unit))
         rows.append(_row("att_event_time", "e=-1", 0.0, np.nan, q, unit))
-        # the static TWFE coefficient on the same sample (for comparison, e.g. Goodman-Bacon)
-        frame["treated_post"] = (frame["e"] >= 0).astype(float)
-        static = self._fit(frame, ["treated_post"])
-        lead = ev <= -2
-        wl = [np.where(ev == e, n, 0.0) / n[ev == e].sum() for e in sorted(set(ev[lead]))]
-        if wl:
-            R = np.vstack(wl)
-            stat, p, k = wald_pvalue(R @ beta, R @ vcov @ R.T, n_distinct(frame[self._cl()]))
-        else:
-            stat, p, k = float("nan"), float("nan"), 0
-        excluded = ledger.excluded_frame()
-        diag = self._common_diag(ledger, fit, frame, pb)
-        diag.update(self._timing_diag(frame))
-        diag.update({
-            "excluded": len(excluded),
-            "n_cohort_event_cells": len(cols),
-            "twfe_static_att": float(static._beta_hat[0]),
-            "twfe_static_std_error": float(np.sqrt(static._vcov[0, 0])),
-            "pretrend_F": stat, "pretrend_df": k, "pretrend_p_value": p,
-            "pretrend_test": "joint Wald test that every aggregated lead ATT(e), e <= -2, is zero",
-            "estimator": "Sun and Abraham (2021) interaction-weighted, never-treated controls",
-        })
-        assumptions = (*self._timing_assumptions(),
-                       "Cohort shares used to average cohort-specific effects are taken as "
-                       "fixed (their sampling variance is ignored in the standard errors).")
-        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
-                           assumptions=assumptions, diagnostics=diag,
-                           uncertainty_method="cluster_robust")
+        return rows
+
+
+def _cohort_event_cells(frame: pd.DataFrame
+                        ) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """The (cohort, event time) cells of treated units but the reference, their indicator
+    column names, and the frame with those indicators.
+    """
+    tr = frame.dropna(subset=["cohort"])
+    cells = (tr[tr["e"] != -1].groupby(["cohort", "e"]).size().rename("n").reset_index())
+    gg, ee = frame["cohort"].to_numpy(), frame["e"].to_numpy()
+    pairs = list(zip(cells["cohort"].astype(int), cells["e"].astype(int)))
+    cols = [f"d_{g}_{_ename(e)}" for g, e in pairs]
+    frame = pd.concat([frame, pd.DataFrame(
+        {c: ((gg == g) & (ee == e)).astype(float) for c, (g, e) in zip(cols, pairs)},
+        index=frame.index)], axis=1)
+    return cells, cols, frame
+
+
+def _lead_test(n: np.ndarray, ev: np.ndarray, beta: np.ndarray, vcov: np.ndarray,
+               n_clusters: int) -> tuple[float, float, int]:
+    """Joint Wald test that every aggregated lead ATT(e), e <= -2, is zero."""
+    lead = ev <= -2
+    wl = [np.where(ev == e, n, 0.0) / n[ev == e].sum() for e in sorted(set(ev[lead]))]
+    if not wl:
+        return float("nan"), float("nan"), 0
+    R = np.vstack(wl)
+    return wald_pvalue(R @ beta, R @ vcov @ R.T, n_clusters)
 
 
 def event_study_frame(result: Result) -> pd.DataFrame:

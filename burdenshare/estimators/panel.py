@@ -17,8 +17,10 @@ import pandas as pd
 
 from .._errors import EstimatorError, ParameterError
 from ..data import Dataset
+from ..labels import Labels
 from ..results import Computation
-from . import _panel_frame as pfm
+from . import _panel as pfm
+from ._panel.labels import FAMILY, FE_DIAGNOSTICS
 from .base import EstimatorBase, library_version, sources_field
 
 __all__ = ["PanelFE", "fit_fixed_effects"]
@@ -67,81 +69,98 @@ def fit_fixed_effects(y: np.ndarray, x: np.ndarray, entity: np.ndarray, time: np
     names = [f"x{j}" for j in range(k)]
     if cluster == "country" and country is None:
         raise ValueError("cluster='country' needs the country code of each observation")
-    if engine == "pyfixest":
-        import pyfixest as pf
+    fit = _fit_pyfixest if engine == "pyfixest" else _fit_linearmodels
+    params, V, r2w, lib = fit(y, x, names, entity, time, effects, cluster, country)
+    n_clusters, dof = _clusters_dof(n, k, entity, time, effects, cluster, country)
+    return {"params": params, "std_errors": np.sqrt(np.clip(np.diag(V), 0, None)), "vcov": V,
+            "r2_within": r2w, "n_obs": n, "n_clusters": n_clusters, "df": int(dof),
+            "library": lib, "library_version": library_version(lib)}
 
-        # one frame of 1-D columns, built without copies (pyfixest reads it, never keeps it)
-        cols: dict[str, np.ndarray] = {"y": np.asarray(y, dtype=float)}
-        cols.update({nm: x[:, j] for j, nm in enumerate(names)})
-        fe = {"twoway": "_e + _t", "entity": "_e", "time": "_t"}[effects]
-        if effects in ("twoway", "entity") or cluster in ("entity", "twoway"):
-            cols["_e"] = entity
-        if effects in ("twoway", "time") or cluster in ("time", "twoway"):
-            cols["_t"] = time
-        if cluster == "country":
-            cols["_g"] = np.asarray(country)
-        df = pd.DataFrame(cols, copy=False)
-        vcov: Any = {"entity": {"CRV1": "_e"}, "country": {"CRV1": "_g"}, "time": {"CRV1": "_t"},
-                     "twoway": {"CRV1": "_e+_t"}, "none": "iid"}[cluster]
-        try:
-            fit = pf.feols(f"y ~ {' + '.join(names)} | {fe}", df, vcov=vcov,
-                           ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True,
-                                      G_df="conventional"),
-                           fixef_rm="none", copy_data=False, store_data=False)
-        except ValueError as err:
-            raise EstimatorError(
-                "the regressors are collinear with the fixed effects (pyfixest: "
-                f"{str(err).strip() or type(err).__name__})") from err
-        params = fit.coef().reindex(names).to_numpy(dtype=float)
-        V = np.asarray(fit._vcov, dtype=float)
-        r2w = float(fit._r2_within)
-        lib, ver = "pyfixest", library_version("pyfixest")
-    else:
-        from linearmodels import PanelOLS
 
-        idx = pd.MultiIndex.from_arrays([entity, time], names=["entity", "time"])
-        dep = pd.Series(y, index=idx, name="y")
-        exog = pd.DataFrame(x, index=idx, columns=names)
-        mod = PanelOLS(dep, exog, entity_effects=effects in ("twoway", "entity"),
-                       time_effects=effects in ("twoway", "time"))
-        from linearmodels.panel.utility import AbsorbingEffectError
+_Fit = tuple[np.ndarray, np.ndarray, float, str]
 
-        try:
-            if cluster == "none":
-                res = mod.fit(cov_type="unadjusted", debiased=True)
-            elif cluster == "country":
-                res = mod.fit(cov_type="clustered",
-                              clusters=pd.DataFrame({"country": country}, index=idx),
-                              debiased=True, group_debias=True)
-            else:
-                res = mod.fit(cov_type="clustered", cluster_entity=cluster in ("entity", "twoway"),
-                              cluster_time=cluster in ("time", "twoway"), debiased=True,
-                              group_debias=True)
-        except AbsorbingEffectError as err:
-            raise EstimatorError(f"a regressor is absorbed by the fixed effects: {err}") from err
-        params = res.params.reindex(names).to_numpy(dtype=float)
-        V = res.cov.reindex(index=names, columns=names).to_numpy(dtype=float)
-        r2w = float(res.rsquared)
-        lib, ver = "linearmodels", library_version("linearmodels")
+
+def _fit_pyfixest(y: np.ndarray, x: np.ndarray, names: list[str], entity: np.ndarray,
+                  time: np.ndarray, effects: str, cluster: str, country: np.ndarray | None
+                  ) -> _Fit:
+    """Coefficients, covariance and within R² from pyfixest's ``feols``."""
+    import pyfixest as pf
+
+    # one frame of 1-D columns, built without copies (pyfixest reads it, never keeps it)
+    cols: dict[str, np.ndarray] = {"y": np.asarray(y, dtype=float)}
+    cols.update({nm: x[:, j] for j, nm in enumerate(names)})
+    fe = {"twoway": "_e + _t", "entity": "_e", "time": "_t"}[effects]
+    if effects in ("twoway", "entity") or cluster in ("entity", "twoway"):
+        cols["_e"] = entity
+    if effects in ("twoway", "time") or cluster in ("time", "twoway"):
+        cols["_t"] = time
+    if cluster == "country":
+        cols["_g"] = np.asarray(country)
+    df = pd.DataFrame(cols, copy=False)
+    vcov: Any = {"entity": {"CRV1": "_e"}, "country": {"CRV1": "_g"}, "time": {"CRV1": "_t"},
+                 "twoway": {"CRV1": "_e+_t"}, "none": "iid"}[cluster]
+    try:
+        fit = pf.feols(f"y ~ {' + '.join(names)} | {fe}", df, vcov=vcov,
+                       ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True,
+                                  G_df="conventional"),
+                       fixef_rm="none", copy_data=False, store_data=False)
+    except ValueError as err:
+        raise EstimatorError(
+            "the regressors are collinear with the fixed effects (pyfixest: "
+            f"{str(err).strip() or type(err).__name__})") from err
+    params = fit.coef().reindex(names).to_numpy(dtype=float)
+    return params, np.asarray(fit._vcov, dtype=float), float(fit._r2_within), "pyfixest"
+
+
+def _fit_linearmodels(y: np.ndarray, x: np.ndarray, names: list[str], entity: np.ndarray,
+                      time: np.ndarray, effects: str, cluster: str,
+                      country: np.ndarray | None) -> _Fit:
+    """Coefficients, covariance and within R² from linearmodels' ``PanelOLS``."""
+    from linearmodels import PanelOLS
+    from linearmodels.panel.utility import AbsorbingEffectError
+
+    idx = pd.MultiIndex.from_arrays([entity, time], names=["entity", "time"])
+    dep = pd.Series(y, index=idx, name="y")
+    exog = pd.DataFrame(x, index=idx, columns=names)
+    mod = PanelOLS(dep, exog, entity_effects=effects in ("twoway", "entity"),
+                   time_effects=effects in ("twoway", "time"))
+    try:
+        if cluster == "none":
+            res = mod.fit(cov_type="unadjusted", debiased=True)
+        elif cluster == "country":
+            res = mod.fit(cov_type="clustered",
+                          clusters=pd.DataFrame({"country": country}, index=idx),
+                          debiased=True, group_debias=True)
+        else:
+            res = mod.fit(cov_type="clustered", cluster_entity=cluster in ("entity", "twoway"),
+                          cluster_time=cluster in ("time", "twoway"), debiased=True,
+                          group_debias=True)
+    except AbsorbingEffectError as err:
+        raise EstimatorError(f"a regressor is absorbed by the fixed effects: {err}") from err
+    params = res.params.reindex(names).to_numpy(dtype=float)
+    V = res.cov.reindex(index=names, columns=names).to_numpy(dtype=float)
+    return params, V, float(res.rsquared), "linearmodels"
+
+
+def _clusters_dof(n: int, k: int, entity: np.ndarray, time: np.ndarray, effects: str,
+                  cluster: str, country: np.ndarray | None) -> tuple[int | None, int]:
+    """Number of clusters (smallest dimension; None when not clustered) and the degrees of
+    freedom of the t quantiles (G - 1, or N - K when not clustered).
+    """
     if cluster == "none":
         n_fe = (pfm.n_distinct(entity) if effects in ("twoway", "entity") else 0) + (
             pfm.n_distinct(time) if effects in ("twoway", "time") else 0) - (
             1 if effects == "twoway" else 0)
-        dof = n - k - n_fe
-        n_clusters = None
-    else:
-        gs = []
-        if cluster == "country" and country is not None:  # (checked on entry: never None here)
-            gs.append(pfm.n_distinct(country))
-        if cluster in ("entity", "twoway"):
-            gs.append(pfm.n_distinct(entity))
-        if cluster in ("time", "twoway"):
-            gs.append(pfm.n_distinct(time))
-        n_clusters = int(min(gs))
-        dof = n_clusters - 1
-    return {"params": params, "std_errors": np.sqrt(np.clip(np.diag(V), 0, None)), "vcov": V,
-            "r2_within": r2w, "n_obs": n, "n_clusters": n_clusters, "df": int(dof),
-            "library": lib, "library_version": ver}
+        return None, n - k - n_fe
+    gs = []
+    if cluster == "country" and country is not None:  # (checked on entry: never None here)
+        gs.append(pfm.n_distinct(country))
+    if cluster in ("entity", "twoway"):
+        gs.append(pfm.n_distinct(entity))
+    if cluster in ("time", "twoway"):
+        gs.append(pfm.n_distinct(time))
+    n_clusters = int(min(gs))
+    return n_clusters, n_clusters - 1
 
 
 def _t_interval(params: np.ndarray, se: np.ndarray, dof: int,
@@ -234,6 +253,17 @@ class PanelFE(EstimatorBase):
     summary: ClassVar[str] = ("Two-way fixed-effects regression of a host outcome on refugees per "
                               "1,000 inhabitants (pyfixest / linearmodels), clustered errors")
     supports_areas: ClassVar[bool] = True
+    labels: ClassVar[Labels] = Labels(
+        title="Two-way fixed effects",
+        family=FAMILY,
+        description="Within-country association of a host outcome with refugees per 1,000 "
+                    "inhabitants (unit and year fixed effects, clustered errors)",
+        unit="outcome units per regressor unit",
+        quantities={"coefficient": "Coefficient (outcome units per regressor unit)"},
+        diagnostics={**FE_DIAGNOSTICS, "r2_within": "Within R²",
+                     "singletons_removed": "Fixed-effect singletons removed",
+                     "engine": "Library"},
+    )
 
     outcome: str = field(default="unemployment_rate", metadata={
         "doc": "outcome: an indicator (e.g. unemployment_rate) or gdp_per_capita_growth / "
@@ -282,10 +312,11 @@ class PanelFE(EstimatorBase):
         est, diag, keep, dropped = _fit_panel(self, panel, self.outcome, self.regressors)
         pfm.settle(ledger, panel, keep, dropped)
         excluded = ledger.excluded_frame()
-        diag = {"used": ledger.n_used, "excluded": len(excluded), **diag}
+        diag = {"excluded": len(excluded), **diag}
         return Computation(
             estimates=est,
             excluded=excluded,
+            used=ledger.n_used,
             assumptions=_assumptions(self.outcome, self.regressors, self.effects, self.cluster),
             diagnostics=diag,
             uncertainty_method="analytic" if self.cluster == "none" else "cluster_robust",
@@ -296,46 +327,30 @@ def _fit_panel(est: Any, panel: pfm.PanelFrame, outcome: str, regressors: tuple[
                ) -> tuple[pd.DataFrame, dict[str, Any], np.ndarray, list[Any]]:
     """Drop singletons, check identification, fit, and return rows, diagnostics and the masks."""
     t = panel.table
-    if panel.unit_codes is not None and panel.year_codes is not None \
-            and panel.country_codes is not None:  # dense codes from the panel build
-        ent, tim, cty = panel.unit_codes, panel.year_codes, panel.country_codes
-    else:
-        ent = pd.factorize(t["unit"], sort=True)[0]
-        tim = pd.factorize(t["year"], sort=True)[0]
-        cty = pd.factorize(t["iso3"], sort=True)[0]
+    ent, tim, cty = _codes(panel)
     single = (pfm.drop_singletons(ent, tim, est.effects) if len(t)
               else np.zeros(0, dtype=bool))
-    any_single = bool(single.any())
     keep = ~single
     dropped: list[Any] = []
-    if any_single:
-        details = [f"{i} {y}: its unit or year has a single complete observation, so its fixed "
-                   "effect fits it exactly (removed iteratively, as fixest does)"
-                   for i, y in zip(t["unit"].to_numpy()[single], t["year"].to_numpy()[single])]
-        dropped.append((single, "singleton_fixed_effect", details))
+    sub = t
+    if single.any():
+        dropped.append((single, "singleton_fixed_effect", _singleton_details(t, single)))
+        sub = t[keep]
+        # dense again, as pd.factorize(sort=True) of the remaining rows
+        ent, tim, cty = (pfm.densify(c[keep], int(c.max()) + 1) for c in (ent, tim, cty))
+    n_e, n_t, n_g = (int(c.max()) + 1 if len(sub) else 0 for c in (ent, tim, cty))
     k = len(regressors)
-    sub = t if not any_single else t[keep]
-    if sub is t:  # nothing removed: the codes are those computed above
-        e2, t2, g2 = ent, tim, cty
-    else:  # dense again, as pd.factorize(sort=True) of the remaining rows
-        e2, t2, g2 = (pfm._densify(c[keep], int(c.max()) + 1) for c in (ent, tim, cty))
-    n_g = int(g2.max()) + 1 if len(sub) else 0
-    n_e, n_t = int(e2.max()) + 1 if len(sub) else 0, int(t2.max()) + 1 if len(sub) else 0
     n_fe = {"twoway": n_e + n_t - 1, "entity": n_e, "time": n_t}[est.effects]
     if len(sub) <= k + n_fe:
         raise EstimatorError(
-            f"{est.name}: too few complete country-years (unit-years) ({len(sub)}) for {k} regressor(s) and "
-            f"{n_fe} fixed effects (outcome {outcome}, regressors {', '.join(regressors)}); see "
-            "excluded for what is missing")
-    ng = {"entity": n_e, "country": n_g, "time": n_t, "twoway": min(n_e, n_t),
-          "none": 2}[est.cluster]
-    if ng < 2:
-        raise EstimatorError(f"{est.name}: cluster={est.cluster!r} needs at least 2 clusters, "
-                             f"the complete data have {ng}")
+            f"{est.name}: too few complete country-years (unit-years) ({len(sub)}) for {k} "
+            f"regressor(s) and {n_fe} fixed effects (outcome {outcome}, regressors "
+            f"{', '.join(regressors)}); see excluded for what is missing")
+    pfm.fe_clusters(est.name, est.effects, est.cluster, n_e, n_t, n_g)
     y = sub[outcome].to_numpy(dtype=float)
     x = sub[list(regressors)].to_numpy(dtype=float)
-    fit = fit_fixed_effects(y, x, e2, t2, effects=est.effects, cluster=est.cluster,
-                            engine=est.engine, country=g2)
+    fit = fit_fixed_effects(y, x, ent, tim, effects=est.effects, cluster=est.cluster,
+                            engine=est.engine, country=cty)
     if not np.isfinite(fit["params"]).all():
         bad = [r for r, p in zip(regressors, fit["params"]) if not np.isfinite(p)]
         raise EstimatorError(
@@ -343,26 +358,55 @@ def _fit_panel(est: Any, panel: pfm.PanelFrame, outcome: str, regressors: tuple[
             f"({est.effects}) or each other on the complete data, so their coefficients are not "
             "identified")
     rows = _effects_rows(fit, regressors, est.quantity, outcome, est.ci_level)
-    diag = {
+    diag = _diagnostics(est, fit, sub, (n_e, n_g, n_t), int(single.sum()))
+    return rows, diag, keep, dropped
+
+
+def _codes(panel: pfm.PanelFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dense unit, year and country codes of the panel's rows (from the build if it has them)."""
+    if panel.unit_codes is not None and panel.year_codes is not None \
+            and panel.country_codes is not None:  # dense codes from the panel build
+        return panel.unit_codes, panel.year_codes, panel.country_codes
+    t = panel.table
+    return (pd.factorize(t["unit"], sort=True)[0], pd.factorize(t["year"], sort=True)[0],
+            pd.factorize(t["iso3"], sort=True)[0])
+
+
+def _singleton_details(t: pd.DataFrame, single: np.ndarray) -> list[str]:
+    return [f"{i} {y}: its unit or year has a single complete observation, so its fixed "
+            "effect fits it exactly (removed iteratively, as fixest does)"
+            for i, y in zip(t["unit"].to_numpy()[single], t["year"].to_numpy()[single])]
+
+
+def _sub_national(sub: pd.DataFrame) -> bool:
+    """Whether any row of the estimation sample is a sub-national area."""
+    area = sub["area"]
+    if isinstance(area.dtype, pd.CategoricalDtype):
+        return bool((area.cat.codes.to_numpy() >= 0).any())
+    return bool(area.notna().any())
+
+
+def _diagnostics(est: Any, fit: dict[str, Any], sub: pd.DataFrame,
+                 counts: tuple[int, int, int], n_singletons: int) -> dict[str, Any]:
+    n_e, n_g, n_t = counts
+    return {
         "n_obs": fit["n_obs"],
         "n_entities": n_e,
         "n_countries": n_g,
-        "sub_national": bool((sub["area"].cat.codes.to_numpy() >= 0).any()) if isinstance(
-            sub["area"].dtype, pd.CategoricalDtype) else bool(sub["area"].notna().any()),
+        "sub_national": _sub_national(sub),
         "n_periods": n_t,
         "n_clusters": fit["n_clusters"] if fit["n_clusters"] is not None else "not clustered",
         "t_degrees_of_freedom": fit["df"],
         "r2_within": round(fit["r2_within"], 12),
         "first_year": int(sub["year"].min()),
         "last_year": int(sub["year"].max()),
-        "singletons_removed": int(single.sum()),
+        "singletons_removed": n_singletons,
         "engine": fit["library"],
         "library_version": f"{fit['library']} {fit['library_version']}",
         "small_sample_correction": SMALL_SAMPLE,
         "effects": est.effects,
         "cluster": est.cluster,
     }
-    return rows, diag, keep, dropped
 
 
 def _assumptions(outcome: str, regressors: tuple[str, ...], effects: str,

@@ -19,21 +19,22 @@ import pandas as pd
 from .._errors import ParameterError
 from ..data import Dataset
 from ..indicators import VOCABULARY
+from ..labels import Labels
 from ..results import Computation
-from ._did_common import (
+from ._panel import (
     PanelBuilder,
+    YearWindow,
     check_known_units,
     check_outcome,
     check_unit_codes,
     check_years,
-    library_version,
     match_codes,
     outcome_field,
     require,
-    sources_field,
     years_field,
 )
-from .base import EstimatorBase, Ledger
+from ._panel.labels import FAMILY
+from .base import EstimatorBase, Ledger, library_version, sources_field
 
 __all__ = ["SyntheticControl", "synth_weights"]
 
@@ -76,7 +77,7 @@ def _rmspe(x: np.ndarray) -> float:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SyntheticControl(EstimatorBase):
+class SyntheticControl(YearWindow, EstimatorBase):
     r"""Synthetic control for one treated unit, with placebo-in-space inference.
 
     A unit is a country (ISO3 code) or, with sub-national observations (column ``area``), an area
@@ -134,6 +135,22 @@ class SyntheticControl(EstimatorBase):
     reference: ClassVar[str] = "methodology/synthetic_control.md"
     summary: ClassVar[str] = ("Synthetic control (pysyncon) of a host country's outcome after a "
                               "refugee inflow, with placebo-in-space p-value")
+    labels: ClassVar[Labels] = Labels(
+        title="Synthetic control",
+        family=FAMILY,
+        description="Gap between a host's outcome after a refugee inflow and a weighted "
+                    "combination of donor units that tracked it before",
+        unit="units of the outcome indicator",
+        quantities={"gap": "Gap: treated minus synthetic control",
+                    "synthetic_outcome": "Synthetic control outcome",
+                    "att_post": "Mean post-treatment gap"},
+        diagnostics={"treated": "Treated unit", "treatment_year": "Treatment year",
+                     "n_donors": "Donors", "pre_rmspe": "Pre-treatment RMSPE",
+                     "post_rmspe": "Post-treatment RMSPE",
+                     "post_pre_rmspe_ratio": "Post/pre RMSPE ratio",
+                     "placebo_p_value": "Placebo p-value (in space)",
+                     "placebo_rank": "Placebo rank", "excluded": "Observations excluded"},
+    )
 
     outcome: str = outcome_field()
     treated: str = field(default="LBN", metadata={
@@ -143,11 +160,6 @@ class SyntheticControl(EstimatorBase):
         "doc": "first treated year", "ge": 1900, "le": 2100})
     first_year: int = years_field((2000, 2019))[0]
     last_year: int = years_field((2000, 2019))[1]
-
-    @property
-    def years(self) -> tuple[int, int]:
-        """The estimation window (first_year, last_year)."""
-        return (self.first_year, self.last_year)
     donors: tuple[str, ...] = field(default=_MENA_DONORS, metadata={
         "doc": "donor pool: ISO3 codes (the country, or every area of it) and ISO3/area codes "
                "(empty: every unit with complete data, less exclude_donors)"})
@@ -191,52 +203,11 @@ class SyntheticControl(EstimatorBase):
                 f"e.g. {', '.join(areas[:6])}{' ...' if len(areas) > 6 else ''}")
 
     def _compute(self, data: Dataset) -> Computation:
-        ledger = Ledger(data, [self.outcome], dict(self.sources), owner=self.name,
-                        supports_areas=self.supports_areas)
-        for param, codes in (("treated", [self.treated]), ("donors", self.donors),
-                             ("exclude_donors", self.exclude_donors)):
-            check_known_units(param, codes, ledger.frame, self.outcome)
-        self._treated_level(ledger.frame)
+        ledger, pb, years, donors = self._sample(data)
+        t = pb.table
         tr = self.treated
-        pb = PanelBuilder(ledger, [self.outcome], self.years)
-        t = pb.table
-        units = t.drop_duplicates("iso3").set_index("iso3")["country"]
-        in_pool = (match_codes(units, self.donors).notna() if self.donors
-                   else pd.Series(True, index=units.index))
-        barred = match_codes(units, self.exclude_donors).notna()
-        allowed = set(units.index[in_pool & ~barred]) - {tr}
-        pb.drop_units(set(units.index) - allowed - {tr}, "not_in_group",
-                      "not in the donor pool of this synthetic control")
-        t = pb.table
-        tr_years = set(t.loc[t["iso3"] == tr, "year"])
-        require(bool(tr_years), f"synthetic_control: the treated unit {tr} has no "
-                f"complete {self.outcome} observation in {self.years[0]}-{self.years[1]}")
-        lacking = ~t["year"].isin(tr_years).to_numpy()
-        pb.drop(lacking, "missing_counterpart",
-                [f"the treated unit {tr} has no {self.outcome} for {y}" for y in t["year"]])
-        t = pb.table
-        years = sorted(tr_years)
-        counts = t.groupby("iso3")["year"].nunique()
-        gappy: dict[str, str] = {
-            str(c): f"donor {c} lacks {len(years) - int(n)} of the {len(years)} years the "
-                    "treated unit has (a synthetic control needs a balanced panel)"
-            for c, n in counts.items() if n < len(years)}
-        pb.drop_units(gappy, "insufficient_data", gappy)
-        t = pb.table
         pre = [y for y in years if y < self.treatment_year]
         post = [y for y in years if y >= self.treatment_year]
-        donors = sorted(set(t["iso3"].unique()) - {tr})
-        require(len(pre) >= 2 and len(post) >= 1,
-                f"synthetic_control: {tr} needs at least two complete years before and "
-                f"one from {self.treatment_year} within {self.years[0]}-{self.years[1]} in these "
-                f"data (has {len(pre)} before, {len(post)} from)")
-        demo = (" (the default donors are the Lebanon demo design's Middle East and North Africa "
-                "pool: set 'donors' to countries or ISO3/area units of your data)"
-                if self.donors == _MENA_DONORS else "")
-        require(len(donors) >= 2, "synthetic_control: fewer than two donors have complete data "
-                f"for {self.years[0]}-{self.years[1]}; widen 'donors' or narrow "
-                f"first_year-last_year{demo}")
-        pb.use_all()
         wide = t.pivot(index="year", columns="iso3", values=self.outcome).loc[years]
         z1 = wide[tr]
         z0 = wide[donors]
@@ -246,22 +217,8 @@ class SyntheticControl(EstimatorBase):
         is_pre = np.array([y < self.treatment_year for y in years])
         pre_rmspe, post_rmspe = _rmspe(gap[is_pre]), _rmspe(gap[~is_pre])
         ratio = post_rmspe / pre_rmspe if pre_rmspe > 0 else float("inf")
-        unit = VOCABULARY[self.outcome].unit
-        # an area: iso3 holds its country, term the unit code ISO3/area (None for a country)
-        iso, area_term = tr.partition("/")[0], (tr if "/" in tr else None)
-        rows: list[dict[str, Any]] = []
-        for y, gv, sv in zip(years, gap, synth):
-            for q, v in (("gap", gv), ("synthetic_outcome", sv)):
-                rows.append({"quantity": q, "iso3": iso, "year": int(y), "term": area_term,
-                             "estimate": float(v), "std_error": np.nan, "ci_lower": np.nan,
-                             "ci_upper": np.nan, "ci_level": np.nan, "unit": unit})
-        rows.append({"quantity": "att_post", "iso3": iso, "year": None,
-                     "term": f"mean gap {post[0]}-{post[-1]}" + (f" {tr}" if area_term else ""),
-                     "estimate": float(gap[~is_pre].mean()),
-                     "std_error": np.nan, "ci_lower": np.nan, "ci_upper": np.nan,
-                     "ci_level": np.nan, "unit": unit})
+        rows = self._rows(years, gap, synth, post)
         diag: dict[str, Any] = {
-            "used": ledger.n_used,
             "treated": tr,
             "sub_national": bool((t["iso3"] != t["country"]).any()),
             "treatment_year": self.treatment_year,
@@ -276,26 +233,97 @@ class SyntheticControl(EstimatorBase):
             "sources_used": ", ".join(f"{k}={v}" for k, v in sorted(ledger.chosen_source.items())),
         }
         if self.placebo:
-            ratios = {}
-            for d in donors:
-                others = [o for o in donors if o != d]
-                wj = synth_weights(z0[d].loc[pre], z0[others].loc[pre])
-                gj = z0[d].to_numpy() - z0[others].to_numpy() @ wj
-                pr = _rmspe(gj[is_pre])
-                ratios[d] = _rmspe(gj[~is_pre]) / pr if pr > 0 else float("inf")
-            at_least = sum(1 for v in ratios.values() if v >= ratio)
-            diag.update({
-                "placebo_p_value": (1 + at_least) / (len(donors) + 1),
-                "placebo_rank": 1 + sum(1 for v in ratios.values() if v > ratio),
-                "n_placebos": len(ratios),
-                "placebo_post_pre_rmspe_ratios": ratios,
-                "placebo_test": "placebo in space (Abadie, Diamond and Hainmueller 2010): share of "
-                                "the treated and donor units whose post/pre RMSPE ratio is at "
-                                "least the treated unit's",
-            })
+            diag.update(_placebo_test(z0, donors, pre, is_pre, ratio))
         excluded = ledger.excluded_frame()
         diag["excluded"] = len(excluded)
-        assumptions = (
+        return Computation(estimates=pd.DataFrame(rows), excluded=excluded, used=ledger.n_used,
+                           assumptions=self._assumptions(post, len(donors)), diagnostics=diag,
+                           uncertainty_method="permutation" if self.placebo else "none")
+
+    def _sample(self, data: Dataset) -> tuple[Ledger, PanelBuilder, list[int], list[str]]:
+        """The balanced panel of the treated unit and its donors, every observation settled.
+
+        Returns the ledger, the panel, the treated unit's years and the donors (sorted).
+        """
+        ledger = Ledger(data, [self.outcome], dict(self.sources), owner=self.name,
+                        supports_areas=self.supports_areas)
+        for param, codes in (("treated", [self.treated]), ("donors", self.donors),
+                             ("exclude_donors", self.exclude_donors)):
+            check_known_units(param, codes, ledger.frame, self.outcome)
+        self._treated_level(ledger.frame)
+        pb = PanelBuilder(ledger, [self.outcome], self.years)
+        self._keep_pool(pb)
+        years = self._keep_treated_years(pb)
+        self._drop_gappy(pb, years)
+        t = pb.table
+        pre = [y for y in years if y < self.treatment_year]
+        post = [y for y in years if y >= self.treatment_year]
+        donors = sorted(set(t["iso3"].unique()) - {self.treated})
+        require(len(pre) >= 2 and len(post) >= 1,
+                f"synthetic_control: {self.treated} needs at least two complete years before "
+                f"and one from {self.treatment_year} within {self.years[0]}-{self.years[1]} in "
+                f"these data (has {len(pre)} before, {len(post)} from)")
+        demo = (" (the default donors are the Lebanon demo design's Middle East and North Africa "
+                "pool: set 'donors' to countries or ISO3/area units of your data)"
+                if self.donors == _MENA_DONORS else "")
+        require(len(donors) >= 2, "synthetic_control: fewer than two donors have complete data "
+                f"for {self.years[0]}-{self.years[1]}; widen 'donors' or narrow "
+                f"first_year-last_year{demo}")
+        pb.use_all()
+        return ledger, pb, years, donors
+
+    def _keep_pool(self, pb: PanelBuilder) -> None:
+        """Exclude the units that are neither the treated unit nor in the donor pool."""
+        t = pb.table
+        tr = self.treated
+        units = t.drop_duplicates("iso3").set_index("iso3")["country"]
+        in_pool = (match_codes(units, self.donors).notna() if self.donors
+                   else pd.Series(True, index=units.index))
+        barred = match_codes(units, self.exclude_donors).notna()
+        allowed = set(units.index[in_pool & ~barred]) - {tr}
+        pb.drop_units(set(units.index) - allowed - {tr}, "not_in_group",
+                      "not in the donor pool of this synthetic control")
+
+    def _keep_treated_years(self, pb: PanelBuilder) -> list[int]:
+        """Exclude the years the treated unit lacks; return its years (sorted)."""
+        t = pb.table
+        tr = self.treated
+        tr_years = set(t.loc[t["iso3"] == tr, "year"])
+        require(bool(tr_years), f"synthetic_control: the treated unit {tr} has no "
+                f"complete {self.outcome} observation in {self.years[0]}-{self.years[1]}")
+        lacking = ~t["year"].isin(tr_years).to_numpy()
+        pb.drop(lacking, "missing_counterpart",
+                [f"the treated unit {tr} has no {self.outcome} for {y}" for y in t["year"]])
+        return sorted(tr_years)
+
+    def _drop_gappy(self, pb: PanelBuilder, years: list[int]) -> None:
+        """Exclude donors lacking any of the treated unit's years (the panel must balance)."""
+        counts = pb.table.groupby("iso3")["year"].nunique()
+        gappy: dict[str, str] = {
+            str(c): f"donor {c} lacks {len(years) - int(n)} of the {len(years)} years the "
+                    "treated unit has (a synthetic control needs a balanced panel)"
+            for c, n in counts.items() if n < len(years)}
+        pb.drop_units(gappy, "insufficient_data", gappy)
+
+    def _rows(self, years: list[int], gap: np.ndarray, synth: np.ndarray, post: list[int]
+              ) -> list[dict[str, Any]]:
+        """Gap and synthetic outcome per year, and the mean post-treatment gap."""
+        tr = self.treated
+        unit = VOCABULARY[self.outcome].unit
+        # an area: iso3 holds its country, term the unit code ISO3/area (None for a country)
+        iso, area_term = tr.partition("/")[0], (tr if "/" in tr else None)
+        rows: list[dict[str, Any]] = []
+        for y, gv, sv in zip(years, gap, synth):
+            for q, v in (("gap", gv), ("synthetic_outcome", sv)):
+                rows.append(_no_interval(q, iso, int(y), area_term, float(v), unit))
+        is_post = np.array([y >= self.treatment_year for y in years])
+        term = f"mean gap {post[0]}-{post[-1]}" + (f" {tr}" if area_term else "")
+        rows.append(_no_interval("att_post", iso, None, term, float(gap[is_post].mean()), unit))
+        return rows
+
+    def _assumptions(self, post: list[int], n_donors: int) -> tuple[str, ...]:
+        tr = self.treated
+        return (
             f"Without the inflow, {tr}'s {self.outcome} would have followed the weighted "
             "donors' path (convex hull: the treated unit's pre-treatment path must be "
             "reproducible from donors, checked by pre_rmspe).",
@@ -307,10 +335,37 @@ class SyntheticControl(EstimatorBase):
             "Predictors are the pre-treatment outcomes only, with equal weight per standardised "
             "year (no covariates, no optimisation of predictor weights).",
             "The placebo p-value is a permutation rank (its smallest possible value is "
-            f"1/{len(donors) + 1}); no confidence interval is reported.",
+            f"1/{n_donors + 1}); no confidence interval is reported.",
             "Illustrative: one unit, one outcome; refugee arrivals were not random and "
             "coincided with other shocks (e.g. the Syrian war's trade effects).",
         )
-        return Computation(estimates=pd.DataFrame(rows), excluded=excluded,
-                           assumptions=assumptions, diagnostics=diag,
-                           uncertainty_method="permutation" if self.placebo else "none")
+
+
+def _no_interval(quantity: str, iso3: str, year: int | None, term: str | None,
+                 estimate: float, unit: str) -> dict[str, Any]:
+    """An estimate row without a standard error or interval."""
+    return {"quantity": quantity, "iso3": iso3, "year": year, "term": term,
+            "estimate": estimate, "std_error": np.nan, "ci_lower": np.nan,
+            "ci_upper": np.nan, "ci_level": np.nan, "unit": unit}
+
+
+def _placebo_test(z0: pd.DataFrame, donors: list[str], pre: list[int], is_pre: np.ndarray,
+                  ratio: float) -> dict[str, Any]:
+    """Placebo in space: each donor treated as if treated, ranked by its post/pre RMSPE."""
+    ratios = {}
+    for d in donors:
+        others = [o for o in donors if o != d]
+        wj = synth_weights(z0[d].loc[pre], z0[others].loc[pre])
+        gj = z0[d].to_numpy() - z0[others].to_numpy() @ wj
+        pr = _rmspe(gj[is_pre])
+        ratios[d] = _rmspe(gj[~is_pre]) / pr if pr > 0 else float("inf")
+    at_least = sum(1 for v in ratios.values() if v >= ratio)
+    return {
+        "placebo_p_value": (1 + at_least) / (len(donors) + 1),
+        "placebo_rank": 1 + sum(1 for v in ratios.values() if v > ratio),
+        "n_placebos": len(ratios),
+        "placebo_post_pre_rmspe_ratios": ratios,
+        "placebo_test": "placebo in space (Abadie, Diamond and Hainmueller 2010): share of "
+                        "the treated and donor units whose post/pre RMSPE ratio is at "
+                        "least the treated unit's",
+    }

@@ -19,7 +19,7 @@ import pytest
 import statsmodels.formula.api as smf
 
 import burdenshare as bs
-from burdenshare.estimators import _panel_frame as pfm
+from burdenshare.estimators import _panel as pfm
 from burdenshare.estimators.iv import INSTRUMENT, IV2SLS
 from burdenshare.estimators.panel import PanelFE, fit_fixed_effects
 

@@ -1,4 +1,4 @@
-"""The DiD panel builder (``_did_common.PanelBuilder``) against a pandas pivot built here.
+"""The DiD panel builder (``_panel.PanelBuilder``) against a pandas pivot built here.
 
 The panel is SYNTHETIC, generated in this file (``synthetic_messy_area_panel``): two countries
 by area and one whole country, 2010-2015, two indicators, with a missing value, an absent row,
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 import burdenshare as bs
-from burdenshare.estimators._did_common import PanelBuilder
+from burdenshare.estimators._panel import PanelBuilder
 from burdenshare.estimators.base import Ledger
 
 SRC = bs.Source(id="synthetic_test", title="synthetic messy area panel (tests only)",

@@ -282,20 +282,6 @@ def test_conformance_kit_passes_with_area_treatment(
                                         leads=3, lags=3), data)
 
 
-def test_area_labels_are_those_of_panel_frame(did_panel: tuple[bs.Dataset, pd.DataFrame]
-                                              ) -> None:
-    """The two panel builders label an area unit the same way (ISO3/area)."""
-    from burdenshare.estimators._did_common import PanelBuilder
-    from burdenshare.estimators._panel_frame import _unit_codes
-    from burdenshare.estimators.base import Ledger
-
-    data, _ = did_panel
-    ledger = Ledger(data, ["unemployment_rate"], owner="test", supports_areas=True)
-    pb_labels = set(PanelBuilder(ledger, ["unemployment_rate"], (2010, 2019)).table["iso3"])
-    _, labels, _, _ = _unit_codes(data.observations)
-    assert pb_labels == set(labels) and "TUR/TR-01" in pb_labels
-
-
 def test_default_demo_controls_on_user_data_say_what_to_set(
         did_panel: tuple[bs.Dataset, pd.DataFrame]) -> None:
     """The defaults are the European demo design: on other data the error says so."""

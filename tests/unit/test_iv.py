@@ -11,7 +11,7 @@ import pytest
 import burdenshare as bs
 from burdenshare._errors import ParameterError
 from burdenshare.cli import main
-from burdenshare.estimators import _panel_frame as pfm
+from burdenshare.estimators import _panel as pfm
 from burdenshare.estimators.iv import IV2SLS, anderson_rubin_interval, read_distance_table
 from tests.conftest import SYNTHETIC, synthetic_frame
 

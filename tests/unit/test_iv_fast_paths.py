@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from linearmodels.iv import IV2SLS as LM2SLS
 
-from burdenshare.estimators.iv import (
-    _ols_first_coef_var,
-    _partial_out_fixed_effects,
-    _partial_r2,
+from burdenshare.estimators._iv_algebra import ols_first_coef_var as _ols_first_coef_var
+from burdenshare.estimators._iv_algebra import (
+    partial_out_fixed_effects as _partial_out_fixed_effects,
 )
+from burdenshare.estimators._iv_algebra import partial_r2 as _partial_r2
 
 # double-precision rounding of two different but exact linear-algebra routes on a few hundred
 # rows stays below 1e-10 relative (observed about 1e-13)

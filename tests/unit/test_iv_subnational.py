@@ -23,7 +23,7 @@ from scipy import stats
 
 import burdenshare as bs
 from burdenshare._errors import EstimatorError, ParameterError
-from burdenshare.estimators import _panel_frame as pfm
+from burdenshare.estimators import _panel as pfm
 from burdenshare.estimators.iv import IV2SLS, read_distance_table
 from burdenshare.testing import check_estimator, check_no_silent_drop
 

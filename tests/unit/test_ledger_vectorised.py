@@ -9,7 +9,7 @@ import pytest
 
 import burdenshare as bs
 from burdenshare.data import Dataset
-from burdenshare.estimators import _panel_frame as pfm
+from burdenshare.estimators import _panel as pfm
 from burdenshare.estimators.base import _FEW, Ledger, _codes_of, _used_sources
 from burdenshare.estimators.panel import PanelFE
 from tests.conftest import SYNTHETIC
@@ -65,8 +65,8 @@ def test_unit_codes_equal_sorted_labels(shuffle: bool) -> None:
     if shuffle:  # no runs of equal (iso3, area): the row-by-row path
         frame = frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
     frame["area"] = frame["area"].astype("str")
-    assert (pfm._run_starts([frame["iso3"], frame["area"]]) is None) == shuffle  # path taken
-    codes, labels, u_iso, u_area = pfm._unit_codes(frame)
+    assert (pfm.units._run_starts([frame["iso3"], frame["area"]]) is None) == shuffle  # path taken
+    codes, labels, u_iso, u_area = pfm.unit_codes(frame)
     # reference: units sorted by (iso3, area), the whole country before its areas
     keys = [(i, None if pd.isna(a) else a) for i, a in zip(frame["iso3"], frame["area"])]
     order = sorted(set(keys), key=lambda k: (k[0], k[1] is not None, k[1] or ""))
@@ -171,8 +171,8 @@ def test_unit_codes_of_categorical_columns_equal_those_of_strings(shuffle: bool)
     if shuffle:
         frame = frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
     frame["area"] = frame["area"].astype("str")
-    expected = pfm._unit_codes(frame)
-    got = pfm._unit_codes(categorical_frame(frame))
+    expected = pfm.unit_codes(frame)
+    got = pfm.unit_codes(categorical_frame(frame))
     for e, g in zip(expected, got):
         assert list(g) == list(e)
 

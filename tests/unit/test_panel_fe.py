@@ -11,7 +11,7 @@ import pytest
 import burdenshare as bs
 from burdenshare._errors import EstimatorError, ParameterError
 from burdenshare.cli import main
-from burdenshare.estimators import _panel_frame as pfm
+from burdenshare.estimators import _panel as pfm
 from burdenshare.estimators.base import Ledger, parse_param
 from burdenshare.estimators.panel import PanelFE
 from tests.conftest import synthetic_dataset

@@ -215,7 +215,7 @@ def test_mixing_a_country_with_its_own_areas_is_the_panel_fe_error(
     mixed = bs.Dataset.concat([data, whole])
     with pytest.raises(bs.EstimatorError) as err:
         _est(placebo=False).estimate(mixed)
-    # word for word the message of panel_fe's panel builder (_panel_frame._check_levels)
+    # word for word the message of panel_fe's panel builder (_panel.units.check_levels)
     assert str(err.value) == (
         "the data mix whole-country and sub-national observations for JOR: a panel unit is "
         "either a country or one of its areas, never both (the country would count twice); "
