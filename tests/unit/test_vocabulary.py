@@ -264,3 +264,10 @@ def test_check_estimator_reads_the_datasets_vocabulary() -> None:
     builtin_only = bs.Dataset.from_frame(rows[rows["indicator"] == "refugees"], [SOURCE])
     with pytest.raises(AssertionError, match="outside the vocabulary"):
         check_estimator(NeedsRevenue(), builtin_only, checks=["protocol_members"])
+
+
+def test_docstring_examples_of_the_vocabulary_run() -> None:
+    import doctest
+
+    result = doctest.testmod(indicators, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
