@@ -19,6 +19,11 @@ class ObservationSchema(pa.DataFrameModel):
     Cross-column rules (unit equals the indicator's unit, counterpart present iff the indicator is
     dyadic, non-negative values, unique keys, known codes and sources) are checked in
     :mod:`burdenshare.data`, which reports them in the same located format.
+
+    ``indicator`` is stated here against the built-in vocabulary; :mod:`burdenshare.data` checks
+    it against the vocabulary of the dataset being built (the built-ins plus indicators given
+    with ``indicators=`` and installed plugin indicators, ``methodology/plugins.md``), with the
+    same check name and message.
     """
 
     iso3: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}$", nullable=False)

@@ -339,12 +339,22 @@ def _cmd_estimators(args: argparse.Namespace) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from .indicators import VOCABULARY
+    from .indicators import VOCABULARY, available, load_plugin
 
-    w = max(len(n) for n in VOCABULARY)
-    for name, ind in VOCABULARY.items():
+    infos = available()
+    w = max(len(n) for n in infos)
+    for name, ind in VOCABULARY.items():  # the built-ins first, in their documented order
         flag = " [dyadic]" if ind.dyadic else ""
         print(f"{name:<{w}}  {ind.unit}{flag}")
+    for name, info in infos.items():  # then the plugin indicators, with their distribution
+        if info.builtin:
+            continue
+        try:
+            plug = load_plugin(name)
+            text = plug.unit + (" [dyadic]" if plug.dyadic else "")
+        except Exception as err:  # a broken plugin is listed, not fatal
+            text = f"(failed to load: {err})"
+        print(f"{name:<{w}}  {text}  [{info.origin}]")
     return EXIT_OK
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ._errors import DataValidationError
 from .countries import known_codes
-from .indicators import VOCABULARY
+from .indicators import GIVEN_ORIGIN, VOCABULARY, Indicator, Vocabulary, with_plugins
 from .schemas import (
     AREA_PATTERN,
     CODE_COLUMNS,
@@ -481,6 +481,11 @@ class Dataset:
         The years asked for by the latest ``select(years=...)`` (None: no explicit years).
         Estimators list each requested year that yields no estimate in ``Result.excluded``
         (reason ``year_without_data``), so that a selection never silently returns fewer years.
+    vocabulary : Vocabulary
+        The indicator vocabulary the observations were validated with, and where each indicator
+        came from: the built-ins, those passed with ``indicators=``, and the installed plugin
+        indicators the data use (``methodology/plugins.md``). Selections and concatenations
+        keep it. It is not part of the fingerprint.
     """
 
     observations: pd.DataFrame
@@ -489,6 +494,7 @@ class Dataset:
     origin: str | None = None
     lineage: tuple[str, ...] = field(default=())
     requested_years: tuple[int, ...] | None = None
+    vocabulary: Vocabulary = VOCABULARY
 
     def __post_init__(self) -> None:
         # the code columns are dictionary-encoded once, here: derived immutable data of a
@@ -506,6 +512,7 @@ class Dataset:
         *,
         origin: str | None = None,
         lines: Sequence[int] | None = None,
+        indicators: Vocabulary | Iterable[Indicator] | None = None,
     ) -> Dataset:
         """Validate a long frame lazily and return a :class:`Dataset`.
 
@@ -522,6 +529,11 @@ class Dataset:
             File name used in error messages.
         lines : sequence of int, optional
             For each row, its line number in ``origin`` (for messages).
+        indicators : Vocabulary or iterable of Indicator, optional
+            Indicators the data may use besides the built-ins (``methodology/plugins.md``);
+            a :class:`~burdenshare.indicators.Vocabulary` (e.g. another dataset's
+            ``vocabulary``) is used with the origins it records. Installed plugin indicators
+            (entry-point group ``burdenshare.indicators``) are added when the data use them.
 
         Returns
         -------
@@ -531,10 +543,28 @@ class Dataset:
         ------
         DataValidationError
             Listing every failure (file, line, column, value, rule), not only the first.
+        VocabularyError
+            An indicator given has the name of another with a different definition.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from burdenshare import Dataset, Source
+        >>> from burdenshare.indicators import Indicator
+        >>> revenue = Indicator("gov_revenue_usd_current", "USD current",
+        ...                     "General government revenue, current US dollars.", "money")
+        >>> df = pd.DataFrame({"iso3": ["TUR"], "year": [2024],
+        ...                    "indicator": ["gov_revenue_usd_current"], "value": [1.0],
+        ...                    "unit": ["USD current"], "source": ["my_file"]})
+        >>> ds = Dataset.from_frame(df, [Source("my_file", "My file", "me")],
+        ...                         indicators=[revenue])
+        >>> ds.vocabulary.origin("gov_revenue_usd_current")
+        'the indicators= argument'
         """
-        canon, used = _validated(df, sources, origin=origin, lines=lines)
+        vocab = as_vocabulary(indicators)
+        canon, used, vocab = _validated(df, sources, origin=origin, lines=lines, vocabulary=vocab)
         return cls(observations=canon, sources=used, fingerprint=fingerprint_frame(canon),
-                   origin=origin)
+                   origin=origin, vocabulary=vocab)
 
     @classmethod
     def concat(cls, datasets: Sequence[Dataset]) -> Dataset:
@@ -566,6 +596,9 @@ class Dataset:
                     )
                 srcs[k] = s
         origins = [d.origin or "<DataFrame>" for d in datasets]
+        vocab = datasets[0].vocabulary
+        for d in datasets[1:]:
+            vocab = vocab.union(d.vocabulary)
         canon = _combine([d.observations for d in datasets], origins)
         return cls(
             observations=canon,
@@ -577,6 +610,7 @@ class Dataset:
                 + (f" ({'; '.join(d.lineage)})" if d.lineage else "")
                 for i, d in enumerate(datasets)),
             requested_years=_requested_union(datasets),
+            vocabulary=vocab,
         )
 
     # ------------------------------------------------------------------ views
@@ -715,7 +749,7 @@ class Dataset:
             requested = self.requested_years
         if indicators is not None:
             inds = sorted(set(indicators))
-            unknown = [i for i in inds if i not in VOCABULARY]
+            unknown = [i for i in inds if i not in self.vocabulary]
             if unknown:
                 raise DataValidationError(f"unknown indicator(s) in selection: {unknown}")
             mask &= obs["indicator"].isin(inds)
@@ -743,6 +777,7 @@ class Dataset:
             origin=self.origin,
             lineage=(*self.lineage, f"select({'; '.join(parts)}) of {self.fingerprint[:12]}"),
             requested_years=requested,
+            vocabulary=self.vocabulary,
         )
 
     def panel(self, indicators: Iterable[str], source: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -798,10 +833,29 @@ class Dataset:
                 f"{', '.join(sorted(self.sources))}</p>" + cov.to_html(index=False))
 
 
+def as_vocabulary(indicators: Vocabulary | Iterable[Indicator] | None) -> Vocabulary:
+    """The vocabulary of the built-ins plus ``indicators`` (see :meth:`Dataset.from_frame`).
+
+    Parameters
+    ----------
+    indicators : Vocabulary or iterable of Indicator, optional
+
+    Returns
+    -------
+    Vocabulary
+    """
+    if indicators is None:
+        return VOCABULARY
+    return VOCABULARY.extended(indicators, origin=GIVEN_ORIGIN)
+
+
 def _validated(df: pd.DataFrame, sources: Mapping[str, Source] | Iterable[Source] | None, *,
-               origin: str | None, lines: Sequence[int] | None
-               ) -> tuple[pd.DataFrame, Mapping[str, Source]]:
-    """Validate a long frame lazily; return its canonical frame and the sources it uses."""
+               origin: str | None, lines: Sequence[int] | None,
+               vocabulary: Vocabulary = VOCABULARY
+               ) -> tuple[pd.DataFrame, Mapping[str, Source], Vocabulary]:
+    """Validate a long frame lazily; return its canonical frame, the sources it uses and the
+    vocabulary it was validated with (``vocabulary`` plus the plugin indicators it uses).
+    """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
     srcs = _as_source_map(sources)
@@ -847,16 +901,18 @@ def _validated(df: pd.DataFrame, sources: Mapping[str, Source] | Iterable[Source
     value = _coerce_value(df["value"], fail, ref)
     year = _coerce_year(df["year"], fail, ref)
 
-    # 4. column rules (those of ObservationSchema, same checks and names)
-    _column_rules(codes, cats, year, ref, fail)
+    # 4. column rules (those of ObservationSchema, same checks and names); plugin indicators
+    # are looked up only for names outside the vocabulary given
+    vocabulary = with_plugins(vocabulary, cats["indicator"])
+    _column_rules(codes, cats, year, ref, fail, vocabulary)
 
     # 5. cross-column rules; the canonical order doubles as the uniqueness check
     order = _sort_order(_key_arrays(codes, {c: len(cats[c]) for c in cats}, year))
-    _cross_checks(codes, cats, year, value, order, srcs, ref, fail)
+    _cross_checks(codes, cats, year, value, order, srcs, ref, fail, vocabulary)
     if fail:
         _raise(fail)
     canon = _canonical_frame(codes, cats, year, value, order)
-    return canon, MappingProxyType({k: srcs[k] for k in cats["source"]})
+    return canon, MappingProxyType({k: srcs[k] for k in cats["source"]}), vocabulary
 
 
 def _requested_union(datasets: Sequence[Dataset]) -> tuple[int, ...] | None:
@@ -942,7 +998,8 @@ def _matches(pattern: str, texts: Sequence[str], *, full: bool = False) -> np.nd
 
 
 def _column_rules(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[str]],
-                  year: np.ndarray, ref: _Where, fail: list[dict[str, Any]]) -> None:
+                  year: np.ndarray, ref: _Where, fail: list[dict[str, Any]],
+                  vocabulary: Mapping[str, Indicator]) -> None:
     """The column rules of :class:`~burdenshare.schemas.ObservationSchema`, vectorised.
 
     Same rules, check names and failure values as pandera reports them; regular expressions
@@ -967,8 +1024,8 @@ def _column_rules(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[s
         check = f"less_than_or_equal_to({hi})"
         fail.append(_f(ref(i), "year", year[i], check, _describe(check, "year")))
     not_nullable("indicator")
-    vocab = sorted(VOCABULARY)
-    rule("indicator", np.array([t not in VOCABULARY for t in cats["indicator"]], dtype=bool),
+    vocab = sorted(vocabulary)
+    rule("indicator", np.array([t not in vocabulary for t in cats["indicator"]], dtype=bool),
          f"isin({vocab!r})")
     not_nullable("unit")
     not_nullable("source")
@@ -980,12 +1037,13 @@ def _column_rules(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[s
 
 def _cross_checks(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[str]],
                   year: np.ndarray, value: np.ndarray, order: np.ndarray,
-                  srcs: Mapping[str, Source], ref: _Where, fail: list[dict[str, Any]]) -> None:
+                  srcs: Mapping[str, Source], ref: _Where, fail: list[dict[str, Any]],
+                  vocabulary: Mapping[str, Indicator]) -> None:
     """Rules across columns, on the codes; only failing rows are ever looked at one by one."""
     known = known_codes()
     ind_c, unit_c = codes["indicator"], codes["unit"]
     ind_names = list(cats["indicator"])
-    specs = [VOCABULARY.get(t) for t in ind_names]
+    specs = [vocabulary.get(t) for t in ind_names]
     in_vocab = np.append(np.array([sp is not None for sp in specs], dtype=bool), False)[ind_c]
 
     def text(col: str, i: Any) -> Any:

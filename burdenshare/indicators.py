@@ -1,18 +1,71 @@
-"""The controlled indicator vocabulary: canonical names, units and rules of every input indicator.
+"""The indicator vocabulary: canonical names, units and rules of every input indicator.
 
-An observation's ``indicator`` must be one of these names and its ``unit`` must equal the
-indicator's canonical unit. Conversions (currencies, price bases, scales) are never implicit:
-they are explicit estimator parameters. ``burdenshare indicators`` prints this table and
-``methodology/indicators.md`` documents it.
+An observation's ``indicator`` must be one of the names of the vocabulary its dataset is
+validated with, and its ``unit`` must equal the indicator's canonical unit. Conversions
+(currencies, price bases, scales) are never implicit: they are explicit estimator parameters.
+``burdenshare indicators`` prints the vocabulary and ``methodology/indicators.md`` documents the
+built-in part of it.
+
+The vocabulary is open (``methodology/plugins.md``): a :class:`Vocabulary` is the built-in
+indicators (:data:`VOCABULARY`) plus
+
+* indicators passed where data are built or read (``Dataset.from_frame(..., indicators=[...])``,
+  ``read_observations(..., indicators=[...])``), and
+* indicators that installed packages declare under the entry-point group
+  ``burdenshare.indicators`` (one entry point per indicator, ``name = "module:attribute"``,
+  the attribute being an :class:`Indicator`). Listing them (:func:`available`) reads package
+  metadata only; a plugin is imported when data use one of its indicators.
+
+There is no mutable module state: every vocabulary is an immutable value, and the only cache is
+the entry-point metadata, cleared by :func:`refresh`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Indicator", "VOCABULARY", "INCOME_GROUPS", "get_indicator", "vocabulary_frame"]
+from ._errors import BurdenshareError, RegistryError
+from ._plugins import import_target, scan_group
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Indicator",
+    "IndicatorInfo",
+    "Vocabulary",
+    "VocabularyError",
+    "VOCABULARY",
+    "INCOME_GROUPS",
+    "KINDS",
+    "ENTRY_POINT_GROUP",
+    "BUILTIN_ORIGIN",
+    "GIVEN_ORIGIN",
+    "available",
+    "get_indicator",
+    "load_plugin",
+    "refresh",
+    "vocabulary_frame",
+    "with_plugins",
+]
+
+#: The entry-point group through which installed packages add indicators.
+ENTRY_POINT_GROUP = "burdenshare.indicators"
+#: The origin recorded for the built-in indicators.
+BUILTIN_ORIGIN = "burdenshare"
+#: The origin recorded for indicators passed with ``indicators=`` (no packaging).
+GIVEN_ORIGIN = "the indicators= argument"
+#: The kinds an indicator may have.
+KINDS = frozenset({"count", "stock", "flow", "money", "area", "rate", "category"})
+
+
+class VocabularyError(BurdenshareError, ValueError):
+    """An indicator definition is malformed or clashes with another of the same name."""
 
 
 @dataclass(frozen=True)
@@ -253,12 +306,206 @@ _ITEMS = (
         dyadic=True),
 )
 
-#: name -> :class:`Indicator` (read-only).
-VOCABULARY: Mapping[str, Indicator] = MappingProxyType({i.name: i for i in _ITEMS})
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _checked(ind: object, origin: str) -> Indicator:
+    """Return ``ind`` if it is a well-formed :class:`Indicator`; raise naming ``origin``."""
+    if not isinstance(ind, Indicator):
+        raise VocabularyError(
+            f"{ind!r} ({origin}) is a {type(ind).__name__}, not a burdenshare.indicators.Indicator")
+    problems = []
+    if not isinstance(ind.name, str) or not _NAME.fullmatch(ind.name):
+        problems.append("its name is not snake_case")
+    if not isinstance(ind.unit, str) or not ind.unit.strip():
+        problems.append("its unit is empty")
+    if ind.kind not in KINDS:
+        problems.append(f"its kind {ind.kind!r} is not one of {sorted(KINDS)}")
+    if ind.kind == "category" and not ind.categories:
+        problems.append("a category indicator needs its categories (code -> meaning)")
+    if problems:
+        raise VocabularyError(f"indicator {ind.name!r} ({origin}): " + "; ".join(problems))
+    return ind
+
+
+class Vocabulary(Mapping[str, Indicator]):
+    """An immutable indicator vocabulary: name -> :class:`Indicator`, and where each came from.
+
+    A dataset records the vocabulary it was validated with (``Dataset.vocabulary``). Build one
+    from the built-ins with :meth:`extended`; two definitions of one name are refused unless
+    they are equal.
+
+    Parameters
+    ----------
+    indicators : iterable of Indicator
+        The entries, in order.
+    origin : str
+        Where they come from (``"burdenshare"`` for the built-ins, a distribution and its entry
+        point for plugins, :data:`GIVEN_ORIGIN` for indicators passed with ``indicators=``).
+
+    Raises
+    ------
+    VocabularyError
+        An entry is not a well-formed :class:`Indicator`, or two entries share a name with
+        different definitions.
+
+    Examples
+    --------
+    >>> from burdenshare.indicators import VOCABULARY, Indicator
+    >>> revenue = Indicator("gov_revenue_usd_current", "USD current",
+    ...                     "General government revenue, current US dollars.", "money")
+    >>> vocab = VOCABULARY.extended([revenue], origin="my notebook")
+    >>> vocab.origin("gov_revenue_usd_current"), vocab.origin("refugees")
+    ('my notebook', 'burdenshare')
+    """
+
+    __slots__ = ("_items", "_origins")
+    _items: Mapping[str, Indicator]
+    _origins: Mapping[str, str]
+
+    def __init__(self, indicators: Iterable[Indicator] = (), *, origin: str = GIVEN_ORIGIN
+                 ) -> None:
+        items: dict[str, Indicator] = {}
+        origins: dict[str, str] = {}
+        for ind in indicators:
+            _add(items, origins, ind, origin)
+        object.__setattr__(self, "_items", MappingProxyType(items))
+        object.__setattr__(self, "_origins", MappingProxyType(origins))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Vocabulary is immutable; use extended() or union()")
+
+    def __getitem__(self, name: str) -> Indicator:
+        return self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        # equal mappings have equal names (the origins may differ, which equality ignores)
+        return hash(frozenset(self._items))
+
+    def __repr__(self) -> str:
+        extra = [n for n, o in self._origins.items() if o != BUILTIN_ORIGIN]
+        return f"Vocabulary({len(self)} indicators, {len(extra)} not built in: {extra})"
+
+    @property
+    def origins(self) -> Mapping[str, str]:
+        """Name -> where the indicator came from (read-only)."""
+        return self._origins
+
+    def origin(self, name: str) -> str:
+        """Return where indicator ``name`` came from.
+
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        str
+            ``"burdenshare"`` for a built-in, ``"<distribution> (entry point <module:attr>)"``
+            for a plugin, or the origin given when it was added.
+        """
+        return self._origins[name]
+
+    def extended(self, indicators: Vocabulary | Iterable[Indicator], *,
+                 origin: str = GIVEN_ORIGIN) -> Vocabulary:
+        """Return a new vocabulary with ``indicators`` added.
+
+        Parameters
+        ----------
+        indicators : iterable of Indicator, or a Vocabulary
+            A :class:`Vocabulary` keeps the origins it records.
+        origin : str
+            Recorded for plain indicators.
+
+        Returns
+        -------
+        Vocabulary
+
+        Raises
+        ------
+        VocabularyError
+            A name already present with a different definition (the message names both
+            origins), or a malformed indicator.
+        """
+        if isinstance(indicators, Vocabulary):
+            return self.union(indicators)
+        return _merged(self, [(ind, origin) for ind in indicators])
+
+    def union(self, other: Vocabulary) -> Vocabulary:
+        """Return the vocabulary holding the entries of both (origins of ``self`` first).
+
+        Parameters
+        ----------
+        other : Vocabulary
+
+        Returns
+        -------
+        Vocabulary
+
+        Raises
+        ------
+        VocabularyError
+            If one name has two different definitions.
+        """
+        if other is self:
+            return self
+        return _merged(self, [(other[n], other.origin(n)) for n in other])
+
+    def frame(self) -> pd.DataFrame:
+        """Return the vocabulary as a pandas DataFrame (one row per indicator).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``indicator, unit, kind, dyadic, non_negative, description, origin``.
+        """
+        import pandas as pd
+
+        rows = [{**_row(ind), "origin": self._origins[name]} for name, ind in self._items.items()]
+        return pd.DataFrame(rows, columns=[*_FRAME_COLUMNS, "origin"])
+
+
+def _add(items: dict[str, Indicator], origins: dict[str, str], ind: Indicator, origin: str
+         ) -> None:
+    """Add one checked entry to ``items``; an equal redefinition keeps the first origin."""
+    ind = _checked(ind, origin)
+    old = items.get(ind.name)
+    if old is None:
+        items[ind.name] = ind
+        origins[ind.name] = origin
+        return
+    if old != ind:
+        raise VocabularyError(
+            f"indicator {ind.name!r} from {origin} clashes with the one from "
+            f"{origins[ind.name]} (unit {old.unit!r}, kind {old.kind!r}); rename yours")
+
+
+def _merged(base: Vocabulary, entries: Iterable[tuple[Indicator, str]]) -> Vocabulary:
+    """``base`` with the (indicator, origin) entries added (``base`` itself if none is new)."""
+    items = dict(base.items())
+    origins = dict(base.origins)
+    for ind, origin in entries:
+        _add(items, origins, ind, origin)
+    if len(items) == len(base):
+        return base
+    out = Vocabulary()
+    object.__setattr__(out, "_items", MappingProxyType(items))
+    object.__setattr__(out, "_origins", MappingProxyType(origins))
+    return out
+
+
+#: The built-in indicators, name -> :class:`Indicator` (read-only; a :class:`Vocabulary`).
+VOCABULARY: Vocabulary = Vocabulary(_ITEMS, origin=BUILTIN_ORIGIN)
 
 
 def get_indicator(name: str) -> Indicator:
-    """Return the vocabulary entry for ``name``.
+    """Return the built-in vocabulary entry for ``name``.
 
     Parameters
     ----------
@@ -281,8 +528,16 @@ def get_indicator(name: str) -> Indicator:
         raise KeyError(f"unknown indicator {name!r}; known indicators: {known}") from None
 
 
-def vocabulary_frame():  # type: ignore[no-untyped-def]
-    """Return the vocabulary as a pandas DataFrame (one row per indicator).
+_FRAME_COLUMNS = ["indicator", "unit", "kind", "dyadic", "non_negative", "description"]
+
+
+def _row(ind: Indicator) -> dict[str, Any]:
+    return {"indicator": ind.name, "unit": ind.unit, "kind": ind.kind, "dyadic": ind.dyadic,
+            "non_negative": ind.non_negative, "description": ind.description}
+
+
+def vocabulary_frame() -> pd.DataFrame:
+    """Return the built-in vocabulary as a pandas DataFrame (one row per indicator).
 
     Returns
     -------
@@ -291,16 +546,130 @@ def vocabulary_frame():  # type: ignore[no-untyped-def]
     """
     import pandas as pd
 
-    return pd.DataFrame(
-        [
-            {
-                "indicator": i.name,
-                "unit": i.unit,
-                "kind": i.kind,
-                "dyadic": i.dyadic,
-                "non_negative": i.non_negative,
-                "description": i.description,
-            }
-            for i in _ITEMS
-        ]
-    )
+    return pd.DataFrame([_row(i) for i in _ITEMS], columns=_FRAME_COLUMNS)
+
+
+# ------------------------------------------------------------------ plugins (entry points)
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """Where an indicator comes from, known without importing any plugin.
+
+    Parameters
+    ----------
+    name : str
+        Indicator name (the entry point's name for a plugin).
+    target : str
+        ``module:attribute`` of a plugin's :class:`Indicator` (empty for a built-in).
+    distribution : str
+        The distribution that provides it (``"burdenshare"`` for a built-in).
+    builtin : bool
+    """
+
+    name: str
+    target: str
+    distribution: str
+    builtin: bool
+
+    @property
+    def origin(self) -> str:
+        """The origin a :class:`Vocabulary` records for this indicator."""
+        if self.builtin:
+            return BUILTIN_ORIGIN
+        return f"{self.distribution} (entry point {self.target})"
+
+
+_Scan = tuple[Mapping[str, IndicatorInfo], Mapping[str, tuple[IndicatorInfo, ...]]]
+
+
+@lru_cache(maxsize=1)
+def _scan() -> _Scan:
+    """Built-ins and entry points (package metadata only), and names claimed twice."""
+    builtins = {n: IndicatorInfo(n, "", BUILTIN_ORIGIN, True) for n in VOCABULARY}
+    return scan_group(ENTRY_POINT_GROUP, builtins,
+                      lambda name, target, dist: IndicatorInfo(name, target, dist, False),
+                      "indicator")
+
+
+def refresh() -> None:
+    """Forget cached entry-point metadata (after installing a plugin in a running session)."""
+    _scan.cache_clear()
+
+
+def available() -> Mapping[str, IndicatorInfo]:
+    """Return every indicator name with where it comes from, without importing plugins.
+
+    Returns
+    -------
+    Mapping of str to IndicatorInfo
+        The built-ins and the entry points of the group ``burdenshare.indicators``, by name.
+    """
+    return _scan()[0]
+
+
+def load_plugin(name: str) -> Indicator:
+    """Import the plugin that declares indicator ``name`` and return its :class:`Indicator`.
+
+    Parameters
+    ----------
+    name : str
+        The name of an entry point of the group ``burdenshare.indicators``.
+
+    Returns
+    -------
+    Indicator
+
+    Raises
+    ------
+    RegistryError
+        No plugin declares it, two plugins do, or the plugin fails to load or does not give an
+        :class:`Indicator` of that name (each message names the distribution).
+    """
+    found, clashes = _scan()
+    if name in clashes:
+        who = "; ".join(f"{i.distribution} ({i.target})" for i in clashes[name])
+        raise RegistryError(f"indicator name {name!r} is claimed by several plugins: {who}; "
+                            "uninstall one, or pass the Indicator with indicators=")
+    info = found.get(name)
+    if info is None or info.builtin:
+        raise RegistryError(f"no plugin declares indicator {name!r} under the entry-point "
+                            f"group {ENTRY_POINT_GROUP!r}")
+    obj = import_target(info.target, f"indicator {name!r} from distribution "
+                                     f"{info.distribution} ({info.target})")
+    if not isinstance(obj, Indicator) or obj.name != name:
+        raise RegistryError(
+            f"indicator {name!r} from distribution {info.distribution} ({info.target}) is "
+            f"{obj!r}, not an Indicator named {name!r}")
+    try:
+        return _checked(obj, info.origin)
+    except VocabularyError as err:
+        raise RegistryError(str(err)) from err
+
+
+def with_plugins(vocabulary: Vocabulary, names: Iterable[str]) -> Vocabulary:
+    """Return ``vocabulary`` with the installed plugin indicators among ``names`` added.
+
+    Names already in ``vocabulary`` and names no plugin declares are left as they are (the
+    latter are reported by validation as unknown indicators). Plugins are imported only here,
+    and only when a name is missing from ``vocabulary``.
+
+    Parameters
+    ----------
+    vocabulary : Vocabulary
+    names : iterable of str
+        Indicator names the data use.
+
+    Returns
+    -------
+    Vocabulary
+
+    Raises
+    ------
+    RegistryError
+        A plugin that declares one of the names fails to load.
+    """
+    missing = [n for n in names if n not in vocabulary]
+    if not missing:
+        return vocabulary
+    found = available()
+    declared = [n for n in missing if n in found and not found[n].builtin]
+    return _merged(vocabulary, [(load_plugin(n), found[n].origin) for n in declared])

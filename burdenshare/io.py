@@ -25,6 +25,7 @@ import pandas as pd
 from ._errors import DataValidationError
 from ._resources import samples_dir
 from .data import MISSING_TOKENS, Dataset, Source, _combine, _validated, fingerprint_frame
+from .indicators import Indicator, Vocabulary
 from .schemas import CODE_COLUMNS, OBSERVATION_COLUMNS
 
 __all__ = ["read_observations", "read_sources", "load_sample", "sample_path", "sample_files"]
@@ -96,6 +97,7 @@ def read_observations(
     sources: Mapping[str, Source] | str | Path | None = None,
     *,
     sheet: str | int = 0,
+    indicators: Vocabulary | Iterable[Indicator] | None = None,
 ) -> Dataset:
     """Read a user file of observations into a validated :class:`Dataset`.
 
@@ -112,6 +114,9 @@ def read_observations(
         used if present; otherwise each source id gets a record marked "not documented".
     sheet : str or int
         Sheet to read from an ``.xlsx`` file.
+    indicators : Vocabulary or iterable of Indicator, optional
+        Indicators the file may use besides the built-ins and the installed plugin indicators
+        (``methodology/plugins.md``); recorded in ``Dataset.vocabulary``.
 
     Returns
     -------
@@ -125,7 +130,7 @@ def read_observations(
         If the file does not exist.
     """
     df, srcs, lines = _read_frame(Path(path), sources, sheet)
-    return Dataset.from_frame(df, srcs, origin=str(path), lines=lines)
+    return Dataset.from_frame(df, srcs, origin=str(path), lines=lines, indicators=indicators)
 
 
 def _read_frame(path: Path, sources: Mapping[str, Source] | str | Path | None, sheet: str | int
@@ -284,7 +289,7 @@ def load_sample(names: Sequence[str] | None = None) -> Dataset:
     used: dict[str, Source] = {}
     for f in files:
         df, srcs, lines = _read_frame(f, sources, 0)
-        frame, srcs_used = _validated(df, srcs, origin=str(f), lines=lines)
+        frame, srcs_used, _ = _validated(df, srcs, origin=str(f), lines=lines)
         frames.append(frame)
         used.update(srcs_used)
     canon = _combine(frames, [str(f) for f in files]) if len(frames) != 1 else frames[0]

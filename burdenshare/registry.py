@@ -8,16 +8,13 @@ mutable module state: the only cache is package metadata, cleared by :func:`refr
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
-from types import MappingProxyType
 from typing import Any, cast
 
-from ._errors import RegistryError, RegistryWarning
+from ._errors import RegistryError
+from ._plugins import import_target, scan_group
 from .estimators import BUILTINS
 from .estimators.base import PROTOCOL_MEMBERS, Estimator
 
@@ -38,24 +35,10 @@ class EstimatorInfo:
 
 @lru_cache(maxsize=1)
 def _scan() -> tuple[Mapping[str, EstimatorInfo], Mapping[str, tuple[EstimatorInfo, ...]]]:
-    found: dict[str, EstimatorInfo] = {
-        n: EstimatorInfo(n, t, "burdenshare", True) for n, t in BUILTINS.items()
-    }
-    clashes: dict[str, list[EstimatorInfo]] = {}
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        dist = ep.dist.name if ep.dist is not None else "unknown distribution"
-        info = EstimatorInfo(ep.name, ep.value, dist, False)
-        if ep.name in BUILTINS:
-            warnings.warn(
-                f"plugin estimator {ep.name!r} from {dist} ({ep.value}) reuses a built-in name and "
-                "is ignored; rename its entry point", RegistryWarning, stacklevel=3)
-            continue
-        if ep.name in found and found[ep.name].target != ep.value:
-            clashes.setdefault(ep.name, [found[ep.name]]).append(info)
-            continue
-        found[ep.name] = info
-    return (MappingProxyType(dict(sorted(found.items()))),
-            MappingProxyType({k: tuple(v) for k, v in clashes.items()}))
+    builtins = {n: EstimatorInfo(n, t, "burdenshare", True) for n, t in BUILTINS.items()}
+    return scan_group(ENTRY_POINT_GROUP, builtins,
+                      lambda name, target, dist: EstimatorInfo(name, target, dist, False),
+                      "estimator")
 
 
 def refresh() -> None:
@@ -124,15 +107,8 @@ def get(spec: str | type | Any) -> type[Estimator]:
             f"provides it under the entry-point group {ENTRY_POINT_GROUP!r}, or pass the "
             "estimator class itself")
     info = found[spec]
-    module_name, _, attr = info.target.partition(":")
-    try:
-        obj: Any = importlib.import_module(module_name)
-        for part in attr.split("."):
-            obj = getattr(obj, part)
-    except Exception as err:  # a broken plugin: say which and why
-        raise RegistryError(
-            f"estimator {spec!r} from distribution {info.distribution} ({info.target}) failed to "
-            f"load: {type(err).__name__}: {err}") from err
+    obj = import_target(info.target,
+                        f"estimator {spec!r} from distribution {info.distribution} ({info.target})")
     if not isinstance(obj, type):
         raise RegistryError(f"estimator {spec!r} ({info.target}) is not a class")
     return _estimator_class(obj, obj, f"estimator {spec!r} from {info.distribution}")

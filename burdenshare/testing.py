@@ -26,7 +26,6 @@ import pandas as pd
 
 from .data import Dataset, fingerprint_frame
 from .estimators.base import PROTOCOL_MEMBERS
-from .indicators import VOCABULARY
 from .schemas import (
     UNCERTAINTY_METHODS,
     EstimateSchema,
@@ -60,7 +59,7 @@ def check_protocol_members(est: Any, data: Dataset) -> None:
         if not str(getattr(est, attr, "")).strip():
             _fail("protocol_members", est, f"{attr} is empty")
     req = est.inputs() if hasattr(est, "inputs") else est.requires
-    unknown = sorted(set(req) - set(VOCABULARY))
+    unknown = sorted(set(req) - set(data.vocabulary))  # built-ins, given and plugin indicators
     if unknown:
         _fail("protocol_members", est, f"requires indicators outside the vocabulary: {unknown}")
 
@@ -202,7 +201,8 @@ def check_missing_stays_missing(est: Any, data: Dataset) -> None:
     hit = ((obs["iso3"] == target["iso3"]) & (obs["year"] == target["year"])
            & (obs["indicator"] == target["indicator"]) & (obs["source"] == target["source"]))
     obs.loc[hit, "value"] = np.nan
-    holed = Dataset.from_frame(obs, data.sources, origin="conformance: one value made missing")
+    holed = Dataset.from_frame(obs, data.sources, origin="conformance: one value made missing",
+                               indicators=data.vocabulary)
     res2 = _run(est, holed)
     exc2 = _excluded_keys(res2)
     row = exc2[(exc2["iso3"] == target["iso3"]) & (exc2["year"] == target["year"])

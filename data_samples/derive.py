@@ -29,7 +29,9 @@ Rules it follows:
 * output is deterministic: fixed column order, sorted rows, ``\\n`` line endings, UTF-8, gzip
   with ``mtime=0`` and an empty file name in the header.
 
-Only the standard library, pandas and numpy are used.
+It needs pandas, numpy and the burdenshare package of this repository, whose indicator
+vocabulary (``burdenshare.indicators``) gives every unit, the dyadic indicators and those that
+may be negative (``make samples`` runs it in the project's virtual environment).
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import importlib.util
 import io
 import json
 import shutil
@@ -49,6 +50,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+#: The repository root: the vocabulary is read from this checkout's burdenshare, never from
+#: another installed copy.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from burdenshare.indicators import INCOME_GROUPS, VOCABULARY  # noqa: E402
 
 # --------------------------------------------------------------------------------------------
 # Constants
@@ -70,60 +76,8 @@ KEY = ["iso3", "counterpart_iso3", "year", "indicator", "source"]
 #: Sort order of every observation file.
 SORT = ["iso3", "year", "indicator", "source"]
 
-#: Canonical unit of every indicator written here. Copied from burdenshare/indicators.py and
-#: cross-checked against that file at run time (a mismatch stops the script).
-UNITS = {
-    "refugees": "persons",
-    "asylum_seekers": "persons",
-    "oip": "persons",
-    "idps": "persons",
-    "stateless": "persons",
-    "unrwa_refugees": "persons",
-    "resettlement_arrivals": "persons",
-    "naturalisations": "persons",
-    "asylum_applications": "persons",
-    "asylum_applications_cases": "cases",
-    "asylum_applications_new": "persons",
-    "population": "persons",
-    "land_area_km2": "km2",
-    "surface_area_km2": "km2",
-    "gdp_usd_current": "USD current",
-    "gdp_per_capita_usd_current": "USD current per person",
-    "gdp_ppp_per_capita_intl_current": "international $ current (PPP) per person",
-    "gni_atlas_usd_current": "USD current",
-    "gni_per_capita_atlas_usd_current": "USD current per person",
-    "unemployment_rate": "percent of labour force",
-    "gov_expense_pct_gdp": "percent of GDP",
-    "refugees_by_origin": "persons",
-    "refugees_from_origin": "persons",
-    "oda_received_usd_current": "USD current",
-    "gov_expenditure_per_student_primary_pct_gdp_pc": "percent of GDP per capita",
-    "gov_expenditure_per_student_secondary_pct_gdp_pc": "percent of GDP per capita",
-    "gross_enrolment_ratio_primary": "percent",
-    "gross_enrolment_ratio_secondary": "percent",
-    "refugees_aged_5_11": "persons",
-    "refugees_aged_12_17": "persons",
-    "refugees_with_age": "persons",
-    "gov_health_expenditure_per_capita_usd_current": "USD current per person",
-    "unhcr_revenue_earmarked_usd_current": "USD current",
-    "unhcr_revenue_unearmarked_usd_current": "USD current",
-    "wb_income_group": "code",
-    "dac_member": "code",
-    "idrc_usd_million_current": "USD million current",
-    "oda_usd_million_current": "USD million current",
-    "gni_usd_million_current": "USD million current",
-    "oda_gni_pct_published": "percent of GNI",
-    "oda_usd_million_constant_2025": "USD million constant 2025",
-    # --- UN WPP and OGHIST (issue 14)
-    "population_un_wpp": "persons",
-    "wb_income_group_gni_year": "code",
-    # --- UIS and neighbours (issue 14)
-    "initial_gov_funding_per_student_primary_pct_gdp_pc": "percent of GDP per capita",
-    "initial_gov_funding_per_student_secondary_pct_gdp_pc": "percent of GDP per capita",
-    "oip_by_origin": "persons",
-}
-#: Dyadic indicators (written with counterpart_iso3 = country of origin).
-DYADIC = {"refugees_by_origin", "oip_by_origin"}
+#: Dyadic indicators (written with counterpart_iso3 = country of origin), from the vocabulary.
+DYADIC = frozenset(name for name, ind in VOCABULARY.items() if ind.dyadic)
 
 #: Base years of the origin x asylum refugee stocks kept in unhcr_origin.csv.gz (the shares of a
 #: shift-share instrument are taken in a base year; three decades give a choice of base year
@@ -138,19 +92,11 @@ ORIGIN_RECENT_YEARS = (2020, 2021, 2022, 2023, 2024, 2025)
 #: UNHCR origin groups without a code burdenshare accepts, left out of unhcr_origin.csv.gz.
 ORIGIN_GROUPS_LEFT_OUT = {"TIB": "UNHCR origin group 'Tibetan'"}
 
-#: Indicators whose values may legitimately be negative: net ODA received, UNHCR revenue
-#: (accounting adjustments), and the DAC donor series (net flows and in-donor refugee costs can
-#: be negative after repayments or corrections). Cross-checked against ``non_negative`` in
-#: indicators.py. (No DAC value in this vintage is negative; the check only allows it.)
-MAY_BE_NEGATIVE = {
-    "oda_received_usd_current",
-    "unhcr_revenue_earmarked_usd_current",
-    "unhcr_revenue_unearmarked_usd_current",
-    "idrc_usd_million_current",
-    "oda_usd_million_current",
-    "oda_gni_pct_published",
-    "oda_usd_million_constant_2025",
-}
+#: Indicators whose values may legitimately be negative (``non_negative=False`` in the
+#: vocabulary): net ODA received, UNHCR revenue (accounting adjustments), and the DAC donor
+#: series (net flows and in-donor refugee costs can be negative after repayments or
+#: corrections). (No DAC value in this vintage is negative; the check only allows it.)
+MAY_BE_NEGATIVE = frozenset(name for name, ind in VOCABULARY.items() if not ind.non_negative)
 
 #: Source ids (keys of sources.json).
 SRC_UNHCR = "unhcr_refugee_statistics_2025_12_1"
@@ -499,13 +445,8 @@ WDI_MAP = {
     "SE.SEC.ENRR": "gross_enrolment_ratio_secondary",
 }
 
-#: World Bank income group label -> code (burdenshare.indicators.INCOME_GROUPS).
-INCOME_CODES = {
-    "Low income": 1,
-    "Lower middle income": 2,
-    "Upper middle income": 3,
-    "High income": 4,
-}
+#: World Bank income group label -> code (burdenshare.indicators.INCOME_GROUPS, inverted).
+INCOME_CODES = {label: code for code, label in INCOME_GROUPS.items()}
 
 #: UNHCR population columns -> indicator names (the column names are already canonical).
 UNHCR_POP_MAP = {c: c for c in ["refugees", "asylum_seekers", "oip", "idps", "stateless"]}
@@ -702,40 +643,9 @@ def sha256_file(path: Path) -> str:
 
 
 def check_vocabulary() -> None:
-    """Cross-check UNITS against burdenshare/indicators.py (loaded by path; stdlib only)."""
-    path = REPO / "burdenshare" / "indicators.py"
-    require(path.is_file(), f"{path} not found: derive.py must run inside the repository")
-    spec = importlib.util.spec_from_file_location("_burdenshare_indicators_for_derive", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up while building classes
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    vocab = module.VOCABULARY
-    for name, unit in UNITS.items():
-        require(name in vocab, f"indicator {name!r} is not in burdenshare/indicators.py")
-        require(
-            vocab[name].unit == unit,
-            f"unit of {name!r}: derive.py says {unit!r}, indicators.py says {vocab[name].unit!r}",
-        )
-        require(
-            vocab[name].dyadic == (name in DYADIC),
-            f"{name!r}: dyadic in indicators.py is {vocab[name].dyadic}, derive.py's DYADIC "
-            "disagrees (dyadic indicators are written with a counterpart, others without)",
-        )
+    """The vocabulary still has what this script writes in a fixed form (dac_member = 1)."""
     require(
-        dict(module.INCOME_GROUPS) == {v: k for k, v in INCOME_CODES.items()},
-        "INCOME_GROUPS in indicators.py differs from derive.py's INCOME_CODES",
-    )
-    may_be_negative = {n for n in UNITS if not vocab[n].non_negative}
-    require(
-        may_be_negative == MAY_BE_NEGATIVE,
-        f"indicators allowed to be negative: indicators.py says {sorted(may_be_negative)}, "
-        f"derive.py says {sorted(MAY_BE_NEGATIVE)}",
-    )
-    require(
-        dict(vocab["dac_member"].categories) == {1: "DAC member"},
+        dict(VOCABULARY["dac_member"].categories) == {1: "DAC member"},
         "categories of dac_member in indicators.py changed (derive.py writes the code 1 only)",
     )
 
@@ -761,7 +671,7 @@ def observations(iso3, year, indicator, value, source: str,
             "year": pd.Series(np.asarray(year), dtype="int64"),
             "indicator": pd.Series(names, dtype="str"),
             "value": pd.Series(np.asarray(value, dtype="float64"), dtype="float64"),
-            "unit": pd.Series([UNITS[i] for i in names], dtype="str"),
+            "unit": pd.Series([VOCABULARY[i].unit for i in names], dtype="str"),
             "source": pd.Series([source] * n, dtype="str"),
             "counterpart_iso3": pd.Series(cp, dtype="str"),
         }
@@ -775,11 +685,10 @@ def validate_observations(df: pd.DataFrame, name: str) -> None:
     bad_iso3 = sorted(set(df["iso3"][~df["iso3"].str.fullmatch(r"[A-Z]{3}")]))
     require(not bad_iso3, f"{name}: iso3 not three upper-case letters: {bad_iso3}")
     require(df["year"].between(1900, 2100).all(), f"{name}: year outside 1900-2100")
-    unknown = sorted(set(df["indicator"]) - set(UNITS))
+    unknown = sorted(set(df["indicator"]) - set(VOCABULARY))
     require(not unknown, f"{name}: indicators not in the vocabulary: {unknown}")
-    require(
-        (df["unit"] == df["indicator"].map(UNITS)).all(), f"{name}: unit differs from vocabulary"
-    )
+    units = {i: VOCABULARY[i].unit for i in set(df["indicator"])}
+    require((df["unit"] == df["indicator"].map(units)).all(), f"{name}: unit differs from vocabulary")
     require(df["source"].isin(list(SOURCES)).all(), f"{name}: unknown source id")
     dyadic = df["indicator"].isin(DYADIC).to_numpy()
     require((df["counterpart_iso3"][~dyadic] == "").all(),
@@ -2427,7 +2336,7 @@ def indicator_table(df: pd.DataFrame) -> list[str]:
     for ind, g in df.groupby("indicator", sort=True):
         special = sorted(c for c in set(g["iso3"]) if c in CODES_NOT_IN_CODE_TABLE)
         lines.append(
-            f"| `{ind}` | {UNITS[ind]} | {len(g):,} | {g['year'].min()}–{g['year'].max()} | "
+            f"| `{ind}` | {VOCABULARY[ind].unit} | {len(g):,} | {g['year'].min()}–{g['year'].max()} | "
             f"{g['iso3'].nunique()} | {', '.join(f'`{c}`' for c in special) or '—'} |"
         )
     return lines
@@ -2441,15 +2350,7 @@ INDICATORS_MD_END = "These facts about the samples matter for the estimators:"
 
 def samples_indicator_section() -> list[str]:
     """The sample-coverage section of methodology/indicators.md, computed from the outputs."""
-    path = REPO / "burdenshare" / "indicators.py"
-    spec = importlib.util.spec_from_file_location("_burdenshare_indicators_for_table", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    vocab = list(module.VOCABULARY)
+    vocab = list(VOCABULARY)
     allobs = pd.concat([o.frame for o in OUTPUTS if o.frame is not None], ignore_index=True)
     provided = set(allobs["indicator"])
     absent = [n for n in vocab if n not in provided]
@@ -2504,7 +2405,9 @@ def write_readme(outdir: Path, shared: Path, sources_sha: str, codes: dict[str, 
         "python data_samples/derive.py --shared PATH   # or any copy of the shared reference data",
         "```",
         "",
-        "Needs only Python 3, pandas and numpy. The script reads the shared reference data "
+        "Needs Python 3, pandas, numpy and this repository's `burdenshare` package, whose "
+        "indicator vocabulary gives the units (`make samples` runs the script in the project's "
+        "virtual environment). The script reads the shared reference data "
         "(provenance in `shared/data/README.md`), checks its invariants (row counts per indicator, "
         "unique keys, finite values, units equal to `burdenshare/indicators.py`, exact copies "
         "of WDI "
@@ -2645,7 +2548,7 @@ def main(argv: list[str] | None = None) -> int:
     require(shared.is_dir(), f"shared data folder {shared} not found")
     outdir = args.out.resolve()
     outdir.mkdir(parents=True, exist_ok=True)
-    # step 0: units and names agree with the library's vocabulary
+    # step 0: the vocabulary still has what this script writes in a fixed form
     check_vocabulary()
     # steps 1-6: one derivation per output file (each validates and writes its file)
     copy_country_codes(shared, outdir)
