@@ -176,7 +176,7 @@ def _contributions(data: Dataset) -> tuple[Dataset, int]:
 
 
 def _contributions_estimators(year: int) -> dict[str, Any]:
-    from .composite import ResponsibilityBalance, SupportGap
+    from .estimators.composite import ResponsibilityBalance, SupportGap
     from .estimators.contributions import ResettlementEffort, UnhcrFundingShare
     from .estimators.contributions_dac import InDonorRefugeeCosts, OdaGniCommitment
 
@@ -438,7 +438,7 @@ def _print_contributions(comp: Comparison) -> None:
     """DAC in-donor refugee costs and ODA/GNI by year, preliminary years labelled; the years
     some methods could not estimate.
     """
-    from .estimators.base import years_without_estimates_line
+    from .provenance import years_without_estimates_line
 
     idrc = comp.results.get("in_donor_refugee_costs")
     oda = comp.results.get("oda_gni_commitment")

@@ -127,7 +127,7 @@ class ProtocolOnlyCost:
 
 def test_support_gap_accepts_a_cost_plugin_without_inputs_method(plugin_dir: Path) -> None:
     # a plugin need only follow the Estimator protocol; SupportGap used to call inner.inputs()
-    from burdenshare.composite import SupportGap
+    from burdenshare.estimators.composite import SupportGap
     from tests.conftest import synthetic_dataset
 
     install_plugin(plugin_dir, "synthetic_plugin_cost",
