@@ -87,8 +87,8 @@ class Conformed(Estimator):
     ``optional_inputs()`` is empty, ``expected_years(y)`` is ``y``, ``labels`` is None,
     ``higher_means_more_burden`` is True and ``with_params`` rebuilds the plugin's class from
     its parameters. Results are the plugin's own, so their provenance names the plugin's class.
-    :func:`conform` builds one subclass per plugin class, carrying its class attributes (the
-    class variables declared by :class:`Estimator`).
+    :func:`conform` wraps each plugin in a subclass that carries the plugin's attributes as the
+    class variables :class:`Estimator` declares.
 
     Parameters
     ----------
@@ -190,18 +190,14 @@ def conform(est: Any) -> Estimator:
 
 
 def _wrap(est: Any) -> Conformed:
-    return _adapter(type(est))(est)
-
-
-def _adapter(cls: type) -> type[Conformed]:
-    """The :class:`Conformed` subclass of one plugin class, with its class attributes."""
-    labels = getattr(cls, "labels", None)
-    higher = getattr(cls, "higher_means_more_burden", True)
-    attrs = {m: getattr(cls, m) for m in _CLASS_MEMBERS}
+    """Wrap ``est`` in a :class:`Conformed` subclass holding its attributes as class variables."""
+    labels = getattr(est, "labels", None)
+    attrs = {m: getattr(est, m) for m in _CLASS_MEMBERS}
     attrs["requires"] = frozenset(attrs["requires"])
     attrs["labels"] = labels if isinstance(labels, Labels) else None
-    attrs["higher_means_more_burden"] = bool(higher)
-    return type(f"Conformed{cls.__name__}", (Conformed,), attrs)
+    attrs["higher_means_more_burden"] = bool(getattr(est, "higher_means_more_burden", True))
+    adapter: type[Conformed] = type(f"Conformed{type(est).__name__}", (Conformed,), attrs)
+    return adapter(est)
 
 
 def origin_class(est: Any) -> type:
