@@ -25,9 +25,9 @@ from ._version import __version__
 
 if TYPE_CHECKING:  # the lazy names below, for type checkers and IDEs
     from .compare import Comparison, compare
-    from .composite import ResponsibilityBalance, SupportGap
     from .data import Dataset, Source
     from .estimators.base import Estimator, EstimatorBase
+    from .estimators.composite import ResponsibilityBalance, SupportGap
     from .estimators.contributions import (
         PledgeFulfilment,
         ResettlementEffort,
@@ -136,8 +136,8 @@ __all__ = [
 _LAZY: dict[str, tuple[str, str]] = {
     "Comparison": (".compare", "Comparison"),
     "compare": (".compare", "compare"),
-    "ResponsibilityBalance": (".composite", "ResponsibilityBalance"),
-    "SupportGap": (".composite", "SupportGap"),
+    "ResponsibilityBalance": (".estimators.composite", "ResponsibilityBalance"),
+    "SupportGap": (".estimators.composite", "SupportGap"),
     "Dataset": (".data", "Dataset"),
     "Source": (".data", "Source"),
     "Estimator": (".estimators.base", "Estimator"),
@@ -193,25 +193,38 @@ _LAZY: dict[str, tuple[str, str]] = {
 
 #: sub-modules reachable as attributes without an explicit import (they were imported eagerly
 #: before the names became lazy)
-_SUBMODULES = frozenset({"app", "charts", "cli", "compare", "composite", "countries", "data",
+_SUBMODULES = frozenset({"app", "charts", "cli", "compare", "countries", "data",
                          "demo", "estimators", "export", "indicators", "io", "multiverse",
                          "pledges", "registry", "results", "schemas", "store", "testing"})
 
 
 def __getattr__(name: str) -> Any:
     """Load a public name's module on first use (PEP 562)."""
-    target = _LAZY.get(name)
-    if target is None and name in _SUBMODULES:  # e.g. bs.countries.country_name
-        import importlib
+    import importlib
 
+    target = _LAZY.get(name) or _builtin_class(name)
+    if target is None and name in _SUBMODULES:  # e.g. bs.countries.country_name
         return importlib.import_module(f".{name}", __name__)
     if target is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(target[0], __name__), target[1])
     globals()[name] = value  # later look-ups are plain attribute reads
     return value
+
+
+def _builtin_class(name: str) -> tuple[str, str] | None:
+    """(module, class) of a built-in estimator class by its class name (from the registry, so a
+    new built-in is reachable as ``burdenshare.ClassName`` without being listed here).
+    """
+    if not name[:1].isupper():
+        return None
+    from .registry import builtins
+
+    for target in builtins().values():
+        module, _, cls = target.partition(":")
+        if cls == name:
+            return module, cls
+    return None
 
 
 def __dir__() -> list[str]:

@@ -308,7 +308,7 @@ def _check_out(args: argparse.Namespace) -> None:
 
 
 def _params(cls: type, items: Sequence[str]) -> dict[str, Any]:
-    from .estimators.base import parse_param
+    from .params import parse_param
 
     out = {}
     for it in items:
@@ -419,7 +419,7 @@ def _warn_years(name: str, res: Any) -> None:
     """One stderr line per estimator for requested years without estimates (exit code stays 0),
     and one note naming years of preliminary data.
     """
-    from .estimators.base import years_without_estimates_line
+    from .provenance import years_without_estimates_line
 
     line = years_without_estimates_line(name, res)
     if line:

@@ -12,21 +12,17 @@ import numpy as np
 import pandas as pd
 
 from ._errors import BurdenshareError
+from .contract import Estimator
 from .data import Dataset
+from .params import value_label
 from .registry import make
 from .results import Provenance, Result
 
 __all__ = ["compare", "Comparison"]
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return "+".join(_fmt(v) for v in value) if value else "none"
-    return str(value)
-
-
-def _labels(estimators: Sequence[Any]) -> list[str]:
-    names = [getattr(e, "name", type(e).__name__) for e in estimators]
+def _labels(estimators: Sequence[Estimator]) -> list[str]:
+    names = [e.name for e in estimators]
     out = []
     for i, (e, n) in enumerate(zip(estimators, names)):
         if names.count(n) == 1:
@@ -36,7 +32,7 @@ def _labels(estimators: Sequence[Any]) -> list[str]:
         group = [estimators[j].get_params() for j in range(len(names)) if names[j] == n]
         p = e.get_params()
         keys = sorted(k for k in p if any(g.get(k) != p.get(k) for g in group))
-        diff = [f"{k}={_fmt(p[k])}" for k in keys]
+        diff = [f"{k}={value_label(p[k])}" for k in keys]
         out.append(f"{n} ({', '.join(diff)})" if diff else f"{n} #{i}")
     if len(set(out)) != len(out):
         raise ValueError(f"estimator labels are not unique: {out}; pass a mapping label -> estimator")
@@ -232,8 +228,7 @@ class Comparison:
         if sub.empty:
             return pd.DataFrame()
         # rank 1 = heaviest burden: descending for most indices, ascending for e.g. "1 in N"
-        higher = {k: bool(r.diagnostics.get("higher_means_more_burden", True))
-                  for k, r in self.results.items()}
+        higher = {k: r.higher_means_more_burden for k, r in self.results.items()}
         signed = sub["estimate"] * sub["method"].map(lambda m: 1.0 if higher[m] else -1.0)
         r = sub.assign(rank=signed.groupby([sub["method"], sub["year"]])
                        .rank(ascending=False, method="min"))

@@ -25,12 +25,13 @@ provenance, one chart as PNG, and a short printed summary.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .compare import Comparison, compare
+from .contract import Estimator
 from .data import Dataset
 from .export import write_comparison, write_result
 from .io import load_sample
@@ -86,47 +87,82 @@ def demo_dataset(data: Dataset) -> tuple[Dataset, int]:
     return replace(Dataset.concat([rest, area]), requested_years=(year,)), year
 
 
+Settings = Mapping[str, Mapping[str, Any]]
+
+
+def _defaults(year: int) -> Settings:
+    return {}
+
+
 @dataclass(frozen=True)
 class Family:
-    """One block of the demo: a label, how to select its data, and its estimators."""
+    """One block of the demo: its data, the families of its methods and their demo parameters.
+
+    The methods are the built-ins whose ``labels.family`` is one of ``families`` (from the
+    registry: no list of names here), less those the demo cannot run (:data:`NOT_RUN`) and
+    those another block runs only by itself (``only``).
+
+    Parameters
+    ----------
+    key, title : str
+        File stem of the block's outputs and its printed heading.
+    select : callable
+        The block's data and year, from the embedded samples.
+    families : tuple of str
+        Label families of its methods.
+    settings : callable
+        Year -> parameters by method, for the methods whose defaults do not fit the demo's
+        data (the others run with their defaults); these come first.
+    only : bool
+        Run only the methods of ``settings`` (a family split over two blocks).
+    """
 
     key: str
     title: str
     select: Callable[[Dataset], tuple[Dataset, int]]
-    estimators: Callable[[int], dict[str, Any]]
+    families: tuple[str, ...]
+    settings: Callable[[int], Settings] = _defaults
+    only: bool = False
+
+    def estimators(self, year: int) -> dict[str, Estimator]:
+        """Return the block's estimators for ``year``, by registry name."""
+        from .registry import make
+
+        settings = self.settings(year)
+        names = list(settings) if self.only else [*settings, *self._others(settings)]
+        return {n: make(n).with_params(**settings.get(n, {})) for n in names}
+
+    def _others(self, settings: Settings) -> list[str]:
+        from .labels import default_labels
+        from .registry import builtins, get
+
+        skip = {*settings, *NOT_RUN, *_run_alone()}
+        return [n for n in builtins() if n not in skip
+                and default_labels(get(n)).family in self.families]
+
+
+def _run_alone() -> set[str]:
+    """Methods a block runs by itself (``only``), so not with the rest of their family."""
+    return {n for fam in FAMILIES if fam.only for n in fam.settings(0)}
 
 
 def _relative(data: Dataset) -> tuple[Dataset, int]:
     return demo_dataset(data)
 
 
-def _relative_estimators(year: int) -> dict[str, Any]:
-    from .registry import make
-
-    names = ["refugees_per_1000", "refugees_per_gdp_ppp_pc", "refugees_per_1000_km2", "one_in_n",
-             "relative_effort", "hosting_concentration", "neighbour_hosting_share"]
-    return {n: make(n) for n in names}
-
-
 def _keys(data: Dataset) -> tuple[Dataset, int]:
     return data.select(years=(2010, 2015)), 2015
 
 
-def _keys_estimators(year: int) -> dict[str, Any]:
-    from .estimators.distribution_keys import (
-        EU28_2015,
-        EuRelocation2015,
-        Grech2017,
-        ReferenceKey5050,
-    )
+def _keys_settings(year: int) -> Settings:
+    from .estimators.distribution_keys import EU28_2015
 
+    actual = {"states": EU28_2015, "actual": "asylum_applications", "actual_year": 2015}
     return {
-        "eu_relocation_2015": EuRelocation2015(states=EU28_2015, actual="asylum_applications",
-                                               actual_year=2015),
-        "grech_2017": Grech2017(states=EU28_2015, actual="asylum_applications", actual_year=2015),
-        "reference_key_50_50": ReferenceKey5050(states=EU28_2015, population_year=2014,
-                                                gdp_year=2013, key_year=2015,
-                                                actual="asylum_applications", actual_year=2015),
+        "eu_relocation_2015": actual,
+        "grech_2017": actual,
+        "reference_key_50_50": {**actual, "population_year": 2014, "gdp_year": 2013,
+                                "key_year": 2015},
     }
 
 
@@ -136,14 +172,14 @@ def _generic_keys(data: Dataset) -> tuple[Dataset, int]:
     return data.select(years=(year, year)), year
 
 
-def _generic_keys_estimators(year: int) -> dict[str, Any]:
-    from .estimators.distribution_keys import EU27_2020, LinearKey, MinmaxKey
+def _generic_keys_settings(year: int) -> Settings:
+    from .estimators.distribution_keys import EU27_2020
 
     return {
-        "linear_key": LinearKey(states=EU27_2020, year=year, criteria=(
+        "linear_key": {"states": EU27_2020, "year": year, "criteria": (
             ("population", 0.4), ("gdp_usd_current", 0.4), ("unemployment_rate", 0.2)),
-            inverted=("unemployment_rate",)),
-        "minmax_key": MinmaxKey(states=EU27_2020, year=year),
+            "inverted": ("unemployment_rate",)},
+        "minmax_key": {"states": EU27_2020, "year": year},
     }
 
 
@@ -153,12 +189,10 @@ def _fair(data: Dataset) -> tuple[Dataset, int]:
     return data.select(years=(year, year)), year
 
 
-def _fair_estimators(year: int) -> dict[str, Any]:
-    from .estimators.fair_share import FairShareFunding, FairShareResettlement
-
+def _fair_settings(year: int) -> Settings:
     return {
-        "fair_share_resettlement": FairShareResettlement(year=year),
-        "fair_share_funding": FairShareFunding(actual="unhcr_revenue", year=year),
+        "fair_share_resettlement": {"year": year},
+        "fair_share_funding": {"actual": "unhcr_revenue", "year": year},
     }
 
 
@@ -175,19 +209,8 @@ def _contributions(data: Dataset) -> tuple[Dataset, int]:
     return data.select(years=(min(first, last), last)), last
 
 
-def _contributions_estimators(year: int) -> dict[str, Any]:
-    from .composite import ResponsibilityBalance, SupportGap
-    from .estimators.contributions import ResettlementEffort, UnhcrFundingShare
-    from .estimators.contributions_dac import InDonorRefugeeCosts, OdaGniCommitment
-
-    return {
-        "in_donor_refugee_costs": InDonorRefugeeCosts(),
-        "oda_gni_commitment": OdaGniCommitment(),
-        "unhcr_funding_share": UnhcrFundingShare(),
-        "resettlement_effort": ResettlementEffort(year=year),
-        "support_gap": SupportGap(cost="estimator"),
-        "responsibility_balance": ResponsibilityBalance(),
-    }
+def _contributions_settings(year: int) -> Settings:
+    return {"resettlement_effort": {"year": year}, "support_gap": {"cost": "estimator"}}
 
 
 _PEOPLE_2025 = ("refugees", "refugees_aged_5_11", "refugees_aged_12_17", "refugees_with_age")
@@ -211,14 +234,6 @@ def _costs(data: Dataset) -> tuple[Dataset, int]:
     return replace(Dataset.concat([people, inputs]), requested_years=(year,)), year
 
 
-def _costs_estimators(year: int) -> dict[str, Any]:
-    from .estimators.unit_cost import EducationInclusionCost, HealthInclusionCost, UnitCost
-
-    return {"education_inclusion_cost": EducationInclusionCost(),
-            "health_inclusion_cost": HealthInclusionCost(),
-            "unit_cost": UnitCost()}
-
-
 _PANEL_INDICATORS = ("refugees", "population", "unemployment_rate", "refugees_by_origin",
                      "refugees_from_origin")
 
@@ -229,27 +244,19 @@ def _host_impact(data: Dataset) -> tuple[Dataset, int]:
     return sub, int(sub.observations["year"].max())
 
 
-def _host_impact_estimators(year: int) -> dict[str, Any]:
-    from .estimators.did import DiD, EventStudy, StaggeredDiD
-    from .estimators.iv import IV2SLS
-    from .estimators.panel import PanelFE
-    from .estimators.synth import SyntheticControl
-
-    return {"panel_fe": PanelFE(), "iv_2sls": IV2SLS(), "did": DiD(), "event_study": EventStudy(),
-            "staggered_did": StaggeredDiD(), "synthetic_control": SyntheticControl()}
-
-
 #: the demo's blocks, in order
 FAMILIES = (
-    Family("relative_burden", "Relative burden", _relative, _relative_estimators),
-    Family("eu_keys_2015", "Distribution keys (EU 2015)", _keys, _keys_estimators),
-    Family("generic_keys", "Generic keys", _generic_keys, _generic_keys_estimators),
-    Family("fair_shares", "Fair shares", _fair, _fair_estimators),
+    Family("relative_burden", "Relative burden", _relative, ("Relative burden",)),
+    Family("eu_keys_2015", "Distribution keys (EU 2015)", _keys, ("Distribution keys",),
+           _keys_settings, only=True),
+    Family("generic_keys", "Generic keys", _generic_keys, ("Distribution keys",),
+           _generic_keys_settings),
+    Family("fair_shares", "Fair shares", _fair, ("Fair shares",), _fair_settings),
     Family("contributions", "Contributions against commitments", _contributions,
-           _contributions_estimators),
-    Family("inclusion_costs", "Cost of inclusion", _costs, _costs_estimators),
+           ("Contributions", "Composites"), _contributions_settings),
+    Family("inclusion_costs", "Cost of inclusion", _costs, ("Costs of inclusion",)),
     Family("host_impact", "Host impact on unemployment (illustrative country panel)", _host_impact,
-           _host_impact_estimators),
+           ("Host impact (econometric)",)),
 )
 
 #: built-ins the demo does not run, and why
@@ -438,7 +445,7 @@ def _print_contributions(comp: Comparison) -> None:
     """DAC in-donor refugee costs and ODA/GNI by year, preliminary years labelled; the years
     some methods could not estimate.
     """
-    from .estimators.base import years_without_estimates_line
+    from .provenance import years_without_estimates_line
 
     idrc = comp.results.get("in_donor_refugee_costs")
     oda = comp.results.get("oda_gni_commitment")

@@ -1,26 +1,42 @@
 """Estimator registry: the built-ins plus the entry-point group ``burdenshare.estimators``.
 
-Listing never imports a plugin (names and targets come from package metadata); a plugin is
-imported when it is asked for. A class or an instance can always be passed directly, so a
-notebook-local estimator needs no registration. There is no ``register()`` function and no
-mutable module state: the only cache is package metadata, cleared by :func:`refresh`.
+The registry is the single list of estimators. Built-ins are found in the source of the
+modules of :mod:`burdenshare.estimators` (every class there that sets ``name`` to a text), so
+adding a built-in is adding its class: no list elsewhere names it. Listing never imports an
+estimator module (built-in names come from the source text, plugin names from package
+metadata); a module is imported when one of its estimators is asked for. A class or an instance
+can always be passed directly, so a notebook-local estimator needs no registration. There is no
+``register()`` function and no mutable module state: the only cache is the scan, cleared by
+:func:`refresh`.
+
+The registry sits below :mod:`burdenshare.estimators` in the import layers (it imports no
+estimator module statically), so composite estimators can run other estimators by name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast
 
 from ._errors import RegistryError
 from ._plugins import import_target, scan_group
-from .estimators import BUILTINS
-from .estimators.base import PROTOCOL_MEMBERS, Estimator
+from .contract import PROTOCOL_MEMBERS, Estimator, conform
 
-__all__ = ["EstimatorInfo", "available", "get", "make", "refresh", "ENTRY_POINT_GROUP"]
+__all__ = ["EstimatorInfo", "available", "builtins", "get", "make", "refresh",
+           "ENTRY_POINT_GROUP"]
 
 ENTRY_POINT_GROUP = "burdenshare.estimators"
+#: the package of the built-in estimators, and the folder of its modules
+_PACKAGE = "burdenshare.estimators"
+_FOLDER = Path(__file__).parent / "estimators"
+#: a top-level class, and a registry name set in its body (``name: ClassVar[str] = "..."``)
+_CLASS = re.compile(r"^class (\w+)\b")
+_NAME = re.compile(r"^    name(?:: ClassVar\[str\])? = \"([a-z][a-z0-9_]*)\"")
 
 
 @dataclass(frozen=True)
@@ -33,10 +49,43 @@ class EstimatorInfo:
     builtin: bool
 
 
+def _module_builtins(path: Path) -> dict[str, str]:
+    """Registry name -> ``module:Class`` of the classes of one module that set ``name``."""
+    target = f"{_PACKAGE}.{path.stem}"
+    found: dict[str, str] = {}
+    cls = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        head = _CLASS.match(line)
+        if head:
+            cls = head.group(1)
+            continue
+        named = _NAME.match(line)
+        if named and cls:
+            found[named.group(1)] = f"{target}:{cls}"
+    return found
+
+
+@lru_cache(maxsize=1)
+def builtins() -> Mapping[str, str]:
+    """Return every built-in estimator: registry name -> ``module:Class``, without importing.
+
+    The built-ins are the classes of the public modules of :mod:`burdenshare.estimators` that
+    set ``name`` in their body.
+
+    Returns
+    -------
+    Mapping of str to str
+    """
+    found: dict[str, str] = {}
+    for path in sorted(_FOLDER.glob("[!_]*.py")):
+        found.update(_module_builtins(path))
+    return MappingProxyType(dict(sorted(found.items())))
+
+
 @lru_cache(maxsize=1)
 def _scan() -> tuple[Mapping[str, EstimatorInfo], Mapping[str, tuple[EstimatorInfo, ...]]]:
-    builtins = {n: EstimatorInfo(n, t, "burdenshare", True) for n, t in BUILTINS.items()}
-    return scan_group(ENTRY_POINT_GROUP, builtins,
+    builtin = {n: EstimatorInfo(n, t, "burdenshare", True) for n, t in builtins().items()}
+    return scan_group(ENTRY_POINT_GROUP, builtin,
                       lambda name, target, dist: EstimatorInfo(name, target, dist, False),
                       "estimator")
 
@@ -44,6 +93,7 @@ def _scan() -> tuple[Mapping[str, EstimatorInfo], Mapping[str, tuple[EstimatorIn
 def refresh() -> None:
     """Forget cached entry-point metadata (after installing a plugin in a running session)."""
     _scan.cache_clear()
+    builtins.cache_clear()
 
 
 def available() -> Mapping[str, EstimatorInfo]:
@@ -114,8 +164,11 @@ def get(spec: str | type | Any) -> type[Estimator]:
     return _estimator_class(obj, obj, f"estimator {spec!r} from {info.distribution}")
 
 
-def make(spec: str | type | Any) -> Any:
-    """Return an estimator instance: names and classes are built with default parameters.
+def make(spec: str | type | Any) -> Estimator:
+    """Return an estimator instance with the whole contract (see :func:`conform`).
+
+    Names and classes are built with default parameters; a bare plugin is wrapped once by
+    :class:`~burdenshare.contract.Conformed`.
 
     Parameters
     ----------
@@ -126,6 +179,6 @@ def make(spec: str | type | Any) -> Any:
     Estimator
     """
     if isinstance(spec, (str, type)):
-        return get(spec)()
+        return conform(get(spec)())
     get(spec)
-    return spec
+    return conform(spec)

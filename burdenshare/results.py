@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
@@ -13,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .labels import Labels
+from .labels import Labels, default_labels
 from .schemas import ESTIMATE_COLUMNS, EXCLUSION_COLUMNS
 
 __all__ = ["Computation", "Provenance", "Result", "empty_estimates", "empty_exclusions",
@@ -91,7 +92,7 @@ class Computation:
     assumptions : tuple of str
         Sentences stating what the numbers assume.
     diagnostics : Mapping
-        Counts and facts about the run (must include ``used``: observations used).
+        Counts and facts about the run.
     uncertainty_method : str
         One of ``analytic, cluster_robust, bootstrap, scenario_range, none``.
     external_inputs : tuple of Mapping
@@ -105,8 +106,8 @@ class Computation:
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
     uncertainty_method: UncertaintyMethod = "none"
     external_inputs: tuple[Mapping[str, str], ...] = ()
-    #: observations used (the ledger's ``n_used``); ``None`` means "taken from
-    #: ``diagnostics['used']``" while estimators move to this field (issue 15)
+    #: observations used (the ledger's ``n_used``); every estimator gives it. ``None`` means
+    #: "taken from ``diagnostics['used']``", only while the built-ins move to this field
     used: int | None = None
 
 
@@ -154,6 +155,10 @@ class Provenance:
                 f"data {self.data_fingerprint[:12]}; sources: {src}")
 
 
+#: marks a Result built without labels (they are then derived in ``__post_init__``)
+_UNSET_LABELS = Labels(title="", family="", description="", unit="")
+
+
 @dataclass(frozen=True, eq=False)
 class Result:
     """The frozen outcome of ``estimator.estimate(data)``.
@@ -171,6 +176,19 @@ class Result:
         ``analytic``, ``cluster_robust``, ``bootstrap``, ``scenario_range`` (a range over
         defensible choices, never a confidence interval) or ``none``.
     provenance : Provenance
+    labels : Labels
+        How the estimator is shown (declared by the estimator, see :mod:`burdenshare.labels`).
+    main_quantity : str
+        The estimator's main quantity.
+    higher_means_more_burden : bool
+        False for indices where a lower value means a heavier burden (ranks run the other way).
+
+    Notes
+    -----
+    The first six fields can be given positionally (as results built by hand in tests are):
+    ``main_quantity`` and ``higher_means_more_burden`` then come from the diagnostics (as
+    :func:`~burdenshare.provenance.finish_result` writes them there too, for the exported
+    metadata) and ``labels`` from the provenance's estimator name and the main quantity.
     """
 
     estimates: pd.DataFrame
@@ -179,8 +197,30 @@ class Result:
     diagnostics: Mapping[str, Any]
     uncertainty_method: UncertaintyMethod
     provenance: Provenance
-    #: how the estimator is shown (declared by the estimator, see :mod:`burdenshare.labels`)
-    labels: Labels | None = None
+    labels: Labels = _UNSET_LABELS
+    main_quantity: str = ""
+    higher_means_more_burden: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.main_quantity:
+            object.__setattr__(self, "main_quantity", self._quantity_from_diagnostics())
+            higher = bool(self.diagnostics.get("higher_means_more_burden", True))
+            object.__setattr__(self, "higher_means_more_burden", higher)
+        if self.labels is _UNSET_LABELS:
+            object.__setattr__(self, "labels", self._derived_labels())
+
+    def _quantity_from_diagnostics(self) -> str:
+        """The main quantity the diagnostics name, else the first in the estimates."""
+        q = self.diagnostics.get("main_quantity")
+        if q:
+            return str(q)
+        return str(self.estimates["quantity"].iloc[0]) if len(self.estimates) else ""
+
+    def _derived_labels(self) -> Labels:
+        main = self.estimates[self.estimates["quantity"] == self.main_quantity]
+        unit = str(main["unit"].iloc[0]) if len(main) else ""
+        return default_labels(types.SimpleNamespace(
+            name=self.provenance.estimator, quantity=self.main_quantity, unit=unit, summary=""))
 
     # ---- projections
     def point(self, quantity: str | None = None) -> pd.Series:
@@ -198,14 +238,6 @@ class Result:
         q = quantity or self.main_quantity
         sub = self.estimates[self.estimates["quantity"] == q]
         return sub.set_index(["iso3", "year", "term"])["estimate"]
-
-    @property
-    def main_quantity(self) -> str:
-        """The estimator's main quantity (first in the estimates if the class did not say)."""
-        q = self.diagnostics.get("main_quantity")
-        if q:
-            return str(q)
-        return str(self.estimates["quantity"].iloc[0]) if len(self.estimates) else ""
 
     def to_frame(self) -> pd.DataFrame:
         """Return a copy of the estimates."""

@@ -24,8 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .contract import PROTOCOL_MEMBERS, Estimator, conform
 from .data import Dataset, fingerprint_frame
-from .estimators.base import PROTOCOL_MEMBERS
+from .estimators.base import EstimatorBase
+from .labels import Labels
 from .schemas import (
     UNCERTAINTY_METHODS,
     EstimateSchema,
@@ -46,11 +48,17 @@ def _fail(check: str, est: Any, msg: str) -> None:
     raise ConformanceError(f"[{check}] {getattr(est, 'name', type(est).__name__)}: {msg}")
 
 
+def _contract(est: Any) -> Estimator:
+    """The estimator with the whole contract (a bare plugin wrapped as the registry does)."""
+    return conform(est)
+
+
 def check_protocol_members(est: Any, data: Dataset) -> None:
     """Every protocol member exists; class attributes are well formed."""
     missing = [m for m in PROTOCOL_MEMBERS if not hasattr(est, m)]
     if missing:
         _fail("protocol_members", est, f"missing {missing}")
+    full = _contract(est)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", str(est.name)):
         _fail("protocol_members", est, f"name {est.name!r} is not snake_case")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", str(est.quantity)):
@@ -58,10 +66,15 @@ def check_protocol_members(est: Any, data: Dataset) -> None:
     for attr in ("version", "unit", "reference", "summary"):
         if not str(getattr(est, attr, "")).strip():
             _fail("protocol_members", est, f"{attr} is empty")
-    req = est.inputs() if hasattr(est, "inputs") else est.requires
-    unknown = sorted(set(req) - set(data.vocabulary))  # built-ins, given and plugin indicators
+    unknown = sorted(full.inputs() - set(data.vocabulary))  # built-ins, given and plugin indicators
     if unknown:
         _fail("protocol_members", est, f"requires indicators outside the vocabulary: {unknown}")
+    if not full.optional_inputs() <= full.inputs():
+        _fail("protocol_members", est, "optional_inputs() is not a part of inputs()")
+    if not isinstance(full.higher_means_more_burden, bool):
+        _fail("protocol_members", est, "higher_means_more_burden is not true or false")
+    if full.labels is not None and not isinstance(full.labels, Labels):
+        _fail("protocol_members", est, f"labels is a {type(full.labels).__name__}, not Labels")
 
 
 def check_params_roundtrip(est: Any, data: Dataset) -> None:
@@ -74,7 +87,7 @@ def check_params_roundtrip(est: Any, data: Dataset) -> None:
     again = type(est)(**json.loads(json.dumps(params)))
     if again != est:
         _fail("params_roundtrip", est, f"rebuilt from its parameters it differs: {again!r}")
-    if hasattr(est, "with_params") and est.with_params(**params) != est:
+    if _contract(est).with_params(**params) != _contract(est):
         _fail("params_roundtrip", est, "with_params(**get_params()) differs")
 
 
@@ -96,6 +109,55 @@ def check_schema_valid(est: Any, data: Dataset) -> None:
         _fail("schema_valid", est, f"main quantity {est.quantity!r} absent from the estimates")
     if res.uncertainty_method == "none" and res.estimates[["ci_lower", "ci_upper"]].notna().any().any():
         _fail("schema_valid", est, "intervals given but uncertainty_method is 'none'")
+
+
+def check_labels_complete(est: Any, data: Dataset) -> None:
+    """The result carries the main quantity, ranking direction and labels the estimator declares.
+
+    For an estimator that declares ``labels``: title, family, description and unit are set and
+    ``labels.quantities`` names every quantity of the estimates. One that declares none gets
+    :func:`~burdenshare.labels.default_labels` (checked only to be a :class:`Labels`).
+    """
+    full = _contract(est)
+    res = _run(est, data)
+    if res.main_quantity != full.quantity:
+        _fail("labels_complete", est, f"Result.main_quantity {res.main_quantity!r} is not "
+              f"quantity {full.quantity!r}")
+    if res.higher_means_more_burden is not bool(full.higher_means_more_burden):
+        _fail("labels_complete", est, "Result.higher_means_more_burden differs from the class")
+    if not isinstance(res.labels, Labels):
+        _fail("labels_complete", est, "Result.labels is not a Labels")
+    declared = full.labels
+    if declared is None:
+        return
+    if res.labels != declared:
+        _fail("labels_complete", est, "Result.labels differ from the declared labels")
+    for attr in ("title", "family", "description", "unit"):
+        if not str(getattr(declared, attr)).strip():
+            _fail("labels_complete", est, f"labels.{attr} is empty")
+    unnamed = sorted(set(res.estimates["quantity"]) - set(declared.quantities))
+    if unnamed:
+        _fail("labels_complete", est, f"labels.quantities lacks {unnamed}")
+
+
+def check_used_consistent(est: Any, data: Dataset) -> None:
+    """``diagnostics['used']`` is a count between 0 and the observations needed, and equals
+    ``Computation.used`` where the estimator gives both.
+    """
+    res = _run(est, data)
+    used = res.diagnostics.get("used")
+    if not isinstance(used, int | np.integer) or isinstance(used, bool):
+        _fail("used_consistent", est, f"diagnostics['used'] = {used!r} is not a count "
+              "(give Computation.used)")
+        return
+    if not 0 <= int(used) <= len(_needed(est, data)):
+        _fail("used_consistent", est, f"used = {used} is outside 0..{len(_needed(est, data))}")
+    if not isinstance(est, EstimatorBase):
+        return  # a plugin's own estimate(): its Computation is not reachable
+    comp = est._compute(data)
+    if comp.used is not None and "used" in comp.diagnostics and comp.diagnostics["used"] != comp.used:
+        _fail("used_consistent", est, f"Computation.used {comp.used} differs from "
+              f"diagnostics['used'] {comp.diagnostics['used']}")
 
 
 def check_provenance_complete(est: Any, data: Dataset) -> None:
@@ -151,9 +213,8 @@ def check_input_unchanged(est: Any, data: Dataset) -> None:
 
 
 def _needed(est: Any, data: Dataset) -> pd.DataFrame:
-    req = est.inputs() if hasattr(est, "inputs") else est.requires
     obs = data.observations
-    return obs[obs["indicator"].isin(sorted(req))]
+    return obs[obs["indicator"].isin(sorted(_contract(est).inputs()))]
 
 
 _KEY = ["iso3", "area", "year", "indicator", "source"]  # area: sub-national unit (NaN = country)
@@ -240,6 +301,8 @@ CHECKS: dict[str, Callable[[Any, Dataset], None]] = {
     "protocol_members": check_protocol_members,
     "params_roundtrip": check_params_roundtrip,
     "schema_valid": check_schema_valid,
+    "labels_complete": check_labels_complete,
+    "used_consistent": check_used_consistent,
     "provenance_complete": check_provenance_complete,
     "deterministic": check_deterministic,
     "input_unchanged": check_input_unchanged,

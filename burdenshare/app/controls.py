@@ -10,8 +10,8 @@ field annotation (and metadata)      control
                                      ``FloatText`` without bounds)
 ``tuple[str, ...]`` with ``choices`` ``SelectMultiple`` (``TagsInput`` for long lists)
 ``str``                              ``Text``
-anything else (pairs, nested lists)  ``Text`` in the CLI syntax of
-                                     :func:`burdenshare.estimators.base.parse_param`
+anything else (pairs, nested lists)  ``Text`` in the parameter text syntax of
+                                     :mod:`burdenshare.params` (as on the CLI)
 ``tuple[int, int]`` (fixed length)   ``Text`` ``a,b``
 ``X | None``                         a "set" ``Checkbox`` beside the control for ``X``
 ==================================== ===============================================
@@ -30,48 +30,15 @@ from typing import Any, Literal
 import ipywidgets as w
 
 from .._errors import ParameterError
-from ..estimators.base import ParamSpec, _is_optional, _parse_text, param_specs
+from ..params import ParamSpec, canonical, param_specs
 
-__all__ = ["ParamControls", "param_control", "format_param"]
+__all__ = ["ParamControls", "param_control"]
 
 #: Lists longer than this get a TagsInput instead of a SelectMultiple.
 _MAX_SELECT = 12
 _INT_MAX = 2**31 - 1
 _FLOAT_MAX = 1e300
 _STYLE = {"description_width": "initial"}
-
-
-def format_param(value: Any, ann: Any) -> str:
-    """Write a parameter value in the text syntax of
-    :func:`burdenshare.estimators.base.parse_param`.
-
-    Parameters
-    ----------
-    value : object
-    ann : annotation
-        The field's type annotation.
-
-    Returns
-    -------
-    str
-    """
-    optional, inner = _is_optional(ann)
-    if value is None:
-        return ""
-    origin = typing.get_origin(inner)
-    if origin is tuple:
-        args = typing.get_args(inner)
-        if Ellipsis not in args:
-            return ",".join(str(x) for x in value)
-        if len(args) == 2 and args[1] is Ellipsis:
-            elem = args[0]
-            if typing.get_origin(elem) is tuple:
-                eargs = typing.get_args(elem)
-                if len(eargs) == 2 and eargs[1] is not Ellipsis:
-                    return ",".join(f"{a}:{b}" for a, b in value)
-                return ";".join("+".join(str(x) for x in part) for part in value)
-            return ",".join(str(x) for x in value)
-    return str(value)
 
 
 @dataclass
@@ -152,40 +119,16 @@ def _inner_control(spec: ParamSpec, ann: Any, value: Any, desc: str) -> _Field:
         def set_txt(v: Any) -> None:
             txt.value = v or ""
         return _Field(spec, txt, lambda: txt.value, set_txt, (txt,))
-    # anything else: the CLI text syntax (pairs "a:0.5,b:0.5", nested lists "a;a+b")
-    txt2 = w.Text(value=format_param(value, ann), description=desc, tooltip=tip, style=_STYLE,
-                  placeholder=_hint(ann), continuous_update=False)
+    # anything else: the parameter text syntax (pairs "a:0.5,b:0.5", nested lists "a;a+b")
+    txt2 = w.Text(value=spec.format(value), description=desc, tooltip=tip, style=_STYLE,
+                  placeholder=spec.hint(), continuous_update=False)
 
     def get_txt() -> Any:
-        return _parse_any(spec.name, txt2.value, ann) if txt2.value.strip() else ()
+        return spec.parse(txt2.value) if txt2.value.strip() else ()
 
     def set_txt2(v: Any) -> None:
-        txt2.value = format_param(v, ann)
+        txt2.value = spec.format(v)
     return _Field(spec, txt2, get_txt, set_txt2, (txt2,))
-
-
-def _parse_any(name: str, text: str, ann: Any) -> Any:
-    """Parse control text: the CLI syntax, plus fixed-length tuples written ``a,b``."""
-    args = typing.get_args(ann)
-    if typing.get_origin(ann) is tuple and Ellipsis not in args:
-        parts = [t.strip() for t in text.split(",")]
-        if len(parts) != len(args):
-            raise ParameterError(f"parameter {name!r} = {text!r} must be {len(args)} "
-                                 "comma-separated values")
-        return tuple(_parse_text(name, t, a) for t, a in zip(parts, args))
-    return _parse_text(name, text, ann)
-
-
-def _hint(ann: Any) -> str:
-    args = typing.get_args(ann)
-    if Ellipsis not in args:
-        return ",".join(getattr(a, "__name__", str(a)) for a in args)
-    if args and typing.get_origin(args[0]) is tuple:
-        eargs = typing.get_args(args[0])
-        if len(eargs) == 2 and eargs[1] is not Ellipsis:
-            return "name:value,name:value"
-        return "a+b;c (definitions separated by ;)"
-    return "a,b,c"
 
 
 def param_control(spec: ParamSpec, value: Any = None, *, css_prefix: str = "bs-param") -> _Field:
@@ -194,7 +137,7 @@ def param_control(spec: ParamSpec, value: Any = None, *, css_prefix: str = "bs-p
     Parameters
     ----------
     spec : ParamSpec
-        From :func:`burdenshare.estimators.base.param_specs`.
+        From :func:`burdenshare.params.param_specs`.
     value : object, optional
         Initial value (default: the field's default).
     css_prefix : str
@@ -208,8 +151,8 @@ def param_control(spec: ParamSpec, value: Any = None, *, css_prefix: str = "bs-p
     """
     value = spec.default if value is None else value
     desc = spec.name
-    optional, inner = _is_optional(spec.annotation)
-    if not optional:
+    inner = spec.inner
+    if not spec.optional:
         f = _inner_control(spec, inner, value, desc)
         f.widget.add_class("bs-param")
         f.widget.add_class(f"{css_prefix}-{spec.name}")
@@ -290,7 +233,7 @@ class ParamControls:
         for n, f in self.fields.items():
             v = f.get()
             d = f.spec.default
-            if _canon(v) != _canon(d):
+            if canonical(v) != canonical(d):
                 out[n] = v
         return out
 
@@ -309,8 +252,3 @@ class ParamControls:
             for wid in f.observed:
                 wid.observe(callback, names="value")
 
-
-def _canon(v: Any) -> Any:
-    if isinstance(v, (list, tuple)):
-        return tuple(_canon(x) for x in v)
-    return v

@@ -421,8 +421,7 @@ def table_frame(comp: Comparison, state: AppState) -> pd.DataFrame:
     if state.countries:
         wide = wide[wide["iso3"].isin(state.countries)]
     first = next((m for m in methods if wide[m].notna().any()), methods[0])
-    heavier_first = not bool(
-        comp.results[first].diagnostics.get("higher_means_more_burden", True))
+    heavier_first = not comp.results[first].higher_means_more_burden
     wide = wide.sort_values(["year", first, "iso3"], ascending=[False, heavier_first, True],
                             na_position="last")
     if not state.countries:

@@ -146,7 +146,7 @@ def ranking_chart(result: Result, *, year: int | None = None, top: int = 20,
         raise ValueError(f"the result has no country rows for quantity {q!r}")
     y = _pick_year(sub["year"], year, "ranking_chart")
     sub = sub[(sub["year"] == y) & sub["estimate"].notna()]
-    higher = bool(result.diagnostics.get("higher_means_more_burden", True))
+    higher = result.higher_means_more_burden
     sub = sub.nlargest(top, "estimate") if higher else sub.nsmallest(top, "estimate")
     unit = _unit(sub)
     df = pd.DataFrame({

@@ -251,7 +251,7 @@ def result_table(res: Result, *, quantity: str | None = None, year: int | None =
         return _term_table(res, q, sub, decimals=decimals, title=title)
     y = _latest(sub["year"], year, "result table")
     sub = sub[sub["year"] == y]
-    higher = bool(res.diagnostics.get("higher_means_more_burden", True))
+    higher = res.higher_means_more_burden
     countries = sub[sub["iso3"].notna()].sort_values(
         ["estimate", "iso3"], ascending=[not higher, True], na_position="last", kind="stable")
     if top is not None:

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .._errors import BurdenshareError, ParameterError
+from ..params import canonical, jsonable, value_label
 from ..registry import get
 
 __all__ = ["Choice", "Constraint", "Grid", "GridError", "Method", "Universe", "example_grid_path",
@@ -39,45 +40,6 @@ NOT_APPLICABLE = "n/a"
 
 class GridError(BurdenshareError, ValueError):
     """A grid (file or object) is malformed; the message names the file, line and key."""
-
-
-def _canon(value: Any) -> Any:
-    """Lists become tuples (recursively) so values are hashable and compare like parameters."""
-    if isinstance(value, list | tuple):
-        return tuple(_canon(v) for v in value)
-    return value
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def value_label(value: Any) -> str:
-    """Return a short readable label of a choice value (``refugees+oip``, ``population:0.5``).
-
-    Parameters
-    ----------
-    value : object
-
-    Returns
-    -------
-    str
-    """
-    if isinstance(value, tuple | list):
-        if not value:
-            return "none"
-        if all(isinstance(v, tuple | list) and len(v) == 2 and not isinstance(v[1], tuple | list)
-               and isinstance(v[0], str) for v in value):
-            return ",".join(f"{v[0]}:{v[1]:g}" if isinstance(v[1], float) else f"{v[0]}:{v[1]}"
-                            for v in value)
-        return "+".join(value_label(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    if value is None:
-        return "none"
-    return str(value)
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -114,7 +76,7 @@ class Method:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params",
-                           MappingProxyType({k: _canon(v) for k, v in dict(self.params).items()}))
+                           MappingProxyType({k: canonical(v) for k, v in dict(self.params).items()}))
         if self.lookback is not None and (not isinstance(self.lookback, int) or self.lookback < 0):
             raise GridError(f"method {self.label!r}: lookback = {self.lookback!r} must be a whole "
                             "number >= 0")
@@ -164,11 +126,11 @@ class Choice:
     methods: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        vals = tuple(_canon(v) for v in self.values)
+        vals = tuple(canonical(v) for v in self.values)
         if not vals:
             raise GridError(f"choice {self.name!r} has no values")
         if len(set(map(repr, vals))) != len(vals):
-            raise GridError(f"choice {self.name!r} repeats a value: {[_jsonable(v) for v in vals]}")
+            raise GridError(f"choice {self.name!r} repeats a value: {[jsonable(v) for v in vals]}")
         if self.name == METHOD:
             raise GridError("'method' is the implicit choice between the grid's methods; name "
                             "methods with [[method]] blocks instead")
@@ -219,7 +181,7 @@ class Constraint:
                 # a list is a list of alternatives; a list-valued parameter (who_counts) is
                 # written as a list of lists
                 vals = v if isinstance(v, list | tuple) else [v]
-                out[str(k)] = tuple(_canon(x) for x in vals)
+                out[str(k)] = tuple(canonical(x) for x in vals)
             return MappingProxyType(out)
 
         f, o, r = norm(self.forbid, "forbid"), norm(self.only_if, "only_if"), norm(self.require,
@@ -353,7 +315,7 @@ class Grid:
             raise GridError(f"seed = {self.seed!r} must be a whole number >= 0")
         if self.specifications is not None:
             object.__setattr__(self, "specifications",
-                               tuple(MappingProxyType({k: _canon(v) for k, v in dict(s).items()})
+                               tuple(MappingProxyType({k: canonical(v) for k, v in dict(s).items()})
                                      for s in self.specifications))
         self._check()
 
@@ -503,9 +465,9 @@ class Grid:
         choices = []
         for c in self.choices:
             if c.name in fix:
-                v = _canon(fix.pop(c.name))
+                v = canonical(fix.pop(c.name))
                 if v not in c.values:
-                    raise GridError(f"choice {c.name!r} has no value {_jsonable(v)!r}")
+                    raise GridError(f"choice {c.name!r} has no value {jsonable(v)!r}")
                 choices.append(dataclasses.replace(c, values=(v,)))
             else:
                 choices.append(c)
@@ -533,15 +495,15 @@ class Grid:
         return {
             "name": self.name, "description": self.description, "seed": self.seed,
             "origin": self.origin,
-            "methods": [{"label": m.label, "estimator": est(m), "params": _jsonable(
+            "methods": [{"label": m.label, "estimator": est(m), "params": jsonable(
                 {k: v for k, v in m.base_params().items()}), "year": m.year,
                 "lookback": m.lookback, "family": m.family} for m in self.methods],
-            "choices": [{"name": c.name, "values": _jsonable(c.values),
+            "choices": [{"name": c.name, "values": jsonable(c.values),
                          "methods": list(c.methods) if c.methods is not None else None}
                         for c in self.choices],
             "constraints": [k.describe() for k in self.constraints],
             "specifications": None if self.specifications is None else [
-                {k: _jsonable(v) for k, v in s.items()} for s in self.specifications],
+                {k: jsonable(v) for k, v in s.items()} for s in self.specifications],
         }
 
     def to_json(self) -> str:
@@ -769,6 +731,6 @@ def grid_from_toml(text: str, *, origin: str = "<string>") -> Grid:
                     # business: only a value invalid on its own is a grid error
                     if str(err).startswith((f"parameter {c.name!r} = ",
                                             f"parameter {c.name!r} may not")):
-                        fail(f"value {_jsonable(v)!r} for method {m.label!r}: {err}", "choice", i,
+                        fail(f"value {jsonable(v)!r} for method {m.label!r}: {err}", "choice", i,
                              "values")
     return grid

@@ -27,8 +27,10 @@ import pandas as pd
 
 from .._errors import SchedulerError
 from .._version import __version__
+from ..contract import Estimator, conform
 from ..data import Dataset
-from ..registry import get
+from ..params import jsonable
+from ..registry import get, make
 from .grid import METHOD, Grid, GridError, Universe
 
 __all__ = ["Multiverse", "run_multiverse", "open_multiverse", "LONG_COLUMNS", "MANIFEST_FIXED_COLUMNS"]
@@ -154,20 +156,14 @@ def _run_batch(tasks: Sequence[_Task], views: Mapping[tuple[int | None, int | No
                                "n_rows": 0, "n_rows_other_years": 0, "n_excluded": 0,
                                "year": t.year, "data_from_year": t.data_key[0], "seed": t.seed,
                                "data_fingerprint": data.fingerprint,
-                               "params_json": json.dumps(_jsonable(dict(t.params)),
+                               "params_json": json.dumps(jsonable(dict(t.params)),
                                                          sort_keys=True, default=str),
                                "provenance_fingerprint": "", **t.labels}
         try:
             cls = get(t.estimator)
-            row["estimator"] = str(getattr(cls, "name", cls.__name__))
-            row["estimator_version"] = str(getattr(cls, "version", ""))
-            if isinstance(t.estimator, type):
-                est = cls(**t.params)
-            elif hasattr(t.estimator, "with_params"):
-                est = t.estimator.with_params(**t.params)
-            else:
-                est = cls(**t.params)
-            res = est.estimate(data)
+            row["estimator"] = str(cls.name)
+            row["estimator_version"] = str(cls.version)
+            res = _build(t.estimator, t.params).estimate(data)
         except Exception as err:  # one failed universe never stops the others
             row["status"] = "failed"
             row["error"] = f"{type(err).__name__}: {err}"
@@ -177,7 +173,7 @@ def _run_batch(tasks: Sequence[_Task], views: Mapping[tuple[int | None, int | No
         q = res.main_quantity
         row["quantity"] = q
         row["uncertainty_method"] = res.uncertainty_method
-        higher = bool(res.diagnostics.get("higher_means_more_burden", True))
+        higher = res.higher_means_more_burden
         row["higher_means_more_burden"] = higher
         sub = e if keep == "all" else _country_rows(e, q)
         if t.year is not None:
@@ -223,12 +219,11 @@ def _country_rows(e: pd.DataFrame, q: str) -> pd.DataFrame:
     return e[(e["quantity"] == q) & is_country & no_term]
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, tuple | list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
+def _build(spec: Any, params: Mapping[str, Any]) -> Estimator:
+    """The universe's estimator: a name or class built with ``params``, an instance changed."""
+    if isinstance(spec, str | type):
+        return conform(get(spec)(**params))
+    return make(spec).with_params(**params)
 
 
 def _clean_text(s: pd.Series) -> pd.Series:

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from burdenshare.composite import SupportGap
+from burdenshare.estimators.composite import SupportGap
 from burdenshare.estimators.contributions import UnhcrFundingShare
 from tests.conftest import synthetic_dataset
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import burdenshare as bs
-from burdenshare.composite import ResponsibilityBalance, SupportGap
+from burdenshare.estimators.composite import ResponsibilityBalance, SupportGap
 from burdenshare.estimators.contributions import (
     PledgeFulfilment,
     ResettlementEffort,

@@ -16,9 +16,9 @@ import pytest
 
 import burdenshare as bs
 from burdenshare.app import state as S
-from burdenshare.app.controls import ParamControls, _parse_any, format_param
+from burdenshare.app.controls import ParamControls
 from burdenshare.app.widgets import ComparisonApp
-from burdenshare.estimators.base import _is_optional, param_specs
+from burdenshare.params import param_specs
 from tests.conftest import synthetic_dataset
 
 #: rel tolerance for exact arithmetic on small integers: one or two float roundings only.
@@ -164,10 +164,9 @@ def test_controls_round_trip_every_estimator(name: str) -> None:
     assert pc.changed() == {}
     assert cls(**pc.values()).get_params() == cls().get_params()
     for spec in param_specs(cls):
-        text = format_param(spec.default, spec.annotation)
-        ann = _is_optional(spec.annotation)[1]
-        if spec.default not in (None, (), "") and typing.get_origin(ann) is tuple:
-            assert _parse_any(spec.name, text, ann) == spec.default
+        text = spec.format(spec.default)
+        if spec.default not in (None, (), "") and typing.get_origin(spec.inner) is tuple:
+            assert spec.parse(text) == spec.default
 
 
 def test_control_types_follow_annotations() -> None:

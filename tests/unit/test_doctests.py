@@ -12,7 +12,7 @@ MODULES = ["burdenshare.countries", "burdenshare.estimators.relative_burden", "b
            "burdenshare.estimators.distribution_keys", "burdenshare.estimators.eu_relocation_keys",
            "burdenshare.estimators.fair_share",
            "burdenshare.estimators.contributions", "burdenshare.estimators.contributions_dac",
-           "burdenshare.composite",
+           "burdenshare.estimators.composite",
            "burdenshare.compare", "burdenshare.io", "burdenshare.testing",
            "burdenshare.export._common", "burdenshare.export._text",
            "burdenshare.estimators.neighbours"]

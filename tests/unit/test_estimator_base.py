@@ -8,7 +8,7 @@ import json
 import pytest
 
 import burdenshare as bs
-from burdenshare.estimators.base import param_specs, parse_param
+from burdenshare.params import param_specs, parse_param
 from tests.conftest import synthetic_dataset
 
 

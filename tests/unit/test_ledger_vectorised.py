@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 import burdenshare as bs
+from burdenshare._codes import FEW, codes_of
 from burdenshare.data import Dataset
 from burdenshare.estimators import _panel as pfm
-from burdenshare.estimators.base import _FEW, Ledger, _codes_of, _used_sources
+from burdenshare.estimators.base import Ledger
 from burdenshare.estimators.panel import PanelFE
+from burdenshare.provenance import _used_sources
 from tests.conftest import SYNTHETIC
 
 CODES = ["AUT", "BEL", "CHE", "DEU", "WLD"]
@@ -50,13 +52,13 @@ def direct_dataset(frame: pd.DataFrame, sources: dict[str, bs.Source]) -> Datase
                    fingerprint="synthetic")
 
 
-@pytest.mark.parametrize("values", [["b", "a"], [f"v{k}" for k in range(_FEW + 3)]])
+@pytest.mark.parametrize("values", [["b", "a"], [f"v{k}" for k in range(FEW + 3)]])
 def test_codes_of_equals_list_index(values: list[str]) -> None:
     rng = np.random.default_rng(1)
     pool = [*values, "other", None]
     col = pd.Series([pool[i] for i in rng.integers(0, len(pool), 500)], dtype="str")
     expected = [values.index(x) if isinstance(x, str) and x in values else -1 for x in col]
-    assert _codes_of(col, values).tolist() == expected
+    assert codes_of(col, values).tolist() == expected
 
 
 @pytest.mark.parametrize("shuffle", [False, True], ids=["runs", "no_runs"])

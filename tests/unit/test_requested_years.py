@@ -15,9 +15,9 @@ import pytest
 
 import burdenshare as bs
 from burdenshare.cli import main
-from burdenshare.estimators.base import years_without_estimates_line
 from burdenshare.estimators.contributions_dac import InDonorRefugeeCosts
 from burdenshare.indicators import VOCABULARY
+from burdenshare.provenance import years_without_estimates_line
 
 SRC = {"synthetic_test": bs.Source(id="synthetic_test", title="synthetic test data",
                                    publisher="burdenshare tests")}

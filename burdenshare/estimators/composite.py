@@ -1,8 +1,8 @@
 """Composite estimators: they run other estimators (by registry name) and combine their results.
 
-They sit above the registry in the import layers (``pyproject.toml``): a composite may use any
-registered estimator, built-in or plugin, while the method modules in
-:mod:`burdenshare.estimators` never import the registry.
+They live with the other estimators and run their components through the registry, which sits
+below :mod:`burdenshare.estimators` in the import layers (``pyproject.toml``): a composite may
+use any registered estimator, built-in or plugin.
 
 - ``support_gap``: host cost (a user cost table, or a host-cost estimator run inside) minus the
   international support received;
@@ -18,20 +18,25 @@ from typing import ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ._errors import EstimatorError, ParameterError
-from .data import Dataset
-from .estimators.base import Estimator, EstimatorBase, Ledger, parse_param, sources_field
-from .estimators.contributions import (
+from .. import registry
+from .._errors import EstimatorError, ParameterError
+from ..contract import Estimator, conform
+from ..data import Dataset
+from ..labels import Labels
+from ..params import parse_param, sources_field
+from ..results import Computation
+from ..results import estimate_row as _row
+from ._ledger import Ledger
+from .base import EstimatorBase
+from .contributions import (
     _NOT_REFUGEE_SPECIFIC,
     _USD,
     ResettlementEffort,
     UnhcrFundingShare,
     _frame,
 )
-from .estimators.relative_burden import RefugeesPer1000
-from .estimators.tables import country_year_table
-from .results import Computation
-from .results import estimate_row as _row
+from .relative_burden import RefugeesPer1000
+from .tables import country_year_table
 
 __all__ = ["SupportGap", "ResponsibilityBalance"]
 
@@ -71,6 +76,17 @@ class SupportGap(EstimatorBase):
     reference: ClassVar[str] = "methodology/support_gap.md"
     summary: ClassVar[str] = ("Host cost minus international support received (total ODA is not "
                               "refugee-specific)")
+    labels: ClassVar[Labels] = Labels(
+        title="Support gap",
+        family="Composites",
+        description="Estimated hosting cost minus the international support received",
+        unit="USD (current)",
+        quantities={"host_cost_usd": "Host cost",
+                    "support_received_usd": "Support received",
+                    "support_gap_usd": "Support gap",
+                    "support_coverage_pct": "Support as % of host cost"},
+        diagnostics={"country_years_with_gap": "Country-years with a gap"},
+    )
 
     cost: Literal["host_cost_usd_current", "estimator"] = field(
         default="host_cost_usd_current", metadata={
@@ -89,29 +105,20 @@ class SupportGap(EstimatorBase):
             raise ParameterError("cost_estimator_params is only used with cost='estimator'")
 
     def _inner(self) -> Estimator:
-        from . import registry
-
         cls = registry.get(self.cost_estimator)
         kw = {k: parse_param(cls, k, v) for k, v in self.cost_estimator_params}
-        return cls(**kw)
-
-    @staticmethod
-    def _inner_inputs(inner: Estimator) -> frozenset[str]:
-        # a plugin need only follow the Estimator protocol: inputs() is EstimatorBase's extra
-        inputs = getattr(inner, "inputs", None)
-        return frozenset(inputs() if inputs is not None else inner.requires)
+        return conform(cls(**kw))
 
     def inputs(self) -> frozenset[str]:
         """Support indicator plus the cost indicator or the inner estimator's inputs."""
         if self.cost == "estimator":
-            return frozenset({self.support, *self._inner_inputs(self._inner())})
+            return frozenset({self.support, *self._inner().inputs()})
         return frozenset({self.support, "host_cost_usd_current"})
 
     def optional_inputs(self) -> frozenset[str]:
         """As the inner estimator's."""
         if self.cost == "estimator":
-            inner = self._inner()
-            return frozenset(getattr(inner, "optional_inputs", frozenset)())
+            return frozenset(self._inner().optional_inputs())
         return frozenset()
 
     def _compute(self, data: Dataset) -> Computation:
@@ -122,7 +129,7 @@ class SupportGap(EstimatorBase):
         inner_used = 0
         if self.cost == "estimator":
             inner = self._inner()
-            if self.support in self._inner_inputs(inner):
+            if self.support in inner.inputs():
                 raise EstimatorError(f"{self.name}: the cost estimator {self.cost_estimator} "
                                      f"itself uses {self.support}")
             res = inner.estimate(data)
@@ -186,8 +193,8 @@ class SupportGap(EstimatorBase):
                                f"without {self.support} are reported without a gap.")
         return Computation(
             estimates=_frame(rows), excluded=excluded, assumptions=tuple(assumptions),
-            diagnostics={"used": ledger.n_used + inner_used, "excluded": len(excluded),
-                         "cost": c_lbl, "support": s_lbl,
+            used=ledger.n_used + inner_used,
+            diagnostics={"excluded": len(excluded), "cost": c_lbl, "support": s_lbl,
                          "country_years_with_gap": int(sum(1 for r in rows
                                                            if r["quantity"] == "support_gap_usd"))},
         )
@@ -251,6 +258,21 @@ class ResponsibilityBalance(EstimatorBase):
     reference: ClassVar[str] = "methodology/responsibility_balance.md"
     summary: ClassVar[str] = ("Who does what: hosting, UNHCR funding, ODA effort, in-donor costs "
                               "and resettlement per State-year")
+    labels: ClassVar[Labels] = Labels(
+        title="Responsibility balance",
+        family="Composites",
+        description="Hosting, financial contributions and resettlement per State and year",
+        unit="per 1,000 inhabitants",
+        quantities={"refugees_per_1000_inhabitants": "Refugees per 1,000 inhabitants",
+                    "unhcr_revenue_usd": "UNHCR government revenue",
+                    "unhcr_revenue_per_capita": "UNHCR revenue per inhabitant",
+                    "pct_of_fair_share_met": "% of fair share met",
+                    "oda_gni_pct": "ODA as % of GNI",
+                    "idrc_usd_million": "In-donor refugee costs",
+                    "actual": "Resettlement arrivals",
+                    "arrivals_per_1000_inhabitants": "Resettlement arrivals per 1,000 inhabitants"},
+        diagnostics={"components_skipped": "Components not included"},
+    )
 
     components: tuple[str, ...] = field(
         default=tuple(c for c, _n, _q in _COMPONENTS),
@@ -267,10 +289,8 @@ class ResponsibilityBalance(EstimatorBase):
             raise ParameterError("parameter 'components' must include 'hosting' (the main "
                                  "quantity)")
 
-    def _plan(self, data: Dataset | None) -> tuple[list[tuple[str, EstimatorBase, tuple[str, ...]]],
+    def _plan(self, data: Dataset | None) -> tuple[list[tuple[str, Estimator, tuple[str, ...]]],
                                                    dict[str, str]]:
-        from . import registry
-
         avail = registry.available()
         plan, skipped = [], {}
         for comp, reg, qs in _COMPONENTS:
@@ -280,9 +300,9 @@ class ResponsibilityBalance(EstimatorBase):
             if own is None and reg not in avail:
                 skipped[comp] = f"no estimator {reg!r} is registered"
                 continue
-            cls = own if own is not None and reg not in avail else registry.get(reg)
+            base = conform(own()) if own is not None and reg not in avail else registry.make(reg)
             kw: dict[str, object] = {}
-            names = {f for f in getattr(cls, "__dataclass_fields__", {})}
+            names = set(base.get_params())
             if "sources" in names and self.sources:
                 kw["sources"] = self.sources
             if "population_source" in names:  # issue 14: one denominator for every component
@@ -290,14 +310,12 @@ class ResponsibilityBalance(EstimatorBase):
             if comp == "resettlement" and self.resettlement_group:
                 kw["group"] = self.resettlement_group
             try:
-                est = cls(**kw)
+                est = base.with_params(**kw)
             except ParameterError as err:
                 skipped[comp] = f"{reg}: {err}"
                 continue
             if data is not None:
-                ins = est.inputs() if hasattr(est, "inputs") else est.requires
-                opt = est.optional_inputs() if hasattr(est, "optional_inputs") else frozenset()
-                lack = sorted(set(ins) - set(opt) - set(data.indicators))
+                lack = sorted(est.inputs() - est.optional_inputs() - set(data.indicators))
                 if lack:
                     skipped[comp] = f"{reg}: the data lack {', '.join(lack)}"
                     continue
@@ -309,7 +327,7 @@ class ResponsibilityBalance(EstimatorBase):
         plan, _ = self._plan(None)
         out: set[str] = set()
         for _c, est, _q in plan:
-            out |= set(est.inputs() if hasattr(est, "inputs") else est.requires)
+            out |= est.inputs()
         return frozenset(out)
 
     def optional_inputs(self) -> frozenset[str]:
@@ -398,7 +416,8 @@ class ResponsibilityBalance(EstimatorBase):
                 f"{k} ({v})" for k, v in sorted(skipped.items())) + ".")
         return Computation(
             estimates=stacked, excluded=excluded, assumptions=tuple(assumptions),
-            diagnostics={"used": ledger.n_used, "excluded": len(excluded), "components": meta,
+            used=ledger.n_used,
+            diagnostics={"excluded": len(excluded), "components": meta,
                          "components_skipped": skipped},
         )
 
