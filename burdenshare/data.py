@@ -561,7 +561,7 @@ class Dataset:
         >>> ds.vocabulary.origin("gov_revenue_usd_current")
         'the indicators= argument'
         """
-        vocab = as_vocabulary(indicators)
+        vocab = _as_vocabulary(indicators)
         canon, used, vocab = _validated(df, sources, origin=origin, lines=lines, vocabulary=vocab)
         return cls(observations=canon, sources=used, fingerprint=fingerprint_frame(canon),
                    origin=origin, vocabulary=vocab)
@@ -833,7 +833,7 @@ class Dataset:
                 f"{', '.join(sorted(self.sources))}</p>" + cov.to_html(index=False))
 
 
-def as_vocabulary(indicators: Vocabulary | Iterable[Indicator] | None) -> Vocabulary:
+def _as_vocabulary(indicators: Vocabulary | Iterable[Indicator] | None) -> Vocabulary:
     """The vocabulary of the built-ins plus ``indicators`` (see :meth:`Dataset.from_frame`).
 
     Parameters
