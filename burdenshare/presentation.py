@@ -354,14 +354,8 @@ def _details(source: Mapping[str, str], keys: Iterable[str]) -> list[str]:
 def source_lines(obj: Result | Comparison) -> list[str]:
     """Return a chart's source caption: ``Source: publisher, title (licence, retrieved …)``.
 
-    Parameters
-    ----------
-    obj : Result or Comparison
-
-    Returns
-    -------
-    list of str
-        The first line starts with ``Source:``, the others are indented under it.
+    The first line starts with ``Source:``, the others are indented under it; with no source
+    recorded, the caption says so.
     """
     lines = [_source_text(s, _details(s, ("licence", "retrieved")), ", ") for s in sources(obj)]
     if not lines:
@@ -414,15 +408,8 @@ def chart_footer(obj: Result | Comparison, notes: Sequence[str] = ()) -> list[st
 def report_source_notes(obj: Result | Comparison) -> list[str]:
     """Return a report table's source notes: one ``Source: …`` line per source, then provenance.
 
-    Parameters
-    ----------
-    obj : Result or Comparison
-
-    Returns
-    -------
-    list of str
-        E.g. ``"Source: UNHCR, Refugee Data Finder (CC BY 4.0; vintage 2024; retrieved …)."``
-        and ``"Computed with burdenshare V: estimator vN; data fingerprint FP."``.
+    The lines read, e.g., ``Source: UNHCR, Refugee Data Finder (CC BY 4.0; vintage 2024;
+    retrieved …).`` and ``Computed with burdenshare V: estimator vN; data fingerprint FP.``
     """
     keys = ("licence", "vintage", "retrieved", "url")
     lines = [f"Source: {_source_text(s, _details(s, keys), '; ')}." for s in sources(obj)]
@@ -438,14 +425,8 @@ def report_source_notes(obj: Result | Comparison) -> list[str]:
 def higher_means_more_burden(result: Result) -> bool:
     """Return whether a higher value of the result's main quantity means a heavier burden.
 
-    Parameters
-    ----------
-    result : Result
-
-    Returns
-    -------
-    bool
-        True unless the result says otherwise (e.g. "1 in N" indices).
+    True unless the result says otherwise (e.g. "1 in N" indices): read from the typed field
+    ``Result.higher_means_more_burden`` where there is one, else from the diagnostics.
     """
     typed = getattr(result, "higher_means_more_burden", None)
     if isinstance(typed, bool):

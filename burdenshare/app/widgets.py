@@ -68,12 +68,9 @@ class ComparisonApp(AppShell):
         Where the export button writes (created when needed).
     cache_size : int
         How many results to keep, so that going back to a parameter value is instant (0: none).
-    vintage : str, optional
-        Open on a data vintage instead of ``data``: ``"embedded"``, ``"latest"``, a publisher
-        or stored vintage ids (:func:`burdenshare.load`). The ``bs-vintage`` dropdown switches
-        between the embedded samples and every stored vintage.
-    data_dir : str or Path, optional
-        Vintage store folder (default: the user data directory).
+    vintage, data_dir : str, optional
+        A data vintage to open on instead of ``data``, and the vintage store folder (see
+        :class:`~burdenshare.app._base.AppShell`); the ``bs-vintage`` dropdown switches vintage.
 
     Attributes
     ----------
