@@ -32,7 +32,7 @@ __all__ = ["STYLE", "AppShell"]
 #: Widget style of every labelled control: the description takes the room it needs.
 STYLE = {"description_width": "initial"}
 #: Width of the side panel of controls.
-_SIDE_WIDTH = "420px"
+_SIDE_WIDTH = "360px"
 
 
 class AppShell(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped (VBox is Any)

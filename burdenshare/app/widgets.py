@@ -110,7 +110,8 @@ class ComparisonApp(AppShell):
         self._arrange(
             "<b>Compare burden-sharing methods</b>: pick countries, years and methods on the "
             "left; the table and chart follow.",
-            [self.countries, self.years, self.chart_kind,
+            [w.HTML("<b>countries</b> (ctrl/shift-click for several)"), self.countries,
+             self.years, self.chart_kind,
              w.HTML("<b>methods</b> (hover for a summary)"), self.methods,
              w.HTML("<b>parameters</b>"), self.params],
             [export, self.table, self.chart])
@@ -122,14 +123,14 @@ class ComparisonApp(AppShell):
         opts = country_options(self.data)
         known = {c for _, c in opts}
         self.countries = w.SelectMultiple(
-            options=opts, value=tuple(c for c in s.countries if c in known), rows=10,
-            description="countries", style=STYLE, layout=w.Layout(width="100%"))
+            options=opts, value=tuple(c for c in s.countries if c in known), rows=8,
+            layout=w.Layout(width="98%"))
         self.countries.add_class("bs-countries")
         self.countries.observe(self._on_countries, names="value")
         ys = self.data.years
         self.years = w.IntRangeSlider(value=s.years, min=min(ys), max=max(ys), step=1,
                                       description="years", continuous_update=False,
-                                      style=STYLE, layout=w.Layout(width="100%"))
+                                      style=STYLE, layout=w.Layout(width="98%"))
         self.years.add_class("bs-years")
         self.years.observe(self._on_years, names="value")
         self.chart_kind = w.Dropdown(options=list(CHART_KINDS), value=s.chart,
@@ -149,7 +150,7 @@ class ComparisonApp(AppShell):
             cb.observe(self._method_handler(m), names="value")
             self.method_boxes[m] = cb
         self.methods = w.GridBox(list(self.method_boxes.values()), layout=w.Layout(
-            grid_template_columns="repeat(auto-fill, minmax(190px, 1fr))", width="100%"))
+            grid_template_columns="repeat(auto-fill, minmax(170px, 1fr))", width="100%"))
         self.methods.add_class("bs-methods")
         self.param_controls: dict[str, ParamControls] = {}
         self.params = w.VBox()
