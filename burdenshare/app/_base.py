@@ -26,8 +26,10 @@ import ipywidgets as w
 from ..data import Dataset
 from ._shell import enable_offline, error_status
 from ._vintage import GIVEN, data_for, vintage_options
+from .controls import ParamControls
+from .state import AppState
 
-__all__ = ["STYLE", "AppShell"]
+__all__ = ["STYLE", "AppShell", "MethodsApp"]
 
 #: Widget style of every labelled control: the description takes the room it needs.
 STYLE = {"description_width": "initial"}
@@ -239,3 +241,55 @@ class AppShell(w.VBox):  # type: ignore[misc]  # ipywidgets is untyped (VBox is 
         cls = "bs-status-ok" if ok else "bs-status-error"
         self.status.value = (f'<div class="{cls}" data-failures="{len(failures)}">'
                              f"<ul>{''.join(lines)}</ul></div>")
+
+
+class MethodsApp(AppShell):
+    """An :class:`AppShell` whose selection is an :class:`~burdenshare.app.state.AppState`.
+
+    Adds the parameter controls of the chosen methods (``<css>-params``), built once per
+    method and shown in the order of ``state.methods``. Subclasses set ``state`` before
+    calling :meth:`_build_params`, and say what a parameter change does in
+    :meth:`_apply_params`.
+    """
+
+    state: AppState
+
+    def _build_params(self) -> None:
+        """The (empty) parameter box, then the controls of the methods in ``state``."""
+        self.param_controls: dict[str, ParamControls] = {}
+        self.params = w.VBox()
+        self.params.add_class(f"{self.css}-params")
+        for m in self.state.methods:
+            self._ensure_params(m)
+        self._sync_params_box()
+
+    def _class(self, method: str) -> Any:
+        """The estimator class of ``method`` (each app says where it looks)."""
+        raise NotImplementedError
+
+    def _ensure_params(self, method: str) -> None:
+        if method in self.param_controls:
+            return
+        try:
+            cls = self._class(method)
+        except Exception:  # reported by compute() as a failure of this method
+            return
+        pc = ParamControls(cls, self.state.params_for(method))
+        pc.observe(self._param_handler(method))
+        self.param_controls[method] = pc
+
+    def _sync_params_box(self) -> None:
+        self.params.children = [self.param_controls[m].widget for m in self.state.methods
+                                if m in self.param_controls]
+
+    def _param_handler(self, method: str) -> Callable[[Mapping[str, Any]], None]:
+        def handler(change: Mapping[str, Any]) -> None:
+            if self._muted:
+                return
+            self._guard(f"{method} parameters", lambda: self._apply_params(
+                method, self.param_controls[method].changed()))
+        return handler
+
+    def _apply_params(self, method: str, params: Mapping[str, Any]) -> None:
+        """Show the new parameters of ``method`` (each app says how)."""
+        raise NotImplementedError

@@ -42,8 +42,7 @@ from ..export import write_comparison, write_result, write_workbook
 from ..presentation import format_number
 from ..registry import get
 from ..schemas import EXCLUSION_REASONS
-from ._base import STYLE, AppShell
-from .controls import ParamControls
+from ._base import STYLE, MethodsApp
 from .state import AppState, ResultCache, compute
 
 __all__ = [
@@ -470,7 +469,7 @@ def _placeholder() -> Any:
         width=10, height=10)
 
 
-class HostImpactApp(AppShell):
+class HostImpactApp(MethodsApp):
     """Compare the econometric host-impact designs: designs, parameters, estimates, charts.
 
     Parameters
@@ -557,12 +556,7 @@ class HostImpactApp(AppShell):
                                   description="outcome (every design)", style=STYLE)
         self.outcome.add_class("bs-impact-outcome")
         self.outcome.observe(self._on_outcome, names="value")
-        self.param_controls: dict[str, ParamControls] = {}
-        self.params = w.VBox()
-        self.params.add_class("bs-impact-params")
-        for d in self.state.methods:
-            self._ensure_params(d)
-        self._sync_params_box()
+        self._build_params()
         self.table = self._html("table")
         self.notes = self._html("notes")
         self.chart_widgets: dict[str, Any] = {}
@@ -573,16 +567,8 @@ class HostImpactApp(AppShell):
             jc.layout.display = "none"
             self.chart_widgets[kind] = jc
 
-    def _ensure_params(self, design: str) -> None:
-        if design in self.param_controls:
-            return
-        pc = ParamControls(get(design), self.state.params_for(design))
-        pc.observe(self._param_handler(design))
-        self.param_controls[design] = pc
-
-    def _sync_params_box(self) -> None:
-        self.params.children = [self.param_controls[d].widget for d in self.state.methods
-                                if d in self.param_controls]
+    def _class(self, method: str) -> Any:
+        return get(method)
 
     # ------------------------------------------------------------------ handlers
     def _design_handler(self, design: str) -> Callable[[Mapping[str, Any]], None]:
@@ -603,22 +589,13 @@ class HostImpactApp(AppShell):
             self._guard(design, apply)
         return handler
 
-    def _param_handler(self, design: str) -> Callable[[Mapping[str, Any]], None]:
-        def handler(change: Mapping[str, Any]) -> None:
-            if self._muted:
-                return
-
-            def apply() -> None:
-                params = self.param_controls[design].changed()
-                shared = self.outcome.value
-                if shared != _PER_DESIGN and \
-                        self.param_controls[design].fields["outcome"].get() != shared:
-                    with self._muting():  # this design no longer shares the outcome
-                        self.outcome.value = _PER_DESIGN
-                self.state = self.state.with_params(design, params)
-                self.refresh()
-            self._guard(f"{design} parameters", apply)
-        return handler
+    def _apply_params(self, method: str, params: Mapping[str, Any]) -> None:
+        shared = self.outcome.value
+        if shared != _PER_DESIGN and self.param_controls[method].fields["outcome"].get() != shared:
+            with self._muting():  # this design no longer shares the outcome
+                self.outcome.value = _PER_DESIGN
+        self.state = self.state.with_params(method, params)
+        self.refresh()
 
     def _on_outcome(self, change: Mapping[str, Any]) -> None:
         if self._muted or change["new"] == _PER_DESIGN:

@@ -24,8 +24,7 @@ from ..data import Dataset
 from ..estimators.base import Estimator
 from ..io import load_sample
 from ..registry import available, get
-from ._base import STYLE, AppShell
-from .controls import ParamControls
+from ._base import STYLE, MethodsApp
 from .state import (
     CHART_KINDS,
     EXPORT_FORMATS,
@@ -51,7 +50,7 @@ def sample_dataset() -> Dataset:
     return load_sample()
 
 
-class ComparisonApp(AppShell):
+class ComparisonApp(MethodsApp):
     """Compare burden-sharing methods interactively: countries, years, methods, parameters.
 
     Parameters
@@ -152,12 +151,7 @@ class ComparisonApp(AppShell):
         self.methods = w.GridBox(list(self.method_boxes.values()), layout=w.Layout(
             grid_template_columns="repeat(auto-fill, minmax(170px, 1fr))", width="100%"))
         self.methods.add_class("bs-methods")
-        self.param_controls: dict[str, ParamControls] = {}
-        self.params = w.VBox()
-        self.params.add_class("bs-params")
-        for m in s.methods:
-            self._ensure_params(m)
-        self._sync_params_box()
+        self._build_params()
         self.formats = {f: w.Checkbox(value=f in _DEFAULT_FORMATS, description=f, indent=False,
                                       layout=w.Layout(width="80px")) for f in EXPORT_FORMATS}
         for f, cb in self.formats.items():
@@ -180,23 +174,8 @@ class ComparisonApp(AppShell):
         self.set_state(self.state.replace(
             years=(lo, hi), countries=tuple(c for c in self.state.countries if c in known)))
 
-    def _ensure_params(self, method: str) -> None:
-        if method in self.param_controls:
-            return
-        try:
-            cls = self._class(method)
-        except Exception:  # reported by compute() as a failure of this method
-            return
-        pc = ParamControls(cls, self.state.params_for(method))
-        pc.observe(self._param_handler(method))
-        self.param_controls[method] = pc
-
     def _class(self, method: str) -> type[Estimator]:
         return self.classes.get(method) or get(method)
-
-    def _sync_params_box(self) -> None:
-        self.params.children = [self.param_controls[m].widget for m in self.state.methods
-                                if m in self.param_controls]
 
     # ------------------------------------------------------------------ handlers
     def _on_countries(self, change: Mapping[str, Any]) -> None:
@@ -225,16 +204,8 @@ class ComparisonApp(AppShell):
             self._guard(method, lambda: self.set_state(self.state.replace(methods=tuple(ms))))
         return handler
 
-    def _param_handler(self, method: str) -> Callable[[Mapping[str, Any]], None]:
-        def handler(change: Mapping[str, Any]) -> None:
-            if self._muted:
-                return
-
-            def apply() -> None:
-                params = self.param_controls[method].changed()
-                self.set_state(self.state.with_params(method, params))
-            self._guard(f"{method} parameters", apply)
-        return handler
+    def _apply_params(self, method: str, params: Mapping[str, Any]) -> None:
+        self.set_state(self.state.with_params(method, params))
 
     # ------------------------------------------------------------------ API
     def set_state(self, state: AppState) -> None:
