@@ -267,6 +267,48 @@ class MethodsApp(AppShell):
         """The estimator class of ``method`` (each app says where it looks)."""
         raise NotImplementedError
 
+    def _summary(self, method: str) -> str:
+        """The one-line summary shown when hovering a method (or why it cannot be loaded)."""
+        try:
+            return str(getattr(self._class(method), "summary", ""))
+        except Exception as err:  # a broken plugin: offer it, say why it fails
+            return f"cannot load: {err}"
+
+    def _method_grid(self, names: Sequence[str], item_css: str,
+                     on_tick: Callable[[str], Callable[[Mapping[str, Any]], None]],
+                     min_width: str) -> tuple[dict[str, w.Checkbox], w.GridBox]:
+        """One checkbox per method (ticked when chosen), in a grid.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Methods offered.
+        item_css : str
+            CSS class of every box; each also gets ``<item_css>-<name>``.
+        on_tick : callable
+            Method name -> the box's change handler.
+        min_width : str
+            Narrowest column of the grid.
+
+        Returns
+        -------
+        boxes : dict of str to ipywidgets.Checkbox
+        grid : ipywidgets.GridBox
+            CSS class ``<item_css>s``.
+        """
+        boxes: dict[str, w.Checkbox] = {}
+        for m in names:
+            cb = w.Checkbox(value=m in self.state.methods, description=m, indent=False,
+                            tooltip=self._summary(m), layout=w.Layout(width="auto"))
+            cb.add_class(item_css)
+            cb.add_class(f"{item_css}-{m}")
+            cb.observe(on_tick(m), names="value")
+            boxes[m] = cb
+        grid = w.GridBox(list(boxes.values()), layout=w.Layout(
+            grid_template_columns=f"repeat(auto-fill, minmax({min_width}, 1fr))", width="100%"))
+        grid.add_class(f"{item_css}s")
+        return boxes, grid
+
     def _ensure_params(self, method: str) -> None:
         if method in self.param_controls:
             return

@@ -488,8 +488,8 @@ class HostImpactApp(MethodsApp):
     cache_size : int
         Results kept, so that going back to earlier parameters does not re-estimate.
     vintage, data_dir : str, optional
-        A data vintage to open on instead of ``data``, and the vintage store folder (see
-        :class:`~burdenshare.app._base.AppShell`); the ``bs-impact-vintage`` dropdown switches vintage.
+        Open on a stored data vintage instead of ``data``, from this store folder (as
+        :class:`~burdenshare.app._base.AppShell` does); switch it with ``bs-impact-vintage``.
 
     Attributes
     ----------
@@ -536,18 +536,8 @@ class HostImpactApp(MethodsApp):
 
     # ------------------------------------------------------------------ building
     def _build(self, outcome: str | None) -> None:
-        self.design_boxes: dict[str, w.Checkbox] = {}
-        for d in DESIGNS:
-            cb = w.Checkbox(value=d in self.state.methods, description=d, indent=False,
-                            tooltip=str(getattr(get(d), "summary", "")),
-                            layout=w.Layout(width="auto"))
-            cb.add_class("bs-impact-design")
-            cb.add_class(f"bs-impact-design-{d}")
-            cb.observe(self._design_handler(d), names="value")
-            self.design_boxes[d] = cb
-        self.designs = w.GridBox(list(self.design_boxes.values()), layout=w.Layout(
-            grid_template_columns="repeat(auto-fill, minmax(180px, 1fr))", width="100%"))
-        self.designs.add_class("bs-impact-designs")
+        self.design_boxes, self.designs = self._method_grid(DESIGNS, "bs-impact-design",
+                                                            self._design_handler, "180px")
         have = set(self.data.observations["indicator"].unique())
         opts = [(_PER_DESIGN, _PER_DESIGN)] + [(o, o) for o in HOST_OUTCOMES if o in have]
         if outcome is not None and outcome not in [v for _, v in opts]:

@@ -136,21 +136,8 @@ class ComparisonApp(MethodsApp):
                                      description="chart", style=STYLE)
         self.chart_kind.add_class("bs-chart-kind")
         self.chart_kind.observe(self._on_chart_kind, names="value")
-        self.method_boxes: dict[str, w.Checkbox] = {}
-        for m in names:
-            try:
-                tip = self._class(m).summary
-            except Exception as err:  # a broken plugin: offer it, say why it fails
-                tip = f"cannot load: {err}"
-            cb = w.Checkbox(value=m in s.methods, description=m, indent=False, tooltip=tip,
-                            layout=w.Layout(width="auto"))
-            cb.add_class("bs-method")
-            cb.add_class(f"bs-method-{m}")
-            cb.observe(self._method_handler(m), names="value")
-            self.method_boxes[m] = cb
-        self.methods = w.GridBox(list(self.method_boxes.values()), layout=w.Layout(
-            grid_template_columns="repeat(auto-fill, minmax(170px, 1fr))", width="100%"))
-        self.methods.add_class("bs-methods")
+        self.method_boxes, self.methods = self._method_grid(names, "bs-method",
+                                                            self._method_handler, "170px")
         self._build_params()
         self.formats = {f: w.Checkbox(value=f in _DEFAULT_FORMATS, description=f, indent=False,
                                       layout=w.Layout(width="80px")) for f in EXPORT_FORMATS}

@@ -239,6 +239,7 @@ def comparison_chart(comp: Comparison, *, year: int | None = None,
     Returns
     -------
     altair.VConcatChart
+        One panel of dots and intervals per method, above the footer.
 
     Raises
     ------
@@ -319,6 +320,7 @@ def rank_agreement_chart(comp: Comparison, *, year: int | None = None,
     Returns
     -------
     altair.VConcatChart
+        The slope chart of ranks above the footer.
     """
     import altair as alt
 
@@ -369,17 +371,9 @@ def rank_agreement_chart(comp: Comparison, *, year: int | None = None,
 
 
 def comparison_ranks_chart(comp: Comparison, *, year: int) -> Any:
-    """Rank of each country under each method, for one year (kept for older callers).
+    """Rank of each country under each method in ``year``: :func:`rank_agreement_chart`.
 
-    Parameters
-    ----------
-    comp : Comparison
-    year : int
-
-    Returns
-    -------
-    altair.VConcatChart
-        :func:`rank_agreement_chart` for ``year``.
+    Kept for older callers.
     """
     return rank_agreement_chart(comp, year=year)
 
@@ -404,6 +398,7 @@ def time_series_chart(obj: Result | Comparison, *, countries: Sequence[str],
     Returns
     -------
     altair.VConcatChart
+        Lines over years (one panel per method for a Comparison), above the footer.
 
     Raises
     ------
@@ -568,6 +563,7 @@ def lorenz_chart(result: Result, *, year: int | None = None, title: str | None =
     Returns
     -------
     altair.VConcatChart
+        The curve and the diagonal above the footer.
     """
     import altair as alt
 
@@ -639,6 +635,7 @@ def contributions_chart(result: Result, *, year: int | None = None, top: int = 2
     Returns
     -------
     altair.VConcatChart
+        Bars and ticks above the footer.
 
     Raises
     ------

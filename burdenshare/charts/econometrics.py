@@ -83,6 +83,7 @@ def coefficient_chart(obj: Result | Comparison, *, title: str | None = None) -> 
     Returns
     -------
     altair.VConcatChart
+        Dots and intervals per (design, term), above the footer.
 
     Raises
     ------
@@ -195,6 +196,7 @@ def event_study_chart(result: Result, *, title: str | None = None) -> Any:
     Returns
     -------
     altair.VConcatChart
+        Leads and lags with their intervals, above the footer.
 
     Raises
     ------
@@ -271,6 +273,7 @@ def synthetic_control_chart(result: Result, *, title: str | None = None) -> Any:
     Returns
     -------
     altair.VConcatChart
+        The two paths over the gap bars, above the footer.
 
     Raises
     ------
