@@ -39,11 +39,11 @@ from ..charts.econometrics import (
 from ..compare import Comparison
 from ..data import Dataset
 from ..export import write_comparison, write_result, write_workbook
+from ..presentation import format_number
 from ..registry import get
 from ..schemas import EXCLUSION_REASONS
-from ._shell import enable_offline, error_status
-from .controls import ParamControls
-from .state import AppState, ResultCache, compute, format_estimate
+from ._base import STYLE, MethodsApp
+from .state import AppState, ResultCache, compute
 
 __all__ = [
     "DESIGNS",
@@ -109,7 +109,6 @@ _TABLE_CSS = ("<style>.bs-impact-grid{border-collapse:collapse;font-size:12px}"
               ".bs-impact-grid td[data-col=unit],.bs-impact-grid td[data-col=detail]"
               "{white-space:normal;font-size:11px;line-height:1.35;min-width:170px;max-width:300px}"
               ".bs-impact-failed td{white-space:normal}</style>")
-_STYLE = {"description_width": "initial"}
 _PER_DESIGN = "(each design's own)"
 
 
@@ -178,7 +177,7 @@ def _detail(design: str, diag: Mapping[str, Any]) -> str:
         v = diag.get(key)
         if v is None or (isinstance(v, float) and math.isnan(v)):
             continue
-        text = format_estimate(v) if isinstance(v, float) else str(v)
+        text = format_number(v) if isinstance(v, float) else str(v)
         parts.append(f"{lab} {text}")
     return "; ".join(parts)
 
@@ -336,7 +335,7 @@ def impact_table_html(frame: pd.DataFrame, failures: Mapping[str, str] | None = 
 
     Each row is ``<tr data-design="..." data-term="...">`` and each cell
     ``<td data-col="...">``; numbers show 4 significant figures
-    (:func:`~burdenshare.app.state.format_estimate`), missing ones "–".
+    (:func:`~burdenshare.presentation.format_number`), missing ones "–".
 
     Parameters
     ----------
@@ -357,15 +356,15 @@ def impact_table_html(frame: pd.DataFrame, failures: Mapping[str, str] | None = 
     for r in frame.itertuples(index=False):
         lo, hi, lv = r.ci_lower, r.ci_upper, r.ci_level
         interval = ("–" if pd.isna(lo) or pd.isna(hi) else
-                    f"{format_estimate(lo)} to {format_estimate(hi)}"
+                    f"{format_number(lo)} to {format_number(hi)}"
                     + (f" ({100 * float(lv):g} %)" if pd.notna(lv) else ""))
         cells = [("design", html.escape(str(r.design))), ("term", html.escape(str(r.term))),
-                 ("estimate", format_estimate(r.estimate)),
-                 ("std_error", format_estimate(r.std_error)), ("interval", interval),
-                 ("n_obs", format_estimate(r.n_obs)), ("n_clusters", format_estimate(r.n_clusters)),
-                 ("first_stage_f", format_estimate(r.first_stage_f)),
-                 ("pretrend_p_value", format_estimate(r.pretrend_p_value)),
-                 ("placebo_p_value", format_estimate(r.placebo_p_value)),
+                 ("estimate", format_number(r.estimate)),
+                 ("std_error", format_number(r.std_error)), ("interval", interval),
+                 ("n_obs", format_number(r.n_obs)), ("n_clusters", format_number(r.n_clusters)),
+                 ("first_stage_f", format_number(r.first_stage_f)),
+                 ("pretrend_p_value", format_number(r.pretrend_p_value)),
+                 ("placebo_p_value", format_number(r.placebo_p_value)),
                  ("unit", html.escape(str(r.unit))), ("detail", html.escape(str(r.detail)))]
         tds = "".join(f'<td data-col="{c}">{v}</td>' for c, v in cells)
         body.append(f'<tr data-design="{html.escape(str(r.design))}" '
@@ -470,7 +469,7 @@ def _placeholder() -> Any:
         width=10, height=10)
 
 
-class HostImpactApp(w.VBox):
+class HostImpactApp(MethodsApp):
     """Compare the econometric host-impact designs: designs, parameters, estimates, charts.
 
     Parameters
@@ -488,11 +487,9 @@ class HostImpactApp(w.VBox):
         Where the export button writes (created when needed).
     cache_size : int
         Results kept, so that going back to earlier parameters does not re-estimate.
-    vintage : str, optional
-        Open on a data vintage instead of ``data`` (:func:`burdenshare.load`: ``"embedded"``,
-        ``"latest"``, a publisher or stored vintage ids).
-    data_dir : str or Path, optional
-        Vintage store folder (default: the user data directory).
+    vintage, data_dir : str, optional
+        Open on a stored data vintage instead of ``data``, from this store folder (as
+        :class:`~burdenshare.app._base.AppShell` does); switch it with ``bs-impact-vintage``.
 
     Attributes
     ----------
@@ -509,69 +506,49 @@ class HostImpactApp(w.VBox):
         Files written by the last export.
     """
 
+    css = "bs-impact"
+
     def __init__(self, data: Dataset | None = None, *,
                  designs: Iterable[str] = DEFAULT_DESIGNS,
                  params: Mapping[str, Mapping[str, Any]] | None = None,
                  outcome: str | None = None, export_dir: str | Path = "exports",
                  cache_size: int = 64, vintage: str | None = None,
                  data_dir: str | Path | None = None) -> None:
-        enable_offline()  # before any JupyterChart exists (class-wide switch)
-        super().__init__()
-        self.add_class("bs-impact-app")
-        if data is None:
-            from ._vintage import data_for
-
-            data = data_for(vintage, data_dir)
-        elif vintage is not None:
-            raise ValueError("give data or vintage, not both")
-        self.data = data
+        super().__init__(data, vintage=vintage, data_dir=data_dir)
         self.state = impact_state(designs, params)
         if outcome is not None:
             self.state = with_outcome(self.state, outcome)
         self.cache = ResultCache(maxsize=cache_size)
-        self.exported: list[Path] = []
-        self.comparison = Comparison(results={}, data_fingerprint=data.fingerprint)
+        self.comparison = Comparison(results={}, data_fingerprint=self.data.fingerprint)
         self.frame = impact_table(self.comparison)
         self.charts: dict[str, Any] = {}
         self._chart_errors: dict[str, str] = {}
-        self._muted = False
-        self._build(outcome, export_dir)
+        self._build(outcome)
+        export = self._export_row(export_dir, "table as xlsx, charts as png; every file "
+                                  "carries its provenance", self.export)
+        self._arrange(
+            "<b>Host-impact designs</b> on a country panel: descriptive within-country "
+            "associations unless a design's assumptions hold (see each design's assumptions "
+            "below and <code>methodology/host_impact_panels.md</code>).",
+            [self.designs, self.outcome, w.HTML("<b>parameters</b>"), self.params],
+            [export, self.table, *self.chart_widgets.values(), self.notes])
         self.refresh()
 
     # ------------------------------------------------------------------ building
-    def _build(self, outcome: str | None, export_dir: str | Path) -> None:
-        self.design_boxes: dict[str, w.Checkbox] = {}
-        for d in DESIGNS:
-            cb = w.Checkbox(value=d in self.state.methods, description=d, indent=False,
-                            tooltip=str(getattr(get(d), "summary", "")),
-                            layout=w.Layout(width="auto"))
-            cb.add_class("bs-impact-design")
-            cb.add_class(f"bs-impact-design-{d}")
-            cb.observe(self._design_handler(d), names="value")
-            self.design_boxes[d] = cb
-        self.designs = w.GridBox(list(self.design_boxes.values()), layout=w.Layout(
-            grid_template_columns="repeat(auto-fill, minmax(180px, 1fr))", width="100%"))
-        self.designs.add_class("bs-impact-designs")
+    def _build(self, outcome: str | None) -> None:
+        self.design_boxes, self.designs = self._method_grid(DESIGNS, "bs-impact-design",
+                                                            self._design_handler, "180px")
         have = set(self.data.observations["indicator"].unique())
         opts = [(_PER_DESIGN, _PER_DESIGN)] + [(o, o) for o in HOST_OUTCOMES if o in have]
         if outcome is not None and outcome not in [v for _, v in opts]:
             opts.append((outcome, outcome))
         self.outcome = w.Dropdown(options=opts, value=outcome or _PER_DESIGN,
-                                  description="outcome (every design)", style=_STYLE)
+                                  description="outcome (every design)", style=STYLE)
         self.outcome.add_class("bs-impact-outcome")
         self.outcome.observe(self._on_outcome, names="value")
-        self.param_controls: dict[str, ParamControls] = {}
-        self.params = w.VBox()
-        self.params.add_class("bs-impact-params")
-        for d in self.state.methods:
-            self._ensure_params(d)
-        self._sync_params_box()
-        self.status = w.HTML()
-        self.status.add_class("bs-impact-status")
-        self.table = w.HTML()
-        self.table.add_class("bs-impact-table")
-        self.notes = w.HTML()
-        self.notes.add_class("bs-impact-notes")
+        self._build_params()
+        self.table = self._html("table")
+        self.notes = self._html("notes")
         self.chart_widgets: dict[str, Any] = {}
         for kind in _CHART_KINDS:
             jc = alt.JupyterChart(_placeholder())
@@ -579,43 +556,11 @@ class HostImpactApp(w.VBox):
             jc.add_class(f"bs-impact-chart-{kind}")
             jc.layout.display = "none"
             self.chart_widgets[kind] = jc
-        self.export_dir = w.Text(value=str(export_dir), description="export to", style=_STYLE,
-                                 continuous_update=False)
-        self.export_dir.add_class("bs-impact-export-dir")
-        self.export_button = w.Button(description="Export", icon="download",
-                                      tooltip="write the table (xlsx) and the charts (png), "
-                                              "each with its provenance")
-        self.export_button.add_class("bs-impact-export")
-        self.export_button.on_click(lambda _b: self._guard("export", self.export))
-        self.children = [
-            w.HTML("<b>Host-impact designs</b> on a country panel: descriptive within-country "
-                   "associations unless a design's assumptions hold (see each design's "
-                   "assumptions below and <code>methodology/host_impact_panels.md</code>)."),
-            self.designs, self.outcome, w.HTML("<b>parameters</b>"), self.params,
-            self.status, self.table, *self.chart_widgets.values(), self.notes,
-            w.VBox([w.HTML("<b>export</b> (table as xlsx, charts as png; every file carries "
-                           "its provenance)"), w.HBox([self.export_dir, self.export_button])]),
-        ]
 
-    def _ensure_params(self, design: str) -> None:
-        if design in self.param_controls:
-            return
-        pc = ParamControls(get(design), self.state.params_for(design))
-        pc.observe(self._param_handler(design))
-        self.param_controls[design] = pc
-
-    def _sync_params_box(self) -> None:
-        self.params.children = [self.param_controls[d].widget for d in self.state.methods
-                                if d in self.param_controls]
+    def _class(self, method: str) -> Any:
+        return get(method)
 
     # ------------------------------------------------------------------ handlers
-    def _guard(self, what: str, fn: Callable[[], Any]) -> None:
-        """Run ``fn``; show any error in the status area (callbacks' errors are otherwise lost)."""
-        try:
-            fn()
-        except Exception as err:
-            self._show_error(what, err)
-
     def _design_handler(self, design: str) -> Callable[[Mapping[str, Any]], None]:
         def handler(change: Mapping[str, Any]) -> None:
             if self._muted:
@@ -634,25 +579,13 @@ class HostImpactApp(w.VBox):
             self._guard(design, apply)
         return handler
 
-    def _param_handler(self, design: str) -> Callable[[Mapping[str, Any]], None]:
-        def handler(change: Mapping[str, Any]) -> None:
-            if self._muted:
-                return
-
-            def apply() -> None:
-                params = self.param_controls[design].changed()
-                shared = self.outcome.value
-                if shared != _PER_DESIGN and \
-                        self.param_controls[design].fields["outcome"].get() != shared:
-                    self._muted = True  # this design no longer shares the outcome
-                    try:
-                        self.outcome.value = _PER_DESIGN
-                    finally:
-                        self._muted = False
-                self.state = self.state.with_params(design, params)
-                self.refresh()
-            self._guard(f"{design} parameters", apply)
-        return handler
+    def _apply_params(self, method: str, params: Mapping[str, Any]) -> None:
+        shared = self.outcome.value
+        if shared != _PER_DESIGN and self.param_controls[method].fields["outcome"].get() != shared:
+            with self._muting():  # this design no longer shares the outcome
+                self.outcome.value = _PER_DESIGN
+        self.state = self.state.with_params(method, params)
+        self.refresh()
 
     def _on_outcome(self, change: Mapping[str, Any]) -> None:
         if self._muted or change["new"] == _PER_DESIGN:
@@ -670,8 +603,7 @@ class HostImpactApp(w.VBox):
         """
         self.state = state
         self.exported = []
-        self._muted = True
-        try:
+        with self._muting():
             for d, cb in self.design_boxes.items():
                 cb.value = d in state.methods
             for d in state.methods:
@@ -680,16 +612,12 @@ class HostImpactApp(w.VBox):
                 defaults = {n: f.spec.default for n, f in pc.fields.items()}
                 pc.set_values({**defaults, **state.params_for(d)})
             self._sync_params_box()
-        finally:
-            self._muted = False
         self.refresh()
 
     def refresh(self) -> None:
         """Run the ticked designs (cached) and update the table, charts, notes and status."""
         try:
-            self.status.value = ('<div class="bs-status-busy">estimating '
-                                 f"{html.escape(', '.join(self.state.methods) or 'nothing')} "
-                                 "…</div>")
+            self._busy(f"estimating {', '.join(self.state.methods) or 'nothing'}")
             self.comparison = compute(self.state, self.data, self.cache)
             self.frame = impact_table(self.comparison)
             # the table goes out first: it does not wait for the charts
@@ -714,7 +642,7 @@ class HostImpactApp(w.VBox):
         list of Path
             Every file written (see :func:`export_impact`).
         """
-        self.status.value = '<div class="bs-status-busy">exporting …</div>'
+        self._busy("exporting")
         self.exported = []
         self.exported = export_impact(self.comparison, self.export_dir.value, table=self.frame,
                                       charts=self.charts)
@@ -724,27 +652,10 @@ class HostImpactApp(w.VBox):
     # ------------------------------------------------------------------ display helpers
     def _show_status(self) -> None:
         comp = self.comparison
-        lines = []
-        for d, msg in comp.failures.items():
-            lines.append(f'<li class="bs-failure" data-design="{html.escape(d)}"><b>'
-                         f"{html.escape(d)}</b> failed: {html.escape(msg)}</li>")
-        for kind, msg in self._chart_errors.items():
-            lines.append(f'<li class="bs-failure" data-chart="{html.escape(kind)}">chart '
-                         f"{html.escape(kind)}: {html.escape(msg)}</li>")
         n_excl = sum(len(r.excluded) for r in comp.results.values())
-        lines.append(f"<li>{len(comp.results)} design(s) estimated, {len(self.frame)} table "
-                     f"row(s); {n_excl:,} observation(s) excluded with a reason (counts below, "
-                     "every one in the export)</li>")
-        if not comp.results and not comp.failures:
-            lines.append("<li>Tick at least one design.</li>")
-        if self.exported:
-            files = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in self.exported)
-            lines.append(f'<li class="bs-exported">exported {len(self.exported)} file(s):'
-                         f"<ul>{files}</ul></li>")
-        ok = not comp.failures and not self._chart_errors
-        cls = "bs-status-ok" if ok else "bs-status-error"
-        self.status.value = (f'<div class="{cls}" data-failures="{len(comp.failures)}">'
-                             f"<ul>{''.join(lines)}</ul></div>")
-
-    def _show_error(self, what: str, err: BaseException) -> None:
-        self.status.value = error_status(what, err)
+        summary = (f"{len(comp.results)} design(s) estimated, {len(self.frame)} table row(s); "
+                   f"{n_excl:,} observation(s) excluded with a reason (counts below, every one "
+                   "in the export)")
+        empty = not comp.results and not comp.failures
+        self._show_outcome(comp.failures, attr="design", chart_errors=self._chart_errors,
+                           summary=summary, hint="Tick at least one design." if empty else None)

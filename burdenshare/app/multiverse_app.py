@@ -12,7 +12,6 @@ the first chart, so nothing loads from a CDN.
 from __future__ import annotations
 
 import html
-import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,10 @@ from ..countries import country_name
 from ..data import Dataset
 from ..multiverse import Grid, Multiverse, read_grid, run_multiverse
 from ..multiverse.grid import METHOD, value_label
-from ._shell import enable_offline
+from ._base import STYLE, AppShell
 
 __all__ = ["MultiverseApp", "subgrid_for"]
 
-_STYLE = {"description_width": "initial"}
 
 
 def subgrid_for(grid: Grid, vary: Mapping[str, bool], fixed: Mapping[str, str]) -> Grid:
@@ -61,7 +59,7 @@ def subgrid_for(grid: Grid, vary: Mapping[str, bool], fixed: Mapping[str, str]) 
     return grid.subgrid(fix=fix)
 
 
-class MultiverseApp(w.VBox):
+class MultiverseApp(AppShell):
     """Pick the choices to vary; see the specification curve and the attribution update.
 
     Parameters
@@ -77,11 +75,9 @@ class MultiverseApp(w.VBox):
     multiverse : Multiverse, optional
         A run of ``grid`` already made (e.g. ``run_multiverse(grid, data)``): shown at once
         instead of running the grid again.
-    vintage : str, optional
-        Open on a data vintage instead of ``data`` (:func:`burdenshare.load`: ``"embedded"``,
-        ``"latest"``, a publisher or stored vintage ids).
-    data_dir : str or Path, optional
-        Vintage store folder (default: the user data directory).
+    vintage, data_dir : str, optional
+        A data vintage to open on instead of ``data``, and the vintage store folder (see
+        :class:`~burdenshare.app._base.AppShell`); the ``bs-mv-vintage`` dropdown switches vintage.
 
     Attributes
     ----------
@@ -90,75 +86,24 @@ class MultiverseApp(w.VBox):
         The last run.
     """
 
+    css = "bs-mv"
+
     def __init__(self, grid: Grid | str | Path, data: Dataset | None = None, *,
                  family: str | None = None, run: bool = True,
                  multiverse: Multiverse | None = None, vintage: str | None = None,
                  data_dir: str | Path | None = None) -> None:
-        enable_offline()  # before any JupyterChart exists (class-wide switch)
-        super().__init__()
-        self.add_class("bs-mv-app")
+        super().__init__(data, vintage=vintage, data_dir=data_dir)
         self.grid = grid if isinstance(grid, Grid) else read_grid(grid)
-        if data is None:
-            from ._vintage import data_for
-
-            data = data_for(vintage, data_dir)
-        elif vintage is not None:
-            raise ValueError("give data or vintage, not both")
-        self.data = data
         self.multiverse: Multiverse | None = None
         self._cache: dict[str, Multiverse] = {}
-        families = list(dict.fromkeys(m.family for m in self.grid.methods))
-        self.family = w.Dropdown(options=families, value=family or families[0],
-                                 description="Family", style=_STYLE)
-        self.family.add_class("bs-mv-family")
-        self.on = w.ToggleButtons(options=[("rank", "rank"), ("value", "value")], value="rank",
-                                  description="Show", style=_STYLE)
-        self.on.add_class("bs-mv-on")
-        self.country = w.Dropdown(options=[], description="Country", style=_STYLE)
-        self.country.add_class("bs-mv-country")
-        self.quantity = w.Dropdown(options=[], description="Quantity", style=_STYLE)
-        self.quantity.add_class("bs-mv-quantity")
-        self.vary: dict[str, w.Checkbox] = {}
-        self.fixed: dict[str, w.Dropdown] = {}
-        rows = []
-        decisions = [(METHOD, [m.label for m in self.grid.methods])] + [
-            (c.name, [value_label(v) for v in c.values]) for c in self.grid.choices]
-        for name, labels in decisions:
-            cb = w.Checkbox(value=True, description=f"vary {name}", indent=False)
-            cb.add_class("bs-mv-vary")
-            cb.add_class(f"bs-mv-vary-{name.replace('.', '-')}")
-            dd = w.Dropdown(options=labels, value=labels[0], disabled=True,
-                            layout=w.Layout(width="260px"))
-            dd.add_class(f"bs-mv-fix-{name.replace('.', '-')}")
-            cb.observe(self._on_vary(name), names="value")
-            dd.observe(self._on_change, names="value")
-            self.vary[name], self.fixed[name] = cb, dd
-            rows.append(w.HBox([cb, dd]))
-        self.choices_box = w.VBox(rows)
-        self.choices_box.add_class("bs-mv-choices")
-        self.count = w.HTML()
-        self.count.add_class("bs-mv-count")
-        self.status = w.HTML()
-        self.status.add_class("bs-mv-status")
-        self.run_button = w.Button(description="Run grid", button_style="primary")
-        self.run_button.add_class("bs-mv-run")
-        self.run_button.on_click(lambda _b: self._guard("running the grid", self.refresh))
-        self.drivers = w.HTML()
-        self.drivers.add_class("bs-mv-drivers")
-        self.curve_chart = alt.JupyterChart(_placeholder("Run the grid to see the curve"))
-        self.curve_chart.add_class("bs-mv-curve")
-        self.attribution_chart = alt.JupyterChart(_placeholder(""))
-        self.attribution_chart.add_class("bs-mv-attribution")
-        self.family.observe(self._on_family, names="value")
-        for ctl in (self.on, self.country, self.quantity):
-            ctl.observe(self._on_view, names="value")
-        self.children = [
-            w.HTML("<b>Why methods differ</b>: choose which decisions vary; the others are "
-                   "fixed at the value shown."),
-            w.HBox([self.choices_box, w.VBox([self.family, self.on, self.country, self.quantity,
-                                              self.run_button, self.count])]),
-            self.status, self.curve_chart, self.attribution_chart, self.drivers,
-        ]
+        self._build_view(family)
+        self._build_choices()
+        self._arrange(
+            "<b>Why methods differ</b>: choose which decisions vary; the others are fixed at "
+            "the value shown.",
+            [self.family, self.on, self.country, self.quantity, self.run_button, self.count,
+             self.choices_box],
+            [self.curve_chart, self.attribution_chart, self.drivers])
         if multiverse is not None:
             if multiverse.grid.to_json() != self.grid.to_json():
                 raise ValueError("multiverse was run from another grid than the one given")
@@ -166,16 +111,60 @@ class MultiverseApp(w.VBox):
         if run or multiverse is not None:
             self._guard("running the grid", self.refresh)
 
-    # ---- handlers
-    def _guard(self, what: str, fn: Any) -> None:
-        try:
-            fn()
-        except Exception as err:  # shown to the user, never only in the log
-            self.status.value = (f"<span style='color:#b00020'>Error while {html.escape(what)}: "
-                                 f"{html.escape(type(err).__name__)}: {html.escape(str(err))}"
-                                 "</span>")
-            self._last_traceback = traceback.format_exc()
+    # ---- building
+    def _build_view(self, family: str | None) -> None:
+        """The view controls (family, rank or value, country, quantity) and the results."""
+        families = list(dict.fromkeys(m.family for m in self.grid.methods))
+        self.family = w.Dropdown(options=families, value=family or families[0],
+                                 description="Family", style=STYLE)
+        self.family.add_class("bs-mv-family")
+        self.on = w.ToggleButtons(options=[("rank", "rank"), ("value", "value")], value="rank",
+                                  description="Show", style=STYLE)
+        self.on.add_class("bs-mv-on")
+        self.country = w.Dropdown(options=[], description="Country", style=STYLE)
+        self.country.add_class("bs-mv-country")
+        self.quantity = w.Dropdown(options=[], description="Quantity", style=STYLE)
+        self.quantity.add_class("bs-mv-quantity")
+        self.count = self._html("count")
+        self.run_button = w.Button(description="Run grid", button_style="primary")
+        self.run_button.add_class("bs-mv-run")
+        self.run_button.on_click(lambda _b: self._guard("running the grid", self.refresh))
+        self.drivers = self._html("drivers")
+        self.curve_chart = alt.JupyterChart(_placeholder("Run the grid to see the curve"))
+        self.curve_chart.add_class("bs-mv-curve")
+        self.attribution_chart = alt.JupyterChart(_placeholder(""))
+        self.attribution_chart.add_class("bs-mv-attribution")
+        self.family.observe(self._on_family, names="value")
+        for ctl in (self.on, self.country, self.quantity):
+            ctl.observe(self._on_view, names="value")
 
+    def _build_choices(self) -> None:
+        """One "vary" box and one fixed-value dropdown per decision of the grid."""
+        self.vary: dict[str, w.Checkbox] = {}
+        self.fixed: dict[str, w.Dropdown] = {}
+        rows = []
+        decisions = [(METHOD, [m.label for m in self.grid.methods])] + [
+            (c.name, [value_label(v) for v in c.values]) for c in self.grid.choices]
+        for name, labels in decisions:
+            cb = w.Checkbox(value=True, description=f"vary {name}", indent=False,
+                            layout=w.Layout(width="150px"))
+            cb.add_class("bs-mv-vary")
+            cb.add_class(f"bs-mv-vary-{name.replace('.', '-')}")
+            dd = w.Dropdown(options=labels, value=labels[0], disabled=True,
+                            layout=w.Layout(width="240px"))
+            dd.add_class(f"bs-mv-fix-{name.replace('.', '-')}")
+            cb.observe(self._on_vary(name), names="value")
+            dd.observe(self._on_change, names="value")
+            self.vary[name], self.fixed[name] = cb, dd
+            rows.append(w.HBox([cb, dd]))
+        self.choices_box = w.VBox(rows)
+        self.choices_box.add_class("bs-mv-choices")
+
+    def _on_new_data(self) -> None:
+        self._cache.clear()  # the runs were on the other data
+        self._guard("running the grid", self.refresh)
+
+    # ---- handlers
     def _on_vary(self, name: str) -> Any:
         def handler(change: Mapping[str, Any]) -> None:
             self.fixed[name].disabled = bool(change["new"])
@@ -186,7 +175,7 @@ class MultiverseApp(w.VBox):
         self._guard("running the grid", self.refresh)
 
     def _on_family(self, _change: Mapping[str, Any]) -> None:
-        if getattr(self, "_updating", False) or self.multiverse is None:
+        if self._muted or self.multiverse is None:
             return
         def draw() -> None:
             self._update_options()
@@ -194,7 +183,7 @@ class MultiverseApp(w.VBox):
         self._guard("drawing the charts", draw)
 
     def _on_view(self, _change: Mapping[str, Any]) -> None:
-        if getattr(self, "_updating", False):
+        if self._muted:
             return
         self._guard("drawing the charts", self.redraw)
 
@@ -209,7 +198,7 @@ class MultiverseApp(w.VBox):
         sub = self.current_grid()
         key = sub.to_json()
         if key not in self._cache:
-            self.status.value = "Running…"
+            self._busy("running the grid")
             self._cache[key] = run_multiverse(sub, self.data, progress=False)
         mv = self._cache[key]
         self.multiverse = mv
@@ -217,15 +206,15 @@ class MultiverseApp(w.VBox):
         self.count.value = (f"{len(mv.manifest):,} universes, {nf} failed, "
                             f"{len(mv.ruled_out)} ruled out")
         self.status.value = "" if not nf else (
-            f"{nf} universe(s) failed, e.g. {html.escape(str(mv.failures['error'].iloc[0]))}")
+            f'<div class="bs-status-error" data-failures="{nf}">{nf} universe(s) failed, e.g. '
+            f"{html.escape(str(mv.failures['error'].iloc[0]))}</div>")
         self._update_options()
         self.redraw()
 
     def _update_options(self) -> None:
         mv = self.multiverse
         assert mv is not None
-        self._updating = True
-        try:
+        with self._muting():
             fams = sorted(set(mv.manifest.loc[mv.manifest["status"] == "ok", "family"]))
             keep = self.family.value if self.family.value in fams else (fams[0] if fams else None)
             self.family.options = fams
@@ -242,8 +231,6 @@ class MultiverseApp(w.VBox):
             self.quantity.options = qs
             if qs:
                 self.quantity.value = oldq if oldq in qs else qs[0]
-        finally:
-            self._updating = False
 
     def redraw(self) -> None:
         """Redraw the curve, the attribution and the drivers table for the current view."""

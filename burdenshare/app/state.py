@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
-import math
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from ..compare import Comparison, compare
 from ..countries import country_name, is_country
 from ..data import Dataset
 from ..export import write_comparison
+from ..presentation import country_rows, format_number
 from ..registry import available, get
 
 __all__ = [
@@ -43,7 +43,6 @@ __all__ = [
     "country_options",
     "default_state",
     "export_files",
-    "format_estimate",
     "table_frame",
     "table_html",
     "top_hosts",
@@ -347,43 +346,6 @@ def compute(state: AppState, data: Dataset, cache: ResultCache | None = None, *,
     return Comparison(results=ordered, failures=fails, data_fingerprint=data.fingerprint)
 
 
-def format_estimate(value: Any) -> str:
-    """Format one estimate for the table: missing as an en dash, else 4 significant figures
-    (thousands separated, no exponent for values of 1,000 or more).
-
-    Parameters
-    ----------
-    value : float or None
-
-    Returns
-    -------
-    str
-    """
-    if value is None or value is pd.NA:
-        return "–"
-    v = float(value)
-    if math.isnan(v):
-        return "–"
-    if math.isinf(v):
-        return "∞" if v > 0 else "-∞"
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    return f"{v:.4g}" if v != 0 else "0"
-
-
-def _main_rows(comp: Comparison, years: tuple[int, int]) -> dict[str, pd.DataFrame]:
-    """Each method's main-quantity country rows (no term) in ``years``."""
-    out = {}
-    for label, r in comp.results.items():
-        e = r.estimates
-        y = e["year"].to_numpy(dtype="float64", na_value=float("nan"))
-        keep = ((y >= years[0]) & (y <= years[1])
-                & (e["quantity"] == r.main_quantity).to_numpy()
-                & e["iso3"].notna().to_numpy() & e["term"].isna().to_numpy())
-        out[label] = e.loc[keep, ["iso3", "year", "estimate", "unit"]]
-    return out
-
-
 _country_name = lru_cache(maxsize=None)(country_name)
 
 
@@ -408,7 +370,7 @@ def table_frame(comp: Comparison, state: AppState) -> pd.DataFrame:
     """
     methods = [m for m in state.methods if m in comp.results]
     cols = ["iso3", "country", "year", *methods]
-    rows = _main_rows(comp, state.years)
+    rows = {m: country_rows(comp.results[m], years=state.years) for m in methods}
     if not any(len(rows[m]) for m in methods):
         out = pd.DataFrame(columns=cols)
         out.attrs.update(units={}, quantities={})
@@ -460,7 +422,7 @@ def table_html(frame: pd.DataFrame, *, failures: Mapping[str, str] | None = None
     body = []
     for rec in frame.to_dict("records"):
         cells = "".join(f'<td data-method="{esc(m)}" style="text-align:right">'
-                        f"{esc(format_estimate(rec[m]))}</td>" for m in methods)
+                        f"{esc(format_number(rec[m]))}</td>" for m in methods)
         body.append(f'<tr data-iso3="{esc(str(rec["iso3"]))}" data-year="{int(rec["year"])}">'
                     f'<td>{esc(str(rec["country"]))}</td><td>{esc(str(rec["iso3"]))}</td>'
                     f'<td>{int(rec["year"])}</td>{cells}</tr>')

@@ -12,7 +12,6 @@ a class-wide setting) before the first chart is made, so nothing loads from a CD
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -25,9 +24,7 @@ from ..data import Dataset
 from ..estimators.base import Estimator
 from ..io import load_sample
 from ..registry import available, get
-from ._shell import enable_offline, error_status
-from ._vintage import GIVEN, data_for, vintage_options
-from .controls import ParamControls
+from ._base import STYLE, MethodsApp
 from .state import (
     CHART_KINDS,
     EXPORT_FORMATS,
@@ -44,7 +41,6 @@ from .state import (
 
 __all__ = ["ComparisonApp", "sample_dataset"]
 
-_STYLE = {"description_width": "initial"}
 _DEFAULT_FORMATS = ("xlsx", "png")
 
 
@@ -54,7 +50,7 @@ def sample_dataset() -> Dataset:
     return load_sample()
 
 
-class ComparisonApp(w.VBox):
+class ComparisonApp(MethodsApp):
     """Compare burden-sharing methods interactively: countries, years, methods, parameters.
 
     Parameters
@@ -71,12 +67,9 @@ class ComparisonApp(w.VBox):
         Where the export button writes (created when needed).
     cache_size : int
         How many results to keep, so that going back to a parameter value is instant (0: none).
-    vintage : str, optional
-        Open on a data vintage instead of ``data``: ``"embedded"``, ``"latest"``, a publisher
-        or stored vintage ids (:func:`burdenshare.load`). The ``bs-vintage`` dropdown switches
-        between the embedded samples and every stored vintage.
-    data_dir : str or Path, optional
-        Vintage store folder (default: the user data directory).
+    vintage, data_dir : str, optional
+        A data vintage to open on instead of ``data``, and the vintage store folder (see
+        :class:`~burdenshare.app._base.AppShell`); the ``bs-vintage`` dropdown switches vintage.
 
     Attributes
     ----------
@@ -93,19 +86,9 @@ class ComparisonApp(w.VBox):
                  methods: Iterable[str | type[Estimator]] | None = None,
                  export_dir: str | Path = "exports", cache_size: int = 64,
                  vintage: str | None = None, data_dir: str | Path | None = None) -> None:
-        enable_offline()  # before any JupyterChart exists (class-wide switch)
-        super().__init__()
-        self.add_class("bs-app")
-        if data is not None and vintage is not None:
-            raise ValueError("give data or vintage, not both")
-        self.data_dir = data_dir
-        self._given = data
-        self._vintage_choice = vintage
-        self.data = data_for(GIVEN if data is not None else vintage, data_dir, data)
+        super().__init__(data, vintage=vintage, data_dir=data_dir)
         self.state = state if state is not None else default_state(self.data)
         self.cache = ResultCache(maxsize=cache_size)
-        self.exported: list[Path] = []
-        self._muted = False
         self.classes: dict[str, type[Estimator]] = {}
         names: list[str] = []
         for m in (methods if methods is not None else available()):
@@ -115,19 +98,22 @@ class ComparisonApp(w.VBox):
             else:
                 names.append(str(m))
         names += [m for m in self.state.methods if m not in names]
-        self.export_dir = w.Text(value=str(export_dir), description="export to",
-                                 style=_STYLE, continuous_update=False)
-        self.export_dir.add_class("bs-export-dir")
         self._build_controls(names)
-        self.status = w.HTML()
-        self.status.add_class("bs-status")
-        self.table = w.HTML()
-        self.table.add_class("bs-table")
+        self.table = self._html("table")
         self.comparison = compute(self.state, self.data, self.cache, classes=self.classes)
         self.frame = table_frame(self.comparison, self.state)
         self.chart = alt.JupyterChart(self._safe_chart())
         self.chart.add_class("bs-chart")
-        self._layout()
+        export = self._export_row(export_dir, "every file carries its provenance", self.export,
+                                  [self.format_box])
+        self._arrange(
+            "<b>Compare burden-sharing methods</b>: pick countries, years and methods on the "
+            "left; the table and chart follow.",
+            [w.HTML("<b>countries</b> (ctrl/shift-click for several)"), self.countries,
+             self.years, self.chart_kind,
+             w.HTML("<b>methods</b> (hover for a summary)"), self.methods,
+             w.HTML("<b>parameters</b>"), self.params],
+            [export, self.table, self.chart])
         self.refresh()
 
     # ------------------------------------------------------------------ building
@@ -136,131 +122,49 @@ class ComparisonApp(w.VBox):
         opts = country_options(self.data)
         known = {c for _, c in opts}
         self.countries = w.SelectMultiple(
-            options=opts, value=tuple(c for c in s.countries if c in known), rows=10,
-            description="countries", style=_STYLE, layout=w.Layout(width="320px"))
+            options=opts, value=tuple(c for c in s.countries if c in known), rows=8,
+            layout=w.Layout(width="98%"))
         self.countries.add_class("bs-countries")
         self.countries.observe(self._on_countries, names="value")
         ys = self.data.years
         self.years = w.IntRangeSlider(value=s.years, min=min(ys), max=max(ys), step=1,
                                       description="years", continuous_update=False,
-                                      style=_STYLE, layout=w.Layout(width="430px"))
+                                      style=STYLE, layout=w.Layout(width="98%"))
         self.years.add_class("bs-years")
         self.years.observe(self._on_years, names="value")
         self.chart_kind = w.Dropdown(options=list(CHART_KINDS), value=s.chart,
-                                     description="chart", style=_STYLE)
+                                     description="chart", style=STYLE)
         self.chart_kind.add_class("bs-chart-kind")
         self.chart_kind.observe(self._on_chart_kind, names="value")
-        self._build_vintage()
-        self.method_boxes: dict[str, w.Checkbox] = {}
-        for m in names:
-            try:
-                tip = self._class(m).summary
-            except Exception as err:  # a broken plugin: offer it, say why it fails
-                tip = f"cannot load: {err}"
-            cb = w.Checkbox(value=m in s.methods, description=m, indent=False, tooltip=tip,
-                            layout=w.Layout(width="auto"))
-            cb.add_class("bs-method")
-            cb.add_class(f"bs-method-{m}")
-            cb.observe(self._method_handler(m), names="value")
-            self.method_boxes[m] = cb
-        self.methods = w.GridBox(list(self.method_boxes.values()), layout=w.Layout(
-            grid_template_columns="repeat(auto-fill, minmax(230px, 1fr))", width="100%"))
-        self.methods.add_class("bs-methods")
-        self.param_controls: dict[str, ParamControls] = {}
-        self.params = w.VBox()
-        self.params.add_class("bs-params")
-        for m in s.methods:
-            self._ensure_params(m)
-        self._sync_params_box()
+        self.method_boxes, self.methods = self._method_grid(names, "bs-method",
+                                                            self._method_handler, "170px")
+        self._build_params()
         self.formats = {f: w.Checkbox(value=f in _DEFAULT_FORMATS, description=f, indent=False,
                                       layout=w.Layout(width="80px")) for f in EXPORT_FORMATS}
         for f, cb in self.formats.items():
             cb.add_class(f"bs-format-{f}")
-        self.format_box = w.HBox(list(self.formats.values()))
+        self.format_box = w.HBox(list(self.formats.values()), layout=w.Layout(
+            flex_flow="row wrap"))
         self.format_box.add_class("bs-export-formats")
-        self.export_button = w.Button(description="Export", icon="download",
-                                      tooltip="write the comparison in the ticked formats")
-        self.export_button.add_class("bs-export")
-        self.export_button.on_click(self._on_export)
 
-    def _layout(self) -> None:
-        left = w.VBox([self.vintage, self.countries, self.years, self.chart_kind],
-                      layout=w.Layout(width="440px", flex="0 0 auto"))
-        right = w.VBox([w.HTML("<b>methods</b> (hover for a summary)"), self.methods],
-                       layout=w.Layout(flex="1 1 auto"))
-        exp = w.VBox([w.HTML("<b>export</b> (every file carries its provenance)"),
-                      self.format_box, w.HBox([self.export_dir, self.export_button])])
-        self.children = [w.HBox([left, right]), w.HTML("<b>parameters</b>"), self.params,
-                         self.status, self.table, self.chart, exp]
-
-    def _build_vintage(self) -> None:
-        opts = vintage_options(self.data_dir, given=self._given is not None)
-        value = GIVEN if self._given is not None else (self._vintage_choice or "embedded")
-        if value not in {v for _, v in opts}:  # e.g. a publisher key or several ids
-            opts.append((value, value))
-        self.vintage = w.Dropdown(options=opts, value=value, description="data",
-                                  style=_STYLE, layout=w.Layout(width="430px"))
-        self.vintage.add_class("bs-vintage")
-        self.vintage.observe(self._on_vintage, names="value")
-
-    def _on_vintage(self, change: Mapping[str, Any]) -> None:
-        if not self._muted:
-            self._guard("data vintage", lambda: self.set_vintage(change["new"]))
-
-    def set_vintage(self, vintage: str) -> None:
-        """Switch the data to a vintage (``"embedded"``, ``"latest"``, a stored id) and recompute.
-
-        Parameters
-        ----------
-        vintage : str
-            A value of the ``bs-vintage`` dropdown or any choice :func:`burdenshare.load` takes.
-        """
-        data = data_for(vintage, self.data_dir, self._given)
-        self.data = data
-        self._vintage_choice = vintage
-        self._muted = True
-        try:
-            if vintage in {v for _, v in self.vintage.options}:
-                self.vintage.value = vintage
+    def _on_new_data(self) -> None:
+        data = self.data
+        ys = data.years
+        with self._muting():
             self.countries.options = country_options(data)
-            ys = data.years
             self.years.max = max(max(ys), self.years.min)
             self.years.min = min(ys)
             self.years.max = max(ys)
-        finally:
-            self._muted = False
         lo = min(max(self.state.years[0], min(ys)), max(ys))
         hi = min(max(self.state.years[1], lo), max(ys))
         known = {c for _, c in self.countries.options}
         self.set_state(self.state.replace(
             years=(lo, hi), countries=tuple(c for c in self.state.countries if c in known)))
 
-    def _ensure_params(self, method: str) -> None:
-        if method in self.param_controls:
-            return
-        try:
-            cls = self._class(method)
-        except Exception:  # reported by compute() as a failure of this method
-            return
-        pc = ParamControls(cls, self.state.params_for(method))
-        pc.observe(self._param_handler(method))
-        self.param_controls[method] = pc
-
     def _class(self, method: str) -> type[Estimator]:
         return self.classes.get(method) or get(method)
 
-    def _sync_params_box(self) -> None:
-        self.params.children = [self.param_controls[m].widget for m in self.state.methods
-                                if m in self.param_controls]
-
     # ------------------------------------------------------------------ handlers
-    def _guard(self, what: str, fn: Callable[[], object]) -> None:
-        """Run ``fn``; show any error in the status area (callbacks' errors are otherwise lost)."""
-        try:
-            fn()
-        except Exception as err:
-            self._show_error(what, err)
-
     def _on_countries(self, change: Mapping[str, Any]) -> None:
         if not self._muted:
             self._guard("countries", lambda: self.set_state(
@@ -287,19 +191,8 @@ class ComparisonApp(w.VBox):
             self._guard(method, lambda: self.set_state(self.state.replace(methods=tuple(ms))))
         return handler
 
-    def _param_handler(self, method: str) -> Callable[[Mapping[str, Any]], None]:
-        def handler(change: Mapping[str, Any]) -> None:
-            if self._muted:
-                return
-
-            def apply() -> None:
-                params = self.param_controls[method].changed()
-                self.set_state(self.state.with_params(method, params))
-            self._guard(f"{method} parameters", apply)
-        return handler
-
-    def _on_export(self, _button: Any = None) -> None:
-        self._guard("export", self.export)
+    def _apply_params(self, method: str, params: Mapping[str, Any]) -> None:
+        self.set_state(self.state.with_params(method, params))
 
     # ------------------------------------------------------------------ API
     def set_state(self, state: AppState) -> None:
@@ -311,8 +204,7 @@ class ComparisonApp(w.VBox):
         """
         self.state = state
         self.exported = []
-        self._muted = True
-        try:
+        with self._muting():
             known = {c for _, c in self.countries.options}
             self.countries.value = tuple(c for c in state.countries if c in known)
             self.years.value = state.years
@@ -322,13 +214,12 @@ class ComparisonApp(w.VBox):
             for m in state.methods:
                 self._ensure_params(m)
             self._sync_params_box()
-        finally:
-            self._muted = False
         self.refresh()
 
     def refresh(self) -> None:
         """Recompute the comparison and update the table, chart and status."""
         try:
+            self._busy(f"computing {', '.join(self.state.methods) or 'nothing'}")
             self.comparison = compute(self.state, self.data, self.cache, classes=self.classes)
             self.frame = table_frame(self.comparison, self.state)
             # the table goes out first: it does not wait for the chart to be built
@@ -351,8 +242,7 @@ class ComparisonApp(w.VBox):
         """
         fmts = list(formats) if formats is not None else [f for f, cb in self.formats.items()
                                                            if cb.value]
-        self.status.value = ('<div class="bs-status-busy">exporting '
-                             f"{html.escape(', '.join(fmts) or 'nothing')} …</div>")
+        self._busy(f"exporting {', '.join(fmts) or 'nothing'}")
         # the chart on screen (rebuilt by export_files only if it could not be drawn)
         chart = self.chart.chart if self._chart_error is None else None
         self.exported = export_files(self.comparison, self.state, self.export_dir.value, fmts,
@@ -371,26 +261,10 @@ class ComparisonApp(w.VBox):
 
     def _show_status(self) -> None:
         comp = self.comparison
-        lines = []
-        ok = not comp.failures and self._chart_error is None
-        for label, msg in comp.failures.items():
-            lines.append(f'<li class="bs-failure" data-method="{html.escape(label)}"><b>'
-                         f"{html.escape(label)}</b> failed: {html.escape(msg)}</li>")
-        if self._chart_error:
-            lines.append(f'<li class="bs-failure">chart: {html.escape(self._chart_error)}</li>')
-        n_rows = len(self.frame)
         n_excl = sum(len(r.excluded) for r in comp.results.values())
-        lines.append(f"<li>{len(comp.results)} method(s) computed, {n_rows} table row(s); "
-                     f"{n_excl} observation(s) excluded with a reason (in every export)</li>")
-        if not comp.results and not comp.failures:
-            lines.append("<li>Tick at least one method.</li>")
-        if self.exported:
-            files = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in self.exported)
-            lines.append(f'<li class="bs-exported">exported {len(self.exported)} file(s):'
-                         f"<ul>{files}</ul></li>")
-        cls = "bs-status-ok" if ok else "bs-status-error"
-        self.status.value = (f'<div class="{cls}" data-failures="{len(comp.failures)}">'
-                             f"<ul>{''.join(lines)}</ul></div>")
-
-    def _show_error(self, what: str, err: BaseException) -> None:
-        self.status.value = error_status(what, err)
+        summary = (f"{len(comp.results)} method(s) computed, {len(self.frame)} table row(s); "
+                   f"{n_excl} observation(s) excluded with a reason (in every export)")
+        empty = not comp.results and not comp.failures
+        charts = {self.state.chart: self._chart_error} if self._chart_error else {}
+        self._show_outcome(comp.failures, attr="method", chart_errors=charts, summary=summary,
+                           hint="Tick at least one method." if empty else None)

@@ -16,10 +16,17 @@ import numpy as np
 import pandas as pd
 
 from ..compare import Comparison
-from ..countries import country_name
 from ..estimators.inequality import gini_lorenz
+from ..presentation import (
+    chart_footer,
+    country_name_or_code,
+    country_rows,
+    d3_format,
+    format_amount,
+    quantity_label,
+)
 from ..results import Result
-from ._style import NAVY, PALETTE, finish, footer_lines, inline, label, period, row_header
+from ._style import NAVY, PALETTE, finish, inline, period, row_header, tooltips
 
 _INTERVAL_WORDS = {
     "scenario_range": "range over scenarios (not a confidence interval)",
@@ -29,17 +36,10 @@ _INTERVAL_WORDS = {
 }
 
 
-def _name(code: Any) -> str:
-    try:
-        return country_name(str(code))
-    except Exception:  # an unknown code is shown as it is, never dropped
-        return str(code)
-
-
 def _names(codes: Any) -> list[str]:
     """Country names for a column of codes (looked up once per distinct code)."""
     codes = list(codes)
-    lookup = {c: _name(c) for c in set(codes)}
+    lookup = {c: country_name_or_code(c) for c in set(codes)}
     return [lookup[c] for c in codes]
 
 
@@ -48,33 +48,27 @@ def _lc(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
-def _fmt(v: Any) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return "missing"
-    a = abs(float(v))
-    if a >= 1e9:
-        return f"{v / 1e9:,.2f} billion"
-    if a >= 1e6:
-        return f"{v / 1e6:,.2f} million"
-    if a >= 100:
-        return f"{v:,.0f}"
-    return f"{v:,.3g}"
-
-
 def _country_rows(result: Result, quantity: str, term: str | None = None) -> pd.DataFrame:
-    """Rows of one quantity for countries (iso3 present); ``term`` None keeps empty terms."""
-    est = result.estimates
-    sub = est[(est["quantity"] == quantity) & est["iso3"].notna()]
-    if term is not None:
-        return sub[sub["term"] == term]
-    plain = sub[sub["term"].isna()]
-    if len(plain) or sub.empty:
+    """Country rows of one quantity; ``term`` None keeps empty terms, or the only term there is."""
+    plain = country_rows(result, quantity, term=term)
+    if len(plain) or term is not None:
         return plain
-    terms = sorted(set(sub["term"].dropna()))
+    est = result.estimates
+    terms = sorted(set(est.loc[(est["quantity"] == quantity) & est["iso3"].notna(), "term"].dropna()))
+    if not terms:
+        return plain
     if len(terms) == 1:
-        return sub
+        return country_rows(result, quantity, term=terms[0])
     raise ValueError(f"quantity {quantity!r} has several terms per country ({terms}); "
                      "pass term= to choose one")
+
+
+def _comparison_label(comp: Comparison, quantity: str | None) -> str:
+    """Label of ``quantity`` as the first method's labels give it, or "Burden by method"."""
+    if not quantity:
+        return "Burden by method"
+    first = next(iter(comp.results.values()), None)
+    return quantity_label(quantity, first.labels if first is not None else None)
 
 
 def _pick_year(years: pd.Series, year: int | None, what: str) -> int:
@@ -159,9 +153,7 @@ def ranking_chart(result: Result, *, year: int | None = None, top: int = 20,
     bars = base.mark_bar(color=PALETTE["blue"]).encode(
         x=alt.X("estimate:Q", axis=_axis(df[["estimate", "ci_upper"]].stack(), unit)),
         y=alt.Y("country:N", sort=order, title=None),
-        tooltip=[alt.Tooltip("country:N"), alt.Tooltip("iso3:N"),
-                 alt.Tooltip("estimate:Q", format=",.4~g"),
-                 alt.Tooltip("ci_lower:Q", format=",.4~g"), alt.Tooltip("ci_upper:Q", format=",.4~g")],
+        tooltip=tooltips("country:N", "iso3:N", "estimate:Q", "ci_lower:Q", "ci_upper:Q"),
     )
     layers = [bars]
     has_ci = bool(df["ci_lower"].notna().any())
@@ -172,15 +164,15 @@ def ranking_chart(result: Result, *, year: int | None = None, top: int = 20,
     chart = alt.layer(*layers).properties(width=480, height=alt.Step(16))
     ci_note = ([f"Lines: {_INTERVAL_WORDS.get(result.uncertainty_method, 'interval')}"]
                if has_ci else [])
-    what = label(q)
+    what = quantity_label(q, result.labels)
     rank_word = "highest" if higher else "lowest (heaviest burden)"
     desc = (f"Bar chart of {_lc(what)} ({unit}) in {y} for the {len(df)} countries with the "
             f"{rank_word} values under {result.provenance.estimator}. "
-            + (f"First: {df['country'].iloc[0]} ({_fmt(df['estimate'].iloc[0])}); last shown: "
-               f"{df['country'].iloc[-1]} ({_fmt(df['estimate'].iloc[-1])})." if len(df) else
+            + (f"First: {df['country'].iloc[0]} ({format_amount(df['estimate'].iloc[0])}); last shown: "
+               f"{df['country'].iloc[-1]} ({format_amount(df['estimate'].iloc[-1])})." if len(df) else
                "No country has a value."))
     return finish(chart, title=title or f"{what} | {y}",
-                  subtitle=[unit, *ci_note], footer=footer_lines(result), description=desc)
+                  subtitle=[unit, *ci_note], footer=chart_footer(result), description=desc)
 
 
 # ---------------------------------------------------------------------- comparison
@@ -246,6 +238,7 @@ def comparison_chart(comp: Comparison, *, year: int | None = None,
     Returns
     -------
     altair.VConcatChart
+        One panel of dots and intervals per method, above the footer.
 
     Raises
     ------
@@ -274,9 +267,8 @@ def comparison_chart(comp: Comparison, *, year: int | None = None,
     points = base.mark_point(filled=True, size=50, color=PALETTE["blue"]).encode(
         x=alt.X("estimate:Q", axis=_axis(df[["estimate", "ci_upper"]].stack()),
                 scale=alt.Scale(zero=False)), y=ycol,
-        tooltip=[alt.Tooltip("method:N"), alt.Tooltip("country:N"), alt.Tooltip("iso3:N"),
-                 alt.Tooltip("estimate:Q", format=",.4~g"), alt.Tooltip("ci_lower:Q", format=",.4~g"),
-                 alt.Tooltip("ci_upper:Q", format=",.4~g"), alt.Tooltip("unit:N")])
+        tooltip=tooltips("method:N", "country:N", "iso3:N", "estimate:Q", "ci_lower:Q",
+                         "ci_upper:Q", "unit:N"))
     rules = base.transform_filter("isValid(datum.ci_lower) && isValid(datum.ci_upper)").mark_rule(
         color=NAVY, strokeWidth=1.5).encode(x="ci_lower:Q", x2="ci_upper:Q", y=ycol)
     inner = alt.layer(rules, points, data=inline(df)).properties(
@@ -303,7 +295,7 @@ def comparison_chart(comp: Comparison, *, year: int | None = None,
             f"ordered by mean burden rank (first: {order[0] if order else 'none'})."
             + (" " + "; ".join(gaps) + "." if gaps else ""))
     return finish(chart, title=title or f"Burden by method | {y}", subtitle=sub,
-                  footer=footer_lines(comp, notes=gaps), description=desc,
+                  footer=chart_footer(comp, gaps), description=desc,
                   width=_width(len(methods)) * len(methods))
 
 
@@ -327,6 +319,7 @@ def rank_agreement_chart(comp: Comparison, *, year: int | None = None,
     Returns
     -------
     altair.VConcatChart
+        The slope chart of ranks above the footer.
     """
     import altair as alt
 
@@ -373,21 +366,13 @@ def rank_agreement_chart(comp: Comparison, *, year: int | None = None,
         notes.append("Not ranked (no country estimates of the main quantity): "
                      + ", ".join(unranked))
     return finish(chart, title=title or f"Burden rank by method | {y}", subtitle=sub,
-                  footer=footer_lines(comp, notes=notes), description=desc, width=width)
+                  footer=chart_footer(comp, notes), description=desc, width=width)
 
 
 def comparison_ranks_chart(comp: Comparison, *, year: int) -> Any:
-    """Rank of each country under each method, for one year (kept for older callers).
+    """Rank of each country under each method in ``year``: :func:`rank_agreement_chart`.
 
-    Parameters
-    ----------
-    comp : Comparison
-    year : int
-
-    Returns
-    -------
-    altair.VConcatChart
-        :func:`rank_agreement_chart` for ``year``.
+    Kept for older callers.
     """
     return rank_agreement_chart(comp, year=year)
 
@@ -412,6 +397,7 @@ def time_series_chart(obj: Result | Comparison, *, countries: Sequence[str],
     Returns
     -------
     altair.VConcatChart
+        Lines over years (one panel per method for a Comparison), above the footer.
 
     Raises
     ------
@@ -456,9 +442,7 @@ def time_series_chart(obj: Result | Comparison, *, countries: Sequence[str],
         x=xs, y=alt.Y("estimate:Q", axis=_axis(df[["estimate", "ci_upper"]].stack())),
         color=colour,
         strokeDash=alt.StrokeDash("country:N", sort=names, legend=None),
-        tooltip=[alt.Tooltip("country:N"), alt.Tooltip("year:Q", format="d"),
-                 alt.Tooltip("estimate:Q", format=",.4~g"), alt.Tooltip("ci_lower:Q", format=",.4~g"),
-                 alt.Tooltip("ci_upper:Q", format=",.4~g")])
+        tooltip=tooltips("country:N", "year:Q", "estimate:Q", "ci_lower:Q", "ci_upper:Q"))
     # direct labels at each line's last point, so colour is not the only key (UNHCR practice)
     ends = base.transform_filter("isValid(datum.estimate)").transform_joinaggregate(
         last="max(year)", groupby=["panel", "country"]).transform_filter(
@@ -472,11 +456,11 @@ def time_series_chart(obj: Result | Comparison, *, countries: Sequence[str],
                                          title=None, header=row_header()),
                             ).resolve_scale(y="independent")
         subtitle = ["Main quantity of each method, in its own unit (panels are not on one scale)"]
-        what = label(quantity) if quantity else "Burden by method"
+        what = _comparison_label(obj, quantity)
     else:
         chart = inner
         subtitle = [units[""]]
-        what = label(quantity or obj.main_quantity)
+        what = quantity_label(quantity or obj.main_quantity, obj.labels)
     if df["ci_lower"].notna().any():
         kinds = sorted({_INTERVAL_WORDS.get(results[m].uncertainty_method, "interval")
                         for m in df.loc[df["ci_lower"].notna(), "method"].unique()})
@@ -493,7 +477,7 @@ def time_series_chart(obj: Result | Comparison, *, countries: Sequence[str],
         notes.append(f"Not shown (no {quantity or 'main quantity'} for these countries): "
                      + ", ".join(unshown))
     return finish(chart, title=title or f"{what} | {per}", subtitle=subtitle,
-                  footer=footer_lines(obj, notes=notes), description=desc)
+                  footer=chart_footer(obj, notes), description=desc)
 
 
 # -------------------------------------------------------------------------- Lorenz
@@ -578,6 +562,7 @@ def lorenz_chart(result: Result, *, year: int | None = None, title: str | None =
     Returns
     -------
     altair.VConcatChart
+        The curve and the diagonal above the footer.
     """
     import altair as alt
 
@@ -611,7 +596,7 @@ def lorenz_chart(result: Result, *, year: int | None = None, title: str | None =
     notes = ([f"Not on the curve (no burden or no positive {cap} share): {', '.join(left)}"]
              if left else [])
     return finish(chart, title=title or f"Concentration of {bur} relative to {cap} | {y}",
-                  subtitle=sub, footer=footer_lines(result, notes=notes), description=desc,
+                  subtitle=sub, footer=chart_footer(result, notes), description=desc,
                   width=380)
 
 
@@ -649,6 +634,7 @@ def contributions_chart(result: Result, *, year: int | None = None, top: int = 2
     Returns
     -------
     altair.VConcatChart
+        Bars and ticks above the footer.
 
     Raises
     ------
@@ -678,7 +664,8 @@ def contributions_chart(result: Result, *, year: int | None = None, top: int = 2
     y = _pick_year(b["year"], year, "contributions_chart")
     ref = b[(b["year"] == y) & b["estimate"].notna()].nlargest(top, "estimate")
     act = a[(a["year"] == y) & a["iso3"].isin(ref["iso3"])]
-    ref_name, act_name = label(reference), label(actual)
+    ref_name = quantity_label(reference, result.labels)
+    act_name = quantity_label(actual, result.labels)
     both = pd.concat([
         pd.DataFrame({"iso3": act["iso3"].to_numpy(), "value": act["estimate"].to_numpy(),
                       "series": act_name}),
@@ -691,7 +678,7 @@ def contributions_chart(result: Result, *, year: int | None = None, top: int = 2
         domain=[act_name, ref_name], range=[PALETTE["blue"], NAVY]),
         legend=alt.Legend(orient="top", direction="horizontal"))
     ycol = alt.Y("country:N", sort=order, title=None)
-    tip = [alt.Tooltip("country:N"), alt.Tooltip("series:N"), alt.Tooltip("value:Q", format=",.4~g")]
+    tip = [alt.Tooltip("country:N"), alt.Tooltip("series:N"), alt.Tooltip("value:Q", format=d3_format())]
     base = alt.Chart()
     bars = base.transform_filter(alt.datum.series == act_name).mark_bar(height=10).encode(
         x=alt.X("value:Q", axis=_axis(both["value"], ua)), y=ycol, color=colour, tooltip=tip)
@@ -707,4 +694,4 @@ def contributions_chart(result: Result, *, year: int | None = None, top: int = 2
             "benchmark." + (" " + notes[0] + "." if notes else ""))
     return finish(chart, title=title or f"{act_name} and {_lc(ref_name)} | {y}",
                   subtitle=[ua, f"Bars: {_lc(act_name)}; ticks: {_lc(ref_name)}"],
-                  footer=footer_lines(result, notes=notes), description=desc)
+                  footer=chart_footer(result, notes), description=desc)

@@ -1,4 +1,7 @@
-"""UNHCR palette, fonts and the text furniture (title, subtitle, source footer) of every chart.
+"""UNHCR palette, fonts and the text furniture (title, subtitle, footer) of every chart.
+
+The footer's text (sources, licences, provenance) and the labels come from
+:mod:`burdenshare.presentation`.
 
 The colours are those of UNHCR's data-visualisation guidelines as coded in the R package
 ``unhcrthemes`` (unhcr-dataviz/unhcrthemes, ``data-raw/gen-color-data.R``, commit
@@ -20,8 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..compare import Comparison
-from ..results import Provenance, Result
+from ..presentation import d3_format
 
 #: Font family of every chart text (UNHCR guideline font; registered with vl-convert on save).
 FONT = "Lato"
@@ -146,75 +148,6 @@ def _configure_chained(chart: Any) -> Any:
         labelFont=FONT_CSS, titleFont=FONT_CSS, labelColor=NAVY)
 
 
-# ----------------------------------------------------------------- provenance text
-def _sources(provs: Iterable[Provenance]) -> list[Mapping[str, str]]:
-    seen: dict[str, Mapping[str, str]] = {}
-    for p in provs:
-        for s in p.sources:
-            seen.setdefault(str(s.get("id", "")), s)
-    return list(seen.values())
-
-
-def source_lines(provs: Iterable[Provenance]) -> list[str]:
-    """UNHCR-style caption lines: ``Source: publisher, title (licence, retrieved …)``."""
-    lines = []
-    for s in _sources(provs):
-        bits = [b for b in (s.get("licence", ""),
-                            f"retrieved {s['retrieved']}" if s.get("retrieved") else "") if b]
-        lines.append(f"{s.get('publisher', '')}, {s.get('title', s.get('id', ''))}"
-                     + (f" ({', '.join(bits)})" if bits else ""))
-    if not lines:
-        return ["Source: not recorded"]
-    return ["Source: " + lines[0], *["        " + x for x in lines[1:]]]
-
-
-def provenance_line(provs: Sequence[Provenance]) -> str:
-    """``burdenshare V; estimator vN; data FINGERPRINT`` for one or several results."""
-    if not provs:
-        return ""
-    est = ", ".join(f"{p.estimator} v{p.estimator_version}" for p in provs)
-    fps = sorted({p.data_fingerprint[:12] for p in provs})
-    return f"burdenshare {provs[0].package_version}; {est}; data {', '.join(fps)}"
-
-
-def provenances(obj: Result | Comparison) -> list[Provenance]:
-    """The provenance(s) behind a result or comparison, in method order."""
-    if isinstance(obj, Comparison):
-        return [r.provenance for r in obj.results.values()]
-    return [obj.provenance]
-
-
-def footer_lines(obj: Result | Comparison, notes: Sequence[str] = ()) -> list[str]:
-    """Notes, then the source lines, then the provenance line."""
-    provs = provenances(obj)
-    return [*notes, *source_lines(provs), provenance_line(provs)]
-
-
-#: Display names of quantities whose snake_case name reads badly.
-LABELS = {
-    "actual": "Actual", "fair_share": "Fair share", "unhcr_revenue_usd": "Contribution to UNHCR",
-    "support_received_usd": "Support received", "host_cost_usd": "Cost of hosting",
-    "pledges_fulfilled": "Pledges fulfilled", "pledges": "Pledges",
-    "refugees_per_1000_inhabitants": "Refugees per 1,000 inhabitants",
-    "refugees_per_1000_km2": "Refugees per 1,000 km²",
-    "refugees_per_usd_gdp_ppp_per_capita": "Refugees per international $ of GDP (PPP) per capita",
-    "inhabitants_per_refugee": "Inhabitants per refugee",
-    "pct_of_fair_share_met": "Per cent of fair share met",
-    "unhcr_revenue_per_capita": "Contribution to UNHCR per inhabitant",
-    "oda_gni_pct": "ODA as per cent of GNI", "idrc_usd_million": "In-donor refugee costs",
-    "att": "Average effect on the treated (ATT)",
-    "att_event_time": "Average effect on the treated by event time",
-    "event_time_coefficient": "Effect by event time (relative to the year before onset)",
-    "gap": "Gap: treated minus synthetic control", "att_post": "Mean post-treatment gap",
-    # --- UIS and neighbours (issue 14)
-    "share_hosted_in_neighbouring_countries": "Share hosted in neighbouring countries",
-    "share_hosted_from_neighbouring_origins": "Share of hosted refugees from neighbouring "
-    "countries",
-    "origin_share_in_neighbouring_countries": "Share of the origin's refugees in neighbouring "
-    "countries",
-}
-
-
 def row_header() -> Any:
     """Header of row facets: each panel's label left-aligned in bold above the panel."""
     import altair as alt
@@ -223,11 +156,32 @@ def row_header() -> Any:
                       labelFontWeight="bold")
 
 
-def label(quantity: str) -> str:
-    """A display name: ``refugees_per_1000_inhabitants`` -> ``Refugees per 1,000 inhabitants``."""
-    if quantity in LABELS:
-        return LABELS[quantity]
-    return quantity.replace("_", " ").strip().capitalize()
+#: Tooltip formats that differ from :func:`~burdenshare.presentation.d3_format`'s default.
+_TOOLTIP_FORMATS = {"std_error": d3_format(3), "year": "d", "event_time": "d"}
+
+
+def tooltips(*fields: str) -> list[Any]:
+    """Tooltips of ``fields`` (``"name:type"``); numbers with the app's significant figures.
+
+    Parameters
+    ----------
+    *fields : str
+        Altair shorthands, e.g. ``"country:N"``, ``"estimate:Q"``.
+
+    Returns
+    -------
+    list of altair.Tooltip
+    """
+    import altair as alt
+
+    out = []
+    for f in fields:
+        name, _, kind = f.partition(":")
+        if kind == "Q":
+            out.append(alt.Tooltip(f, format=_TOOLTIP_FORMATS.get(name, d3_format())))
+        else:
+            out.append(alt.Tooltip(f))
+    return out
 
 
 def period(years: Iterable[Any]) -> str:

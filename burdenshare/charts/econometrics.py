@@ -26,9 +26,10 @@ import pandas as pd
 
 from ..compare import Comparison
 from ..estimators.did import event_study_frame
+from ..presentation import chart_footer, country_name_or_code, d3_format, quantity_label
 from ..results import Result
-from ._builders import _INTERVAL_WORDS, _lc, _name
-from ._style import NAVY, PALETTE, finish, footer_lines, inline, label, row_header
+from ._builders import _INTERVAL_WORDS, _lc
+from ._style import NAVY, PALETTE, finish, inline, row_header, tooltips
 
 __all__ = ["coefficient_chart", "event_study_chart", "synthetic_control_chart", "result_chart",
            "EVENT_TIME_QUANTITIES"]
@@ -82,6 +83,7 @@ def coefficient_chart(obj: Result | Comparison, *, title: str | None = None) -> 
     Returns
     -------
     altair.VConcatChart
+        Dots and intervals per (design, term), above the footer.
 
     Raises
     ------
@@ -106,7 +108,7 @@ def coefficient_chart(obj: Result | Comparison, *, title: str | None = None) -> 
             continue
         frames.append(pd.DataFrame({
             "method": m, "term": rows["term"].astype(str).to_numpy(),
-            "what": [label(q) for q in rows["quantity"]],
+            "what": [quantity_label(q, r.labels) for q in rows["quantity"]],
             "unit": rows["unit"].astype(str).to_numpy(),
             "estimate": rows["estimate"].to_numpy(float),
             "std_error": rows["std_error"].to_numpy(float),
@@ -135,17 +137,15 @@ def coefficient_chart(obj: Result | Comparison, *, title: str | None = None) -> 
                        scale=alt.Scale(domain=methods, range=list(PALETTE)))
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     x = alt.X("estimate:Q", title=None, scale=alt.Scale(zero=True))
-    tips = [alt.Tooltip("method:N"), alt.Tooltip("term:N"),
-            alt.Tooltip("estimate:Q", format=",.4~g"), alt.Tooltip("std_error:Q", format=",.3~g"),
-            alt.Tooltip("ci_lower:Q", format=",.4~g"), alt.Tooltip("ci_upper:Q", format=",.4~g"),
-            alt.Tooltip("interval:N"), alt.Tooltip("period:N")]
+    tips = tooltips("method:N", "term:N", "estimate:Q", "std_error:Q", "ci_lower:Q",
+                    "ci_upper:Q", "interval:N", "period:N")
     base = alt.Chart()
     rule = base.transform_filter("isValid(datum.ci_lower) && isValid(datum.ci_upper)").mark_rule(
         strokeWidth=2).encode(x="ci_lower:Q", x2="ci_upper:Q", y=y, color=colour)
     point = base.mark_point(filled=True, size=70).encode(x=x, y=y, color=colour, tooltip=tips)
     zero = base.mark_rule(color=PALETTE["grey"], strokeDash=[4, 3]).encode(x="zero:Q")
     text = base.mark_text(align="left", dy=-9, fontSize=10).encode(
-        x=x, y=y, text=alt.Text("estimate:Q", format=",.3~g"), color=colour)
+        x=x, y=y, text=alt.Text("estimate:Q", format=d3_format(3)), color=colour)
     df["zero"] = 0.0
     height = max(60, 28 * int(df.groupby("panel").size().max()))
     inner = alt.layer(zero, rule, point, text, data=inline(df)).properties(width=420,
@@ -172,7 +172,7 @@ def coefficient_chart(obj: Result | Comparison, *, title: str | None = None) -> 
                 for r, v, lo, hi in zip(df["row"], df["estimate"], df["ci_lower"],
                                         df["ci_upper"])) + ".")
     return finish(chart, title=title or f"{what} | {per}", subtitle=subtitle,
-                  footer=footer_lines(obj, notes=notes), description=desc)
+                  footer=chart_footer(obj, notes), description=desc)
 
 
 # ------------------------------------------------------------------ event study
@@ -196,6 +196,7 @@ def event_study_chart(result: Result, *, title: str | None = None) -> Any:
     Returns
     -------
     altair.VConcatChart
+        Leads and lags with their intervals, above the footer.
 
     Raises
     ------
@@ -227,10 +228,7 @@ def event_study_chart(result: Result, *, title: str | None = None) -> Any:
         shape=alt.Shape("period:N", sort=kinds, legend=None, scale=alt.Scale(
             domain=kinds, range=["circle", "diamond", "circle"])),
         tooltip=[alt.Tooltip("event_time:Q", format="d", title="event time"),
-                 alt.Tooltip("estimate:Q", format=",.4~g"),
-                 alt.Tooltip("std_error:Q", format=",.3~g"),
-                 alt.Tooltip("ci_lower:Q", format=",.4~g"),
-                 alt.Tooltip("ci_upper:Q", format=",.4~g")])
+                 *tooltips("estimate:Q", "std_error:Q", "ci_lower:Q", "ci_upper:Q")])
     df["zero"], df["onset"] = 0.0, -0.5
     zero = base.mark_rule(color=PALETTE["grey"]).encode(y="zero:Q")
     onset = base.mark_rule(color=NAVY, strokeDash=[4, 3]).encode(x="onset:Q")
@@ -243,7 +241,7 @@ def event_study_chart(result: Result, *, title: str | None = None) -> Any:
     p = d.get("pretrend_p_value")
     if p is not None and np.isfinite(float(p)):
         subtitle.append(f"Pre-trend test (joint Wald, leads = 0): p = {float(p):.3g}")
-    what = label(q)
+    what = quantity_label(q, result.labels)
     pre = df[df["event_time"] < -1]
     desc = (f"Event-study chart of {_lc(what)} from {int(df['event_time'].min())} to "
             f"{int(df['event_time'].max())} years since onset; the year before onset is the "
@@ -253,7 +251,7 @@ def event_study_chart(result: Result, *, title: str | None = None) -> Any:
             + f"; the effect at onset is {df.loc[df['event_time'] == 0, 'estimate'].iloc[0]:.3g}"
             if (df["event_time"] == 0).any() else f"Event-study chart of {_lc(what)}") + "."
     return finish(chart, title=title or f"{what} | {_period(result)}", subtitle=subtitle,
-                  footer=footer_lines(result), description=desc)
+                  footer=chart_footer(result), description=desc)
 
 
 # ------------------------------------------------------------------ synthetic control
@@ -275,6 +273,7 @@ def synthetic_control_chart(result: Result, *, title: str | None = None) -> Any:
     Returns
     -------
     altair.VConcatChart
+        The two paths over the gap bars, above the footer.
 
     Raises
     ------
@@ -293,7 +292,7 @@ def synthetic_control_chart(result: Result, *, title: str | None = None) -> Any:
     s = syn.set_index("year")["estimate"].astype(float).reindex(g.index)
     d = result.diagnostics
     code = str(d.get("treated") or gap["iso3"].iloc[0])
-    who = code if "/" in code else _name(code)  # an area keeps its ISO3/area code
+    who = code if "/" in code else country_name_or_code(code)  # an area keeps its ISO3/area code
     years = g.index.astype(int).to_numpy()
     paths = pd.DataFrame({
         "year": np.concatenate([years, years]),
@@ -317,13 +316,13 @@ def synthetic_control_chart(result: Result, *, title: str | None = None) -> Any:
             x=x, y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)), color=colour,
             strokeDash=alt.StrokeDash("series:N", sort=series, legend=None),
             tooltip=[alt.Tooltip("series:N"), alt.Tooltip("year:Q", format="d"),
-                     alt.Tooltip("value:Q", format=",.4~g")]),
+                     alt.Tooltip("value:Q", format=d3_format())]),
         onset).properties(width=480, height=200)
     bottom = alt.layer(
         alt.Chart().mark_rule(color=PALETTE["grey"]).encode(y="zero:Q"),
         alt.Chart().mark_bar(color=PALETTE["blue"]).encode(
             x=x, y=alt.Y("gap:Q", title="Gap (treated - synthetic)"),
-            tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("gap:Q", format=",.4~g")]),
+            tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("gap:Q", format=d3_format())]),
         data=inline(gaps)).properties(width=480, height=120)
     bottom = alt.layer(bottom, onset)
     subtitle = [unit]
@@ -340,12 +339,12 @@ def synthetic_control_chart(result: Result, *, title: str | None = None) -> Any:
     weights = d.get("donor_weights") or {}
     ranked = sorted(weights.items(), key=lambda kv: -kv[1])
     notes = ["Synthetic control: " + ", ".join(
-        f"{k if '/' in k else _name(k)} {v:.2f}" for k, v in ranked if v >= 0.005)
+        f"{k if '/' in k else country_name_or_code(k)} {v:.2f}" for k, v in ranked if v >= 0.005)
         + (f" ({sum(v < 0.005 for _, v in ranked)} donors under 0.005 not listed)"
            if any(v < 0.005 for _, v in ranked) else "")] if weights else []
     post = gaps[gaps["year"] >= ty] if ty is not None else gaps.iloc[0:0]
     per = f"{years.min()}-{years.max()}"
-    outcome = label(str(result.provenance.params.get("outcome", "outcome")))
+    outcome = quantity_label(str(result.provenance.params.get("outcome", "outcome")))
     desc = (f"Line chart of {who}'s {_lc(outcome)} and its "
             f"synthetic control over {per}, with the yearly gap as bars below"
             + (f"; the mean gap from {int(ty)} is {post['gap'].mean():.3g}"
@@ -353,7 +352,7 @@ def synthetic_control_chart(result: Result, *, title: str | None = None) -> Any:
             + ".")
     chart = alt.vconcat(top, bottom, spacing=8)
     return finish(chart, title=title or f"{who}: treated and synthetic control | {per}",
-                  subtitle=subtitle, footer=footer_lines(result, notes=notes), description=desc)
+                  subtitle=subtitle, footer=chart_footer(result, notes), description=desc)
 
 
 # ------------------------------------------------------------------ default chart

@@ -12,18 +12,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..countries import country_name
 from ..multiverse import CurveData
+from ..presentation import country_name_or_code, d3_format
 from ._style import NAVY, PALETTE, finish, inline
 
 __all__ = ["attribution_chart", "specification_curve_chart"]
-
-
-def _name(code: Any) -> str:
-    try:
-        return country_name(str(code))
-    except Exception:  # an unknown code is shown as given
-        return str(code)
 
 
 def specification_curve_chart(curve: CurveData, *, footer: Sequence[str] = (),
@@ -55,7 +48,7 @@ def specification_curve_chart(curve: CurveData, *, footer: Sequence[str] = (),
     ytitle = "Rank (1 = heaviest burden)" if rank else curve.unit
     y = alt.Y("estimate:Q", title=ytitle, scale=alt.Scale(reverse=rank, zero=False))
     choices = list(dict.fromkeys(curve.matrix["choice"]))
-    tooltip = ["universe_id:Q", "method:N", alt.Tooltip("estimate:Q", format=",.4~g"),
+    tooltip = ["universe_id:Q", "method:N", alt.Tooltip("estimate:Q", format=d3_format()),
                *[f"{c}:N" for c in choices if c != "method"]]
     base = alt.Chart(inline(pts)).encode(x=x)
     bars = base.transform_filter("datum.has_interval").mark_rule(color="#8fc1e1").encode(
@@ -76,15 +69,16 @@ def specification_curve_chart(curve: CurveData, *, footer: Sequence[str] = (),
         tooltip=["universe_id:Q", "choice:N", "level:N"],
     ).properties(width=width, height=alt.Step(14))
     chart = alt.vconcat(top, bottom, spacing=6)
-    what = f"rank of {_name(curve.iso3)}" if rank else f"{curve.quantity.replace('_', ' ')}"
-    desc = (f"Specification curve of {_name(curve.iso3)} in {curve.year}: {len(pts)} universes "
+    who = country_name_or_code(curve.iso3)
+    what = f"rank of {who}" if rank else f"{curve.quantity.replace('_', ' ')}"
+    desc = (f"Specification curve of {who} in {curve.year}: {len(pts)} universes "
             f"sorted by {what} from {pts['estimate'].min():,.4g} to {pts['estimate'].max():,.4g}; "
             f"the median universe is marked; beneath, which choice each universe made.")
     notes = [f"{len(curve.missing)} universe(s) have no value for {curve.iso3} (listed in the "
              "curve's missing table)."] if len(curve.missing) else []
     return finish(
         chart,
-        title=title or f"{_name(curve.iso3)}: {'rank' if rank else 'estimate'} in every "
+        title=title or f"{who}: {'rank' if rank else 'estimate'} in every "
                        f"specification | {curve.year}",
         subtitle=[ytitle, "Each dot is one universe of the grid; bars are reported intervals"],
         footer=[*notes, *footer], description=desc, width=width)
@@ -136,7 +130,7 @@ def attribution_chart(attribution: pd.DataFrame, *, iso3: str | None = None,
                          "full-factorial design; use share='shapley')")
     rows["pct"] = 100 * rows[col]
     rows = rows.sort_values("pct", ascending=False)
-    who = _name(iso3) if iso3 is not None else "all countries"
+    who = country_name_or_code(iso3) if iso3 is not None else "all countries"
     g = groups.iloc[0]
     what = "rank" if g["quantity"] == "rank" else str(g["quantity"]).replace("_", " ")
     chart = alt.Chart(inline(rows[["term", "pct", "order", "design"]])).mark_bar(

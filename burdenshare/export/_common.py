@@ -1,5 +1,7 @@
-"""What every format shares: metadata (provenance) dicts, source notes, cleaning for JSON, and
-the report table (the view that Markdown, LaTeX and HTML print).
+"""What every format shares: metadata (provenance) dicts, cleaning for JSON, and the report
+table (the view that Markdown, LaTeX and HTML print).
+
+Labels, number formats and source notes come from :mod:`burdenshare.presentation`.
 """
 
 from __future__ import annotations
@@ -10,14 +12,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-import numpy as np
 import pandas as pd
 
 from .._errors import ExportError
 from .._version import __version__
 from ..compare import Comparison
-from ..countries import country_name
-from ..results import Provenance, Result
+from ..presentation import (
+    country_name_or_code,
+    decimals_for,
+    quantity_label,
+    report_source_notes,
+)
+from ..presentation import sources as sources
+from ..results import Result
 
 #: How a missing value is written in CSV files (an empty field; pandas and R read it as NA).
 MISSING_TOKEN = ""
@@ -103,38 +110,9 @@ def meta_comparison(comp: Comparison) -> dict[str, Any]:
     }
 
 
-def provenances(obj: Result | Comparison) -> list[Provenance]:
-    """The provenance(s) behind a result or comparison."""
-    if isinstance(obj, Comparison):
-        return [r.provenance for r in obj.results.values()]
-    return [obj.provenance]
-
-
-def sources(obj: Result | Comparison) -> list[dict[str, str]]:
-    """Distinct data sources (full records), in first-seen order."""
-    seen: dict[str, dict[str, str]] = {}
-    for p in provenances(obj):
-        for s in p.sources:
-            seen.setdefault(str(s.get("id", "")), dict(s))
-    return list(seen.values())
-
-
 def source_notes(obj: Result | Comparison) -> list[str]:
-    """One "Source: …" line per data source with its licence, then the provenance line."""
-    lines = []
-    for s in sources(obj):
-        bits = [b for b in (s.get("licence", ""), f"vintage {s['vintage']}" if s.get("vintage")
-                            else "", f"retrieved {s['retrieved']}" if s.get("retrieved") else "",
-                            s.get("url", "")) if b]
-        lines.append(f"Source: {s.get('publisher', '')}, {s.get('title', s.get('id', ''))}"
-                     + (f" ({'; '.join(bits)})" if bits else "") + ".")
-    if not lines:
-        lines.append("Source: not recorded.")
-    provs = provenances(obj)
-    est = ", ".join(f"{p.estimator} v{p.estimator_version}" for p in provs)
-    fps = ", ".join(sorted({p.data_fingerprint[:12] for p in provs}))
-    lines.append(f"Computed with burdenshare {__version__}: {est}; data fingerprint {fps}.")
-    return lines
+    """The source notes every file carries (:func:`burdenshare.presentation.report_source_notes`)."""
+    return report_source_notes(obj)
 
 
 # ----------------------------------------------------------------------- report table
@@ -170,32 +148,10 @@ class ReportTable:
     meta: Mapping[str, Any] = field(default_factory=dict)
 
 
-def auto_decimals(values: Any) -> int:
-    """Decimals that show the column's median magnitude to three significant digits (0-6)."""
-    v = pd.to_numeric(pd.Series(values), errors="coerce").abs()
-    v = v[v > 0]
-    if v.empty:
-        return 0
-    return int(min(6, max(0, 2 - math.floor(math.log10(float(v.median()))))))
-
-
 def _rounding(dec: Mapping[str, int]) -> str:
     """The rounding note, e.g. "Rounded for display: Estimate to 1 decimal."."""
     return "Rounded for display: " + ", ".join(
         f"{c} to {d} decimal{'' if d == 1 else 's'}" for c, d in dec.items()) + "."
-
-
-def _name(code: Any) -> str:
-    try:
-        return country_name(str(code))
-    except Exception:  # an unknown code is printed as it is, never dropped
-        return str(code)
-
-
-def _label(quantity: str) -> str:
-    from ..charts._style import label
-
-    return label(quantity)
 
 
 def _latest(years: pd.Series, year: int | None, what: str) -> int:
@@ -259,7 +215,7 @@ def result_table(res: Result, *, quantity: str | None = None, year: int | None =
     groups = sub[sub["iso3"].isna()]
     rows = pd.concat([countries, groups])
     frame = pd.DataFrame({
-        "Country": [_name(c) if isinstance(c, str) else (t if isinstance(t, str) else "")
+        "Country": [country_name_or_code(c) if isinstance(c, str) else (t if isinstance(t, str) else "")
                     for c, t in zip(rows["iso3"], rows["term"])],
         "ISO3": [c if isinstance(c, str) else "" for c in rows["iso3"]],
     })
@@ -278,7 +234,7 @@ def result_table(res: Result, *, quantity: str | None = None, year: int | None =
             res.uncertainty_method, f"interval ({res.uncertainty_method})")
         notes.append(f"Lower/Upper: {kind}.")
     return _finish_result_table(res, frame, numeric, rows["unit"], notes, decimals=decimals,
-                                title=title or f"{_label(q)} | {y}",
+                                title=title or f"{quantity_label(q, res.labels)} | {y}",
                                 table_meta={"quantity": q, "year": y, "top": top})
 
 
@@ -286,7 +242,7 @@ def _finish_result_table(res: Result, frame: pd.DataFrame, numeric: list[str], u
                          notes: list[str], *, decimals: int | None, title: str,
                          table_meta: Mapping[str, Any]) -> ReportTable:
     """Decimals, unit, the exclusion and rounding notes and the metadata of a result table."""
-    dec = {c: (decimals if decimals is not None else auto_decimals(frame["Estimate"]))
+    dec = {c: (decimals if decimals is not None else decimals_for(frame["Estimate"]))
            for c in numeric}
     unit = ", ".join(sorted(set(units.dropna().astype(str)))) or "no unit recorded"
     notes = list(notes)
@@ -298,7 +254,7 @@ def _finish_result_table(res: Result, frame: pd.DataFrame, numeric: list[str], u
                                            "missing_text": REPORT_MISSING}}
     return ReportTable(frame=frame.reset_index(drop=True), numeric=tuple(numeric), decimals=dec,
                        title=title, subtitle=f"Unit: {unit}", notes=tuple(notes),
-                       sources=tuple(source_notes(res)), meta=meta)
+                       sources=tuple(report_source_notes(res)), meta=meta)
 
 
 def _term_table(res: Result, q: str, sub: pd.DataFrame, *, decimals: int | None,
@@ -328,7 +284,7 @@ def _term_table(res: Result, q: str, sub: pd.DataFrame, *, decimals: int | None,
         if key in d:
             notes.append(f"{key.replace('_', ' ')}: {d[key]}.")
     return _finish_result_table(res, frame, numeric, sub["unit"], notes, decimals=decimals,
-                                title=title or f"{_label(q)} | {period}",
+                                title=title or f"{quantity_label(q, res.labels)} | {period}",
                                 table_meta={"quantity": q, "year": None, "period": period})
 
 
@@ -389,12 +345,12 @@ def comparison_table(comp: Comparison, *, quantity: str | None = None, year: int
         codes = codes[: int(top)]
     units = sub.groupby("method")["unit"].first()
     cols = {m: f"{m} ({units[m]})" for m in methods}
-    frame = pd.DataFrame({"Country": [_name(c) for c in codes], "ISO3": codes})
+    frame = pd.DataFrame({"Country": [country_name_or_code(c) for c in codes], "ISO3": codes})
     for m in methods:
         frame[cols[m]] = wide.loc[codes, m].to_numpy() if codes else []
     numeric = tuple(cols[m] for m in methods)
-    dec = {c: (decimals if decimals is not None else auto_decimals(frame[c])) for c in numeric}
-    what = _label(quantity) if quantity else "Burden by method"
+    dec = {c: (decimals if decimals is not None else decimals_for(frame[c])) for c in numeric}
+    what = quantity_label(quantity) if quantity else "Burden by method"
     notes = [
         "Each column is one method's " + (f"{quantity!r}" if quantity else "main quantity")
         + ", in the unit in its header; countries ordered by mean burden rank over the "
@@ -418,11 +374,5 @@ def comparison_table(comp: Comparison, *, quantity: str | None = None, year: int
     return ReportTable(frame=frame, numeric=numeric, decimals=dec,
                        title=title or f"{what} | {y}",
                        subtitle="Unit: " + ("; ".join(f"{m}: {units[m]}" for m in methods)),
-                       notes=tuple(notes), sources=tuple(source_notes(comp)), meta=meta)
+                       notes=tuple(notes), sources=tuple(report_source_notes(comp)), meta=meta)
 
-
-def fmt_number(value: Any, decimals: int) -> str:
-    """``1,234.5`` style text (comma thousands, point decimal); missing -> ``n/a``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return REPORT_MISSING
-    return f"{float(value):,.{decimals}f}"

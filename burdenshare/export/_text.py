@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ._common import ReportTable, fmt_number, to_json
+from ..presentation import format_fixed
+from ._common import REPORT_MISSING, ReportTable, to_json
+
+
+def _cells(t: ReportTable, row: Any, escape: Callable[[str], str]) -> list[str]:
+    """One row's cells: numbers with their column's decimals, text escaped for the format."""
+    out = []
+    for c in t.frame.columns:
+        if c in t.numeric:
+            out.append(format_fixed(row[c], t.decimals[c], missing=REPORT_MISSING))
+        else:
+            out.append(escape(row[c]))
+    return out
+
 
 # ------------------------------------------------------------------------- Markdown
 _MD_SPECIAL = re.compile(r"([\\|*_`\[\]<>#$])")
@@ -33,8 +48,7 @@ def markdown(t: ReportTable) -> str:
              "| " + " | ".join(md_escape(c) for c in cols) + " |",
              "| " + " | ".join(align) + " |"]
     for _, row in t.frame.iterrows():
-        cells = [fmt_number(row[c], t.decimals[c]) if c in t.numeric else md_escape(row[c])
-                 for c in cols]
+        cells = _cells(t, row, md_escape)
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines += [md_escape(n) + "  " for n in t.notes]
@@ -88,8 +102,7 @@ def latex(t: ReportTable) -> str:
             rf"\label{{{_label(t.title)}}}", rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
             " & ".join(tex_escape(c) for c in cols) + r" \\", r"\midrule"]
     for _, row in t.frame.iterrows():
-        cells = [fmt_number(row[c], t.decimals[c]) if c in t.numeric else tex_escape(row[c])
-                 for c in cols]
+        cells = _cells(t, row, tex_escape)
         body.append(" & ".join(cells) + r" \\")
     body += [r"\bottomrule", r"\end{tabular}", r"\par\smallskip", r"\begin{minipage}{\linewidth}",
              r"\footnotesize"]

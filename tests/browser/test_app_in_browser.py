@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 import burdenshare as bs
-from burdenshare.app.state import format_estimate
+from burdenshare.presentation import format_number
 from tests.browser.lab import LabServer, Watch, artifacts_dir, cell, open_notebook, run_all, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -73,14 +73,14 @@ def test_compare_change_and_export(lab_server: LabServer, page: tuple[Any, Watch
     # tick a method and change a parameter of another
     pg.locator(".bs-method-one_in_n input[type=checkbox]").check()
     expect(cell(pg, "LBN", YEAR, "one_in_n")).to_have_text(
-        format_estimate(expected["one_in_n:LBN"]))
+        format_number(expected["one_in_n:LBN"]))
     capacity = pg.locator(".bs-param-relative_effort-capacity select")
     capacity.scroll_into_view_if_needed()
     capacity.select_option("gdp_usd_current")
-    want = format_estimate(expected["relative_effort:LBN"])
+    want = format_number(expected["relative_effort:LBN"])
     expect(cell(pg, "LBN", YEAR, "relative_effort")).to_have_text(want)
     expect(cell(pg, "DEU", YEAR, "relative_effort")).to_have_text(
-        format_estimate(expected["relative_effort:DEU"]))
+        format_number(expected["relative_effort:DEU"]))
     shown = float(cell(pg, "LBN", YEAR, "relative_effort").inner_text().replace(",", ""))
     # the table shows 4 significant figures: rounding error below 5e-4 relative
     assert shown == pytest.approx(expected["relative_effort:LBN"], rel=5e-4)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 import burdenshare as bs
-from burdenshare.app.state import format_estimate
+from burdenshare.presentation import format_number
 from tests.browser.lab import LabServer, Watch, artifacts_dir, open_notebook, run_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,7 +45,7 @@ def test_host_impact_app_tick_event_study(lab_server: LabServer, page: tuple[Any
     pg, watch = page
     open_notebook(pg, lab_server.url, NOTEBOOK)
     run_all(pg)
-    expect(_cell(pg, "did", "estimate")).to_have_text(format_estimate(expected["did_att"]),
+    expect(_cell(pg, "did", "estimate")).to_have_text(format_number(expected["did_att"]),
                                                       timeout=APP_TIMEOUT_MS)
     expect(pg.locator(".bs-impact-chart-coefficients svg.marks")).to_be_visible(
         timeout=APP_TIMEOUT_MS)
@@ -60,7 +60,7 @@ def test_host_impact_app_tick_event_study(lab_server: LabServer, page: tuple[Any
     # tick event_study: its row (pre-trend p from the estimator) and its chart appear
     pg.locator(".bs-impact-design-event_study input[type=checkbox]").check()
     expect(_cell(pg, "event_study", "pretrend_p_value")).to_have_text(
-        format_estimate(expected["event_study_pretrend_p"]), timeout=60_000)
+        format_number(expected["event_study_pretrend_p"]), timeout=60_000)
     shown = float(_cell(pg, "event_study", "pretrend_p_value").inner_text())
     # the table shows 4 significant figures: rounding error below 5e-4 relative
     assert shown == pytest.approx(expected["event_study_pretrend_p"], rel=5e-4)

@@ -15,6 +15,7 @@ import pytest
 
 import burdenshare as bs
 from burdenshare.app import state as S
+from burdenshare.presentation import format_number
 from tests.conftest import synthetic_dataset
 
 #: rel tolerance for exact arithmetic on small integers: one or two float roundings only.
@@ -136,8 +137,8 @@ def test_sample_defaults_and_numbers_equal_direct_estimates(sample_data: bs.Data
     (None, "–"), (float("nan"), "–"), (0.0, "0"), (320.0, "320"), (3.125, "3.125"),
     (0.0123456, "0.01235"), (12345.6, "12,346"), (-2.5, "-2.5"), (999.94, "999.9"),
 ])
-def test_format_estimate(value: float | None, text: str) -> None:
-    assert S.format_estimate(value) == text
+def test_table_numbers_have_four_significant_figures(value: float | None, text: str) -> None:
+    assert format_number(value) == text
 
 
 def test_export_tables_carry_provenance(synthetic_small: bs.Dataset, tmp_path) -> None:

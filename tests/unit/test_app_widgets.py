@@ -19,6 +19,7 @@ from burdenshare.app import state as S
 from burdenshare.app.controls import ParamControls
 from burdenshare.app.widgets import ComparisonApp
 from burdenshare.params import param_specs
+from burdenshare.presentation import format_number
 from tests.conftest import synthetic_dataset
 
 #: rel tolerance for exact arithmetic on small integers: one or two float roundings only.
@@ -106,7 +107,7 @@ def test_table_equals_compare_on_real_samples(sample_data: bs.Dataset, tmp_path)
     est = expected.long
     v = est[(est["iso3"] == "LBN") & (est["year"] == 2024)
             & (est["quantity"] == "relative_effort")]["estimate"].item()
-    assert _cell(app, "LBN", "relative_effort") == S.format_estimate(v)
+    assert _cell(app, "LBN", "relative_effort") == format_number(v)
     assert float(_cell(app, "LBN", "relative_effort").replace(",", "")) == pytest.approx(
         v, rel=5e-4)  # 4 significant figures shown: rounding error below 5e-4 relative
 

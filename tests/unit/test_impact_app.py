@@ -23,7 +23,8 @@ import pytest
 import burdenshare as bs
 from burdenshare.app import HostImpactApp
 from burdenshare.app import impact_app as I
-from burdenshare.app.state import compute, format_estimate
+from burdenshare.app.state import compute
+from burdenshare.presentation import format_number
 
 #: The app shows the estimator's own float; the direct run repeats the same deterministic
 #: computation, so they agree to the last bits (a relative 1e-12 allows only reordered sums).
@@ -101,14 +102,14 @@ def test_table_equals_the_estimators_run_directly(opened: HostImpactApp,
                 assert pd.isna(got[col]), (design, col)
             else:
                 assert got[col] == pytest.approx(float(want[col]), rel=SAME), (design, col)
-        assert _cell(app, design, "estimate") == format_estimate(want["estimate"])
+        assert _cell(app, design, "estimate") == format_number(want["estimate"])
     diag = {d: r.diagnostics for d, r in direct.items()}
     for design in ("panel_fe", "iv_2sls", "did"):
         assert f.loc[design, "n_obs"] == diag[design]["n_obs"]
         assert f.loc[design, "n_clusters"] == diag[design]["n_clusters"]
     assert f.loc["iv_2sls", "first_stage_f"] == pytest.approx(diag["iv_2sls"]["first_stage_f"],
                                                              rel=SAME)
-    assert _cell(app, "iv_2sls", "first_stage_f") == format_estimate(
+    assert _cell(app, "iv_2sls", "first_stage_f") == format_number(
         diag["iv_2sls"]["first_stage_f"])
     assert f.loc["synthetic_control", "placebo_p_value"] == pytest.approx(
         diag["synthetic_control"]["placebo_p_value"], rel=SAME)
@@ -161,7 +162,7 @@ def test_tick_event_study_and_change_a_parameter(sample_data: bs.Dataset) -> Non
     assert app.state.params_for("event_study") == {"leads": 3}
     want3 = bs.EventStudy(leads=3).estimate(sample_data).diagnostics
     assert want3["pretrend_p_value"] != want["pretrend_p_value"]
-    assert _cell(app, "event_study", "pretrend_p_value") == format_estimate(
+    assert _cell(app, "event_study", "pretrend_p_value") == format_number(
         want3["pretrend_p_value"])
     app.design_boxes["event_study"].value = False
     assert app.chart_widgets["event_study"].layout.display == "none"

@@ -57,4 +57,5 @@ def test_errors_go_to_the_status_area(synthetic_data: bs.Dataset) -> None:
     app.vary["capacity"].value = False
     app.fixed["capacity"].value = "martian"
     assert "bs-mv-status" in app.status._dom_classes
-    assert "Error while running the grid" in app.status.value and "martian" in app.status.value
+    assert "bs-status-error" in app.status.value  # styled as an error, by the shared shell
+    assert "running the grid" in app.status.value and "martian" in app.status.value
