@@ -1,14 +1,19 @@
-"""MkDocs hook: a code span that names a repository file shown on the site links to its page.
+"""MkDocs hook: links between the repository's files, as they read on the site.
 
-The docstrings, the README and the notebooks name pages as paths in code spans
-(``methodology/refugees_per_1000.md``, ``notebooks/00_quickstart.ipynb``). On the site each such
-span becomes a link to the page, whichever page it appears on. Spans already inside a link, and
-paths with no page, are left as they are.
+- A code span that names a file shown on the site links to its page. The docstrings, the README
+  and the notebooks name pages as paths in code spans (``methodology/refugees_per_1000.md``,
+  ``notebooks/00_quickstart.ipynb``); on the site each becomes a link to the page. Spans already
+  inside a link, and paths with no page, are left as they are.
+- A Markdown link to a repository file that is not on the site (``[base](../burdenshare/x.py)``)
+  becomes its text followed by the path as a code span: it is not broken in the repository, it
+  just has no page here. A link to a file that exists nowhere is left for MkDocs to report.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import Files
@@ -20,6 +25,9 @@ CODE_PATH = re.compile(
     r"(<a\b[^>]*>)?<code>((?:methodology|notebooks)/[\w./-]+|README\.md|CONTRIBUTING\.md)</code>")
 #: repository path -> site path, where the two differ
 RENAMED = {"README.md": "index.md"}
+ROOT = Path(__file__).resolve().parents[2]
+#: ``[text](relative/path#anchor)``, not an image, not an address with a scheme
+MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)#\s]+)(#[^)\s]*)?\)")
 
 
 def site_path(repository_path: str) -> str:
@@ -41,6 +49,31 @@ def link_paths(content: str, page: Page, files: Files) -> str:
         return f'<a href="{href}"><code>{path}</code></a>'
 
     return CODE_PATH.sub(link, content)
+
+
+def repository_path(page: Page, target: str) -> str:
+    """Return the repository path a relative link of a page points to."""
+    folder = posixpath.dirname(page.file.src_uri)
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def unlink_outside_site(markdown: str, page: Page, files: Files) -> str:
+    """Replace links to repository files that have no page by their text and path."""
+
+    def unlink(match: re.Match[str]) -> str:
+        text, target, _anchor = match.groups()
+        path = repository_path(page, target)
+        outside = path.startswith("..") or not (ROOT / path).is_file()
+        if outside or files.get_file_from_path(path) is not None:
+            return match.group(0)
+        return f"{text} (`{path}`)"
+
+    return MARKDOWN_LINK.sub(unlink, markdown)
+
+
+def on_page_markdown(markdown: str, page: Page, files: Files, **kwargs: Any) -> str:
+    """Turn links to repository files without a page into plain text and a path."""
+    return unlink_outside_site(markdown, page, files)
 
 
 def on_page_content(content: str, page: Page, files: Files, **kwargs: Any) -> str:

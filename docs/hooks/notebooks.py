@@ -2,8 +2,8 @@
 
 The committed notebooks carry no outputs, so each is run here as the test suite runs it
 (``tests/notebooks``): copied with ``data_samples/`` into a temporary directory and executed by
-nbclient on the ``python3`` kernel, with a time limit per cell. A cell that fails, or runs past the
-limit, fails the build with the notebook and the cell.
+nbclient on the ``python3`` kernel, with a time limit per cell, two notebooks at a time. A cell
+that fails, or runs past the limit, fails the build with the notebook and the cell.
 
 A static page cannot run widgets, so for the docs only:
 
@@ -18,6 +18,7 @@ links in its Markdown cells are handled like those of any other page.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
 from pathlib import Path
@@ -37,6 +38,8 @@ NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "python3"
 #: seconds one cell may run (as in tests/notebooks)
 CELL_TIMEOUT = 300
+#: notebooks executed at once: each kernel runs on one core, and the machines have two
+WORKERS = 2
 WIDGET = "application/vnd.jupyter.widget-view+json"
 #: text showing that an output loads JavaScript from the internet
 CDN_MARKERS = ("https://esm.sh/", "cdn.jsdelivr.net", "unpkg.com")
@@ -83,29 +86,36 @@ def check_outputs(name: str, nb: NotebookNode) -> None:
         raise PluginError(f"{name}: an output loads JavaScript from the internet ({cdn})")
 
 
-def run(nb: NotebookNode, name: str, workdir: Path) -> None:
+async def run(nb: NotebookNode, name: str, workdir: Path) -> None:
     """Execute a notebook in ``workdir``; raise ``PluginError`` naming the failing cell."""
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL,
                             resources={"metadata": {"path": str(workdir)}})
     try:
-        client.execute()
+        await client.async_execute()
     except CellTimeoutError as err:
         raise PluginError(f"{name}: a cell ran longer than {CELL_TIMEOUT} s: {err}") from err
     except CellExecutionError as err:
         raise PluginError(f"{name}: a cell failed during the docs build:\n{err}") from err
 
 
-def execute(path: Path) -> NotebookNode:
+async def execute(path: Path, slots: asyncio.Semaphore) -> NotebookNode:
     """Return a notebook executed in a temporary copy of the repository's data, charts static."""
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(STATIC_CHARTS))
-    with tempfile.TemporaryDirectory(prefix="burdenshare-docs-") as tmp:
-        workdir = Path(tmp)
-        shutil.copytree(ROOT / "data_samples", workdir / "data_samples")
-        run(nb, path.name, workdir)
+    async with slots:
+        with tempfile.TemporaryDirectory(prefix="burdenshare-docs-") as tmp:
+            workdir = Path(tmp)
+            shutil.copytree(ROOT / "data_samples", workdir / "data_samples")
+            await run(nb, path.name, workdir)
     nb.cells.pop(0)
     check_outputs(path.name, nb)
     return nb
+
+
+async def execute_all(paths: list[Path]) -> list[NotebookNode]:
+    """Return the notebooks executed, ``WORKERS`` at a time, in the order given."""
+    slots = asyncio.Semaphore(WORKERS)
+    return list(await asyncio.gather(*(execute(p, slots) for p in paths)))
 
 
 def widget_name(output: NotebookNode) -> str:
@@ -133,19 +143,14 @@ def to_markdown(nb: NotebookNode, stem: str) -> tuple[str, dict[str, bytes]]:
     """Return a notebook as Markdown and its images by path (relative to the page)."""
     resources = {"output_files_dir": f"{stem}_files", "unique_key": stem}
     body, written = MarkdownExporter().from_notebook_node(nb, resources=resources)
+    body = body.replace("![svg](", "![Chart](").replace("![png](", "![Chart](")
     return body, dict(written.get("outputs", {}))
 
 
-def notebook_page(path: Path) -> tuple[str, dict[str, bytes]]:
-    """Return the page of an executed notebook and its images."""
-    nb = execute(path)
+def notebook_files(config: MkDocsConfig, path: Path, nb: NotebookNode) -> list[File]:
+    """Return the files of one executed notebook's page: the Markdown page and its images."""
     replace_widgets(nb)
-    return to_markdown(nb, path.stem)
-
-
-def notebook_files(config: MkDocsConfig, path: Path) -> list[File]:
-    """Return the files of one notebook's page: the Markdown page and its images."""
-    body, images = notebook_page(path)
+    body, images = to_markdown(nb, path.stem)
     files = [File.generated(config, f"notebooks/{path.stem}.md", content=body)]
     for name, data in sorted(images.items()):
         files.append(File.generated(config, f"notebooks/{name}", content=data))
@@ -153,8 +158,10 @@ def notebook_files(config: MkDocsConfig, path: Path) -> list[File]:
 
 
 def on_files(files: Files, config: MkDocsConfig, **kwargs: Any) -> Files:
-    """Add every executed notebook to the site."""
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-        for file in notebook_files(config, path):
+    """Execute every notebook and add its page to the site."""
+    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    executed = asyncio.run(execute_all(paths))
+    for path, nb in zip(paths, executed, strict=True):
+        for file in notebook_files(config, path, nb):
             files.append(file)
     return files

@@ -15,9 +15,12 @@ from __future__ import annotations
 import importlib
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+import griffe
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
@@ -129,31 +132,68 @@ def estimator_classes() -> set[str]:
     return {cls for members in builtin_estimators().values() for _, cls in members}
 
 
+def canonical_path(module: ModuleType, name: str) -> str:
+    """Return where a public name is defined, e.g. ``burdenshare.compare.compare``."""
+    obj = getattr(module, name)
+    return f"{obj.__module__}.{obj.__qualname__}"
+
+
+def static_names(module: ModuleType) -> set[str]:
+    """Return the names griffe sees in a module, as mkdocstrings will: no submodules.
+
+    A name loaded on first use (a module ``__getattr__``, with no ``TYPE_CHECKING`` import)
+    is not among them, nor is a name shared with a submodule (``burdenshare.compare``, the
+    function, and the module): those are rendered where they are defined.
+    """
+    package = static_package()
+    inner = module.__name__.removeprefix("burdenshare").lstrip(".")
+    loaded = package[inner] if inner else package
+    return {name for name, member in loaded.members.items() if not isinstance(member, griffe.Module)}
+
+
+@lru_cache(maxsize=1)
+def static_package() -> griffe.Module:
+    """Return the package as griffe reads it from the source (loaded once: about a second)."""
+    loaded = griffe.load("burdenshare", search_paths=[str(ROOT)], resolve_aliases=False)
+    assert isinstance(loaded, griffe.Module)
+    return loaded
+
+
+def members_markdown(module: ModuleType, names: list[str]) -> str:
+    """Return the mkdocstrings blocks of a module's docstring and of the public ``names``.
+
+    Names griffe sees under the module's path are rendered there; the others at the path
+    where they are defined.
+    """
+    visible = static_names(module)
+    hidden = [n for n in names if n not in visible]
+    seen = "".join(f"        - {n}\n" for n in names if n not in hidden)
+    members = f"      members:\n{seen}" if seen else "      members: false\n"
+    blocks = [f"::: {module.__name__}\n    options:\n      show_root_heading: false\n{members}"]
+    blocks += [f"::: {canonical_path(module, n)}\n" for n in hidden]
+    return "\n".join(blocks)
+
+
 def top_level_page() -> Page:
     """Return the page of ``burdenshare.__all__`` less the estimators (on their own pages)."""
     import burdenshare
 
     skip = estimator_classes()
     names = [n for n in burdenshare.__all__ if n not in skip]
-    listed = "\n".join(f"        - {n}" for n in names)
     markdown = (
         "# `burdenshare`\n\n"
         "The public API is exactly `burdenshare.__all__`: the names below, and the built-in "
         "estimators, documented by module under [Estimators](index.md#estimators).\n\n"
-        "::: burdenshare\n"
-        "    options:\n"
-        "      show_root_heading: false\n"
-        "      show_root_toc_entry: false\n"
-        "      members:\n"
-        f"{listed}\n"
+        + members_markdown(burdenshare, names)
     )
     return Page("api/burdenshare.md", "burdenshare", markdown)
 
 
-def module_page(module: str) -> Page:
-    """Return the API page of one public module."""
-    short = module.rsplit(".", 1)[-1]
-    markdown = f"# `{module}`\n\n::: {module}\n    options:\n      show_root_heading: false\n"
+def module_page(name: str) -> Page:
+    """Return the API page of one public module: its docstring and everything in ``__all__``."""
+    module = importlib.import_module(name)
+    short = name.rsplit(".", 1)[-1]
+    markdown = f"# `{name}`\n\n" + members_markdown(module, list(module.__all__))
     return Page(f"api/{short}.md", short, markdown)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
@@ -115,3 +115,21 @@ def test_link_check_finds_missing_file_anchor_and_remote_script(tmp_path: Path) 
     assert any("#gone" in p for p in problems)
     assert any("b/" in p for p in problems)
     assert any("another host" in p for p in problems)
+
+
+def test_code_span_naming_a_page_links_to_it() -> None:
+    target = SimpleNamespace(url="methodology/one_in_n.html")
+    files = SimpleNamespace(get_file_from_path={"methodology/one_in_n.md": target}.get)
+    page = SimpleNamespace(url="api/estimators/relative_burden.html")
+    html = "<p>See <code>methodology/one_in_n.md</code> and <code>methodology/nowhere.md</code>.</p>"
+    out = hook("crosslinks").link_paths(html, page, files)
+    linked = '<a href="../../methodology/one_in_n.html"><code>methodology/one_in_n.md</code></a>'
+    assert out == f"<p>See {linked} and <code>methodology/nowhere.md</code>.</p>"
+
+
+def test_link_to_a_repository_file_without_a_page_becomes_its_path() -> None:
+    files = SimpleNamespace(get_file_from_path={}.get)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="methodology/index.md"))
+    markdown = "[the protocol](../burdenshare/registry.py) and [gone](../burdenshare/nowhere.py)"
+    out = hook("crosslinks").unlink_outside_site(markdown, page, files)
+    assert out == "the protocol (`burdenshare/registry.py`) and [gone](../burdenshare/nowhere.py)"
