@@ -1,8 +1,10 @@
 """The documentation site (``mkdocs.yml``, ``docs/hooks``) builds in strict mode, offline.
 
 The build test runs the whole build in this process, so the suite's network guard
-(``tests/conftest.py``) is in force: a build that fetched anything would fail. The other tests
-check the hooks' own rules on small inputs, without building.
+(``tests/conftest.py``) is in force: MkDocs, its plugins and the hooks cannot fetch anything (the
+notebook kernels are separate processes; their outputs are checked for CDN addresses, and the
+built HTML for anything loaded from another host). The other tests check the hooks' own rules on
+small inputs, without building.
 """
 
 from __future__ import annotations
