@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 DEMO_OUT ?= demo_output
 
-.PHONY: demo test install lint bench samples clean chromium
+.PHONY: demo test install lint bench samples clean chromium docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,14 @@ bench: install chromium
 	@echo "== benchmarks/bench_multiverse.py --years 10 (the full default takes about 7 min)"
 	$(BIN)/python benchmarks/bench_multiverse.py --years 10
 
+# the documentation site into site/: strict (any warning, broken link or formula fails), offline,
+# the notebooks executed during the build (docs/hooks; Material's notice about its successor is muted)
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 # re-derive data_samples/ from ../shared/data (not needed for demo or test)
 samples: install
 	$(BIN)/python data_samples/derive.py --indicators-md methodology/indicators.md
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) build dist *.egg-info
+	rm -rf $(VENV) $(DEMO_OUT) build dist site *.egg-info
