@@ -25,7 +25,7 @@ demo: install
 	$(BIN)/burdenshare demo --out $(DEMO_OUT)
 
 lint: install
-	$(BIN)/ruff check burdenshare tests benchmarks data_samples
+	$(BIN)/ruff check burdenshare tests benchmarks data_samples docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy burdenshare
 
