@@ -6,8 +6,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from ._columns import AREA_PATTERN, ESTIMATE_KEY, EXCLUSION_REASONS
 from .indicators import VOCABULARY
-from .schemas import AREA_PATTERN, ESTIMATE_KEY, EXCLUSION_REASONS
 
 __all__ = ["ObservationSchema", "EstimateSchema", "ExclusionSchema"]
 

@@ -4,15 +4,24 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..data import Dataset
+from ..io import load_sample
 from ..store import list_vintages, load
 
-__all__ = ["GIVEN", "data_for", "vintage_options"]
+__all__ = ["GIVEN", "data_for", "sample_dataset", "vintage_options"]
 
 #: Dropdown value meaning "the Dataset passed to the app" (no vintage involved).
 GIVEN = "given"
+
+
+
+@lru_cache(maxsize=1)
+def sample_dataset() -> Dataset:
+    """Return the embedded samples, loaded once per kernel (:func:`burdenshare.load_sample`)."""
+    return load_sample()
 
 
 def data_for(vintage: str | None, data_dir: str | Path | None, given: Dataset | None = None) -> Dataset:
@@ -35,8 +44,6 @@ def data_for(vintage: str | None, data_dir: str | Path | None, given: Dataset | 
     if vintage == GIVEN and given is not None:
         return given
     if vintage in (None, "embedded"):
-        from .widgets import sample_dataset
-
         return sample_dataset()
     return load(vintage, root=data_dir)
 

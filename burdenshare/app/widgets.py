@@ -13,7 +13,6 @@ a class-wide setting) before the first chart is made, so nothing loads from a CD
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,9 @@ import ipywidgets as w
 
 from ..data import Dataset
 from ..estimators.base import Estimator
-from ..io import load_sample
 from ..registry import available, get
 from ._base import STYLE, MethodsApp
+from ._vintage import sample_dataset
 from .state import (
     CHART_KINDS,
     EXPORT_FORMATS,
@@ -42,12 +41,6 @@ from .state import (
 __all__ = ["ComparisonApp", "sample_dataset"]
 
 _DEFAULT_FORMATS = ("xlsx", "png")
-
-
-@lru_cache(maxsize=1)
-def sample_dataset() -> Dataset:
-    """Return the embedded samples, loaded once per kernel (:func:`burdenshare.load_sample`)."""
-    return load_sample()
 
 
 class ComparisonApp(MethodsApp):

@@ -32,7 +32,7 @@ def synthetic_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Pa
     """Synthetic 'embedded samples' and one stored unhcr vintage replacing their refugees."""
     ds = synthetic_dataset(EMBEDDED_ROWS)
     monkeypatch.setattr("burdenshare.io.load_sample", lambda: ds)
-    monkeypatch.setattr("burdenshare.app.widgets.sample_dataset", lambda: ds)
+    monkeypatch.setattr("burdenshare.app._vintage.sample_dataset", lambda: ds)
     root = tmp_path / "store"
     return root, store.write_vintage(synthetic_fetched(VINTAGE_ROWS), root=root, now=NOW)
 
