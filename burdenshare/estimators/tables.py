@@ -66,22 +66,10 @@ def country_year_table(
     # 1. codes that are not countries are never ranked or summed with countries
     ledger.exclude_non_countries()
     # 2. missing values stay missing (and set aside their country-year)
-    poisoned: dict[tuple[str, int], str] = {}
-    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
-    for r in ledger.exclude_missing_values().itertuples(index=False):
-        if r.indicator not in carried:
-            poisoned.setdefault((r.iso3, int(r.year)), r.indicator)
+    poisoned = _poisoned(ledger, carried)
     f = ledger.active()
     plain = f[~f["indicator"].isin(list(carried))]
-    cols = list(dict.fromkeys([*any_of, *also, *all_of]))
-    idx = pd.MultiIndex.from_frame(plain[["iso3", "year"]].drop_duplicates()
-                                   .sort_values(["iso3", "year"]))
-    vals = plain.pivot(index=["iso3", "year"], columns="indicator", values="value")
-    vals = vals.reindex(index=idx, columns=cols)
-    ids = plain.pivot(index=["iso3", "year"], columns="indicator", values="_row")
-    ids = ids.reindex(index=idx, columns=cols)
-    table = vals.reset_index()
-    table.columns.name = None
+    table, ids = _pivot(plain, list(dict.fromkeys([*any_of, *also, *all_of])))
     # 3. carried indicators: latest observation at or before the year
     table, carried_ids = _carry_forward(table, f, carried)
     # 4. which country-years are complete
@@ -119,6 +107,29 @@ def country_year_table(
     out: pd.DataFrame = table[ok].reset_index(drop=True)
     out["year"] = out["year"].astype("int64")
     return out
+
+
+def _poisoned(ledger: Ledger, carried: Sequence[str]) -> dict[tuple[str, int], str]:
+    """Exclude missing values; return the country-years they set aside (and an indicator)."""
+    poisoned: dict[tuple[str, int], str] = {}
+    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
+    for r in ledger.exclude_missing_values().itertuples(index=False):
+        if r.indicator not in carried:
+            poisoned.setdefault((r.iso3, int(r.year)), r.indicator)
+    return poisoned
+
+
+def _pivot(plain: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per (iso3, year) with a column per indicator, and the ``_row`` of each cell."""
+    idx = pd.MultiIndex.from_frame(plain[["iso3", "year"]].drop_duplicates()
+                                   .sort_values(["iso3", "year"]))
+    vals = plain.pivot(index=["iso3", "year"], columns="indicator", values="value")
+    vals = vals.reindex(index=idx, columns=cols)
+    ids = plain.pivot(index=["iso3", "year"], columns="indicator", values="_row")
+    ids = ids.reindex(index=idx, columns=cols)
+    table = vals.reset_index()
+    table.columns.name = None
+    return table, ids
 
 
 def _carry_forward(table: pd.DataFrame, f: pd.DataFrame, carried: Sequence[str]
