@@ -481,23 +481,7 @@ class PledgeFulfilment(EstimatorBase):
         default="all", metadata={"doc": "grouping of the rates"})
 
     def _compute(self, data: Dataset) -> Computation:
-        from ..pledges import file_sha256, read_pledges
-
-        if not self.pledge_file:
-            raise EstimatorError(f"{self.name} needs pledge_file=PATH (a CSV in the format of "
-                                 "data_samples/pledges_template.csv)")
-        try:
-            sha = file_sha256(self.pledge_file)
-        except OSError as err:
-            raise EstimatorError(f"{self.name}: cannot read pledge_file "
-                                 f"{self.pledge_file!r}: {err}") from err
-        if self.pledge_file_sha256 and sha != self.pledge_file_sha256.lower():
-            raise EstimatorError(f"{self.name}: {self.pledge_file} has sha256 {sha}, not the "
-                                 f"expected {self.pledge_file_sha256}")
-        p = read_pledges(self.pledge_file)
-        if p.empty:
-            raise EstimatorError(f"{self.name}: {self.pledge_file} holds no pledge (an empty "
-                                 "template?)")
+        p, sha = self._read()
         rows: list[dict[str, object]] = []
         key = None if self.by == "all" else self.by
         for as_of, snap in p.groupby("as_of", sort=True):
@@ -505,43 +489,7 @@ class PledgeFulfilment(EstimatorBase):
                 (f"{key}={g}", sub) for g, sub in snap.groupby(
                     snap[key].astype(object).where(snap[key].notna(), "(not stated)"), sort=True)]
             for label, sub in groups:
-                term = f"{label} | as of {as_of}"
-                iso3 = None
-                year = None
-                if key == "entity":
-                    codes = set(sub["entity_iso3"].dropna())
-                    iso3 = codes.pop() if len(codes) == 1 else None
-                if key == "year_pledged":
-                    year = int(sub["year_pledged"].iloc[0])
-                n = len(sub)
-                upd = int(sub["status"].notna().sum())
-                ful = int((sub["status"] == "Fulfilled").sum())
-                rows.append(_row("pledges", iso3, year, term, n, "pledges"))
-                rows.append(_row("pledges_with_update", iso3, year, term, upd, "pledges"))
-                rows.append(_row("pledges_fulfilled", iso3, year, term, ful, "pledges"))
-                for st in ("Planning stage", "In progress"):
-                    rows.append(_row("pledges_" + st.lower().replace(" ", "_"), iso3, year, term,
-                                     int((sub["status"] == st).sum()), "pledges"))
-                rows.append(_row("reporting_rate_pct", iso3, year, term, 100.0 * upd / n,
-                                 "percent of pledges"))
-                rows.append(_row("fulfilment_rate_pct", iso3, year, term,
-                                 100.0 * ful / upd if upd else np.nan, self.unit))
-                rows.append(_row("pledges_without_amount", iso3, year, term,
-                                 int(sub["amount"].isna().sum()), "pledges"))
-                for cur, cs in sub[sub["currency"].notna()].groupby("currency", sort=True):
-                    t2 = f"{term} | {cur}"
-                    unit = "persons" if cur == "persons" else f"{cur} (as pledged, not converted)"
-                    amt = cs["amount"].dropna()
-                    if len(amt):
-                        rows.append(_row("amount_pledged", iso3, year, t2, amt.sum(), unit))
-                    both = cs[cs["amount"].notna() & cs["amount_fulfilled"].notna()]
-                    if len(both):
-                        rows.append(_row("amount_fulfilled", iso3, year, t2,
-                                         both["amount_fulfilled"].sum(), unit))
-                        den = both["amount"].sum()
-                        rows.append(_row("amount_delivered_pct", iso3, year, t2,
-                                         100.0 * both["amount_fulfilled"].sum() / den
-                                         if den > 0 else np.nan, "percent of amount pledged"))
+                rows += self._group_rows(f"{label} | as of {as_of}", key, sub)
         est = _frame(rows)
         est = est[est["estimate"].notna()].reset_index(drop=True)
         excluded = Ledger(data, frozenset(), owner=self.name).excluded_frame()
@@ -564,3 +512,74 @@ class PledgeFulfilment(EstimatorBase):
                               "description": f"pledge file ({len(p)} rows, as of "
                                              f"{', '.join(sorted(set(p['as_of'])))})"},),
         )
+
+    # ---- the stages of _compute
+    def _read(self) -> tuple[pd.DataFrame, str]:
+        """The pledges of ``pledge_file`` and its sha256 (checked when pinned)."""
+        from ..pledges import file_sha256, read_pledges
+
+        if not self.pledge_file:
+            raise EstimatorError(f"{self.name} needs pledge_file=PATH (a CSV in the format of "
+                                 "data_samples/pledges_template.csv)")
+        try:
+            sha = file_sha256(self.pledge_file)
+        except OSError as err:
+            raise EstimatorError(f"{self.name}: cannot read pledge_file "
+                                 f"{self.pledge_file!r}: {err}") from err
+        if self.pledge_file_sha256 and sha != self.pledge_file_sha256.lower():
+            raise EstimatorError(f"{self.name}: {self.pledge_file} has sha256 {sha}, not the "
+                                 f"expected {self.pledge_file_sha256}")
+        p = read_pledges(self.pledge_file)
+        if p.empty:
+            raise EstimatorError(f"{self.name}: {self.pledge_file} holds no pledge (an empty "
+                                 "template?)")
+        return p, sha
+
+    def _group_rows(self, term: str, key: str | None,
+                    sub: pd.DataFrame) -> list[dict[str, object]]:
+        """Counts, rates and amounts of one group of pledges at one as-of date."""
+        rows: list[dict[str, object]] = []
+        iso3 = None
+        year = None
+        if key == "entity":
+            codes = set(sub["entity_iso3"].dropna())
+            iso3 = codes.pop() if len(codes) == 1 else None
+        if key == "year_pledged":
+            year = int(sub["year_pledged"].iloc[0])
+        n = len(sub)
+        upd = int(sub["status"].notna().sum())
+        ful = int((sub["status"] == "Fulfilled").sum())
+        rows.append(_row("pledges", iso3, year, term, n, "pledges"))
+        rows.append(_row("pledges_with_update", iso3, year, term, upd, "pledges"))
+        rows.append(_row("pledges_fulfilled", iso3, year, term, ful, "pledges"))
+        for st in ("Planning stage", "In progress"):
+            rows.append(_row("pledges_" + st.lower().replace(" ", "_"), iso3, year, term,
+                             int((sub["status"] == st).sum()), "pledges"))
+        rows.append(_row("reporting_rate_pct", iso3, year, term, 100.0 * upd / n,
+                         "percent of pledges"))
+        rows.append(_row("fulfilment_rate_pct", iso3, year, term,
+                         100.0 * ful / upd if upd else np.nan, self.unit))
+        rows.append(_row("pledges_without_amount", iso3, year, term,
+                         int(sub["amount"].isna().sum()), "pledges"))
+        for cur, cs in sub[sub["currency"].notna()].groupby("currency", sort=True):
+            rows += _amount_rows(iso3, year, f"{term} | {cur}", str(cur), cs)
+        return rows
+
+
+def _amount_rows(iso3: str | None, year: int | None, term: str, cur: str,
+                 cs: pd.DataFrame) -> list[dict[str, object]]:
+    """Amounts pledged and fulfilled in one currency (or persons), never converted."""
+    rows: list[dict[str, object]] = []
+    unit = "persons" if cur == "persons" else f"{cur} (as pledged, not converted)"
+    amt = cs["amount"].dropna()
+    if len(amt):
+        rows.append(_row("amount_pledged", iso3, year, term, amt.sum(), unit))
+    both = cs[cs["amount"].notna() & cs["amount_fulfilled"].notna()]
+    if len(both):
+        rows.append(_row("amount_fulfilled", iso3, year, term,
+                         both["amount_fulfilled"].sum(), unit))
+        den = both["amount"].sum()
+        rows.append(_row("amount_delivered_pct", iso3, year, term,
+                         100.0 * both["amount_fulfilled"].sum() / den
+                         if den > 0 else np.nan, "percent of amount pledged"))
+    return rows

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..countries import is_country
 from ..data import Dataset
+from ..labels import Labels
 from ..results import Computation
 from ..results import estimate_row as _row
 from .base import EstimatorBase, Ledger, sources_field
@@ -272,6 +273,49 @@ def _members_only(ledger: Ledger) -> str:
     return "DAC members with data"
 
 
+#: Display labels of the diagnostics every DAC estimator reports.
+_DAC_DIAGNOSTICS: dict[str, str] = {
+    "basis": "Measurement basis, by year",
+    "donors_in_group": "Donors in the group, by year",
+    "preliminary_years": "Years of OECD preliminary data",
+    "sources_used": "Sources used",
+    "excluded": "Observations excluded",
+}
+
+
+def _open_ledger(est: InDonorRefugeeCosts | OdaGniCommitment, data: Dataset
+                 ) -> tuple[Ledger, dict[int, str], str]:
+    """The ledger (releases spliced), the preliminary years and the group's name, with the
+    members-only rule and the optional in-donor costs settled.
+    """
+    ledger = Ledger(data, est.inputs(), dict(est.sources), owner=est.name, splice_sources=True)
+    prelim_src = preliminary_years(data, {IDRC, ODA, GNI})
+    group = "DAC donors with data"
+    if est.members_only:
+        group = _members_only(ledger)
+    _settle_optional(ledger, IDRC)
+    return ledger, prelim_src, group
+
+
+def _dac_notes(data: Dataset, ledger: Ledger, prelim_src: dict[int, str]) -> list[str]:
+    """The assumption lines every DAC estimator states: basis, 12-month rule, releases."""
+    return [_BASIS_ASSUMPTION, _TWELVE_ASSUMPTION, *_prelim_assumption(prelim_src),
+            *_splice_assumptions(data, ledger.spliced)]
+
+
+def _bases(table: pd.DataFrame) -> dict[int, str]:
+    return {int(y): basis(y) for y in sorted(table["year"].unique())}
+
+
+def _table_years(prelim_src: dict[int, str], table: pd.DataFrame) -> dict[int, str]:
+    years = set(table["year"].astype(int))
+    return {y: v for y, v in prelim_src.items() if y in years}
+
+
+def _sources_used(ledger: Ledger) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(ledger.chosen_source.items()))
+
+
 # --------------------------------------------------------------------------- in-donor costs
 @dataclass(frozen=True, kw_only=True)
 class InDonorRefugeeCosts(EstimatorBase):
@@ -311,6 +355,21 @@ class InDonorRefugeeCosts(EstimatorBase):
     reference: ClassVar[str] = "methodology/in_donor_refugee_costs.md"
     summary: ClassVar[str] = ("OECD DAC in-donor refugee costs: amount, share of ODA and GNI, "
                               "cost per asylum application")
+    labels = Labels(
+        title="In-donor refugee costs",
+        family="Contributions",
+        description="What a donor reports as ODA for refugees in its own country: the amount, "
+                    "its share of ODA and GNI, and the cost per asylum application",
+        unit="USD million current",
+        quantities={"idrc_usd_million": "In-donor refugee costs",
+                    "idrc_share_of_oda_pct": "In-donor refugee costs as per cent of ODA",
+                    "idrc_share_of_gni_pct": "In-donor refugee costs as per cent of GNI",
+                    "idrc_usd_per_asylum_application": "In-donor refugee costs per asylum "
+                                                       "application",
+                    "donors_in_group": "Donors in the group"},
+        diagnostics={**_DAC_DIAGNOSTICS,
+                     "donors_reporting_idrc": "Donors reporting in-donor refugee costs, by year",
+                     "zero_asylum_applications": "Donor-years with no asylum application"})
 
     per_application: bool = field(default=True, metadata={
         "doc": "also report US$ per asylum application lodged in the donor country (UNHCR, "
@@ -328,20 +387,37 @@ class InDonorRefugeeCosts(EstimatorBase):
         return frozenset([APPS]) if self.per_application else frozenset()
 
     def _compute(self, data: Dataset) -> Computation:
-        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name,
-                        splice_sources=True)
-        prelim_src = preliminary_years(data, {IDRC, ODA, GNI})
+        ledger, prelim_src, group = _open_ledger(self, data)
         prelim = frozenset(prelim_src)
-        group = "DAC donors with data"
-        if self.members_only:
-            group = _members_only(ledger)
-        _settle_optional(ledger, IDRC)
         if self.per_application:
             _settle_optional(ledger, APPS, need=IDRC)
         also = [IDRC, *([APPS] if self.per_application else [])]
         all_of = [GNI, *([MEMBER] if self.members_only else [])]
         table = country_year_table(ledger, any_of=[ODA], also=also, all_of=all_of,
                                    positive=[ODA, GNI])
+        rows, zero_apps = self._donor_rows(table, prelim)
+        group_rows, groups, reporting = self._group_rows(table, group, prelim)
+        excluded = ledger.excluded_frame()
+        return Computation(
+            estimates=_frame(rows + group_rows),
+            excluded=excluded,
+            assumptions=tuple(self._idrc_assumptions(data, ledger, group, prelim_src)),
+            diagnostics={
+                "excluded": len(excluded),
+                "basis": _bases(table),
+                "donors_in_group": groups,
+                "donors_reporting_idrc": reporting,
+                "preliminary_years": _table_years(prelim_src, table),
+                "zero_asylum_applications": zero_apps,
+                "sources_used": _sources_used(ledger),
+            },
+            used=ledger.n_used,
+        )
+
+    # ---- the stages of _compute
+    def _donor_rows(self, table: pd.DataFrame, prelim: frozenset[int]
+                    ) -> tuple[list[dict[str, object]], list[str]]:
+        """Each donor's costs, shares and cost per application; donors with none of those."""
         rows: list[dict[str, object]] = []
         zero_apps: list[str] = []
         r: Any  # pandas-stubs types every itertuples() field as "any scalar"
@@ -365,6 +441,12 @@ class InDonorRefugeeCosts(EstimatorBase):
                                      1e6 * c / a, "USD current per asylum application (persons)"))
                 else:
                     zero_apps.append(f"{r.iso3} {r.year}")
+        return rows, zero_apps
+
+    def _group_rows(self, table: pd.DataFrame, group: str, prelim: frozenset[int]
+                    ) -> tuple[list[dict[str, object]], dict[int, int], dict[int, int]]:
+        """The group's totals and shares by year; donors in it and donors reporting costs."""
+        rows: list[dict[str, object]] = []
         groups: dict[int, int] = {}
         reporting: dict[int, int] = {}
         year: Any  # pandas-stubs types a groupby key as "any scalar": a year here
@@ -380,16 +462,16 @@ class InDonorRefugeeCosts(EstimatorBase):
             rows.append(_row("idrc_share_of_gni_pct", None, year, term, 100 * cg / yg,
                              "percent of the group's GNI"))
             rows.append(_row("donors_in_group", None, year, term, float(len(sub)), "donors"))
-        excluded = ledger.excluded_frame()
+        return rows, groups, reporting
+
+    def _idrc_assumptions(self, data: Dataset, ledger: Ledger, group: str,
+                          prelim_src: dict[int, str]) -> list[str]:
         assumptions = [
             f"Group rows ('{group}') sum over every donor of the year with ODA and GNI "
             "observations; a donor without an in-donor refugee cost observation counts in the "
             "group's ODA and GNI with no in-donor refugee costs (as in the OECD's totals), but "
             "gets no row of its own (a missing amount is never written as zero).",
-            _BASIS_ASSUMPTION,
-            _TWELVE_ASSUMPTION,
-            *_prelim_assumption(prelim_src),
-            *_splice_assumptions(data, ledger.spliced),
+            *_dac_notes(data, ledger, prelim_src),
         ]
         if self.per_application:
             assumptions.append(
@@ -406,23 +488,7 @@ class InDonorRefugeeCosts(EstimatorBase):
                 "The group is every donor in the data (the DAC files list the 30 members of "
                 "2022 back to 2010, including years before some joined); select the data, or "
                 "set members_only, to define another group.")
-        return Computation(
-            estimates=_frame(rows),
-            excluded=excluded,
-            assumptions=tuple(assumptions),
-            diagnostics={
-                "used": ledger.n_used,
-                "excluded": len(excluded),
-                "basis": {int(y): basis(y) for y in sorted(table["year"].unique())},
-                "donors_in_group": groups,
-                "donors_reporting_idrc": reporting,
-                "preliminary_years": {y: v for y, v in prelim_src.items()
-                                      if y in set(table["year"].astype(int))},
-                "zero_asylum_applications": zero_apps,
-                "sources_used": ", ".join(f"{k}={v}" for k, v in
-                                          sorted(ledger.chosen_source.items())),
-            },
-        )
+        return assumptions
 
 
 # --------------------------------------------------------------------------- ODA/GNI vs 0.7 %
@@ -464,6 +530,30 @@ class OdaGniCommitment(EstimatorBase):
     reference: ClassVar[str] = "methodology/oda_gni_commitment.md"
     summary: ClassVar[str] = ("ODA/GNI against the UN 0.7 % target: gap in pp and US$, with and "
                               "without in-donor refugee costs")
+    labels = Labels(
+        title="ODA/GNI against the 0.7 % target",
+        family="Contributions",
+        description="Official development assistance as per cent of GNI, and the gap to the "
+                    "UN target of 0.7 %, with and without in-donor refugee costs",
+        unit="percent of GNI",
+        quantities={"oda_gni_pct": "ODA as per cent of GNI",
+                    "oda_gni_pct_published_basis": "ODA/GNI as published (2 decimals)",
+                    "meets_0_7_target": "Meets the 0.7 % target",
+                    "gap_to_0_7_pct_points": "Gap to 0.7 % (percentage points)",
+                    "gap_to_0_7_usd_million": "Gap to 0.7 % (USD million)",
+                    "oda_excl_idrc_gni_pct": "ODA excluding in-donor refugee costs as per cent "
+                                             "of GNI",
+                    "gap_excl_idrc_to_0_7_pct_points": "Gap to 0.7 % excluding in-donor "
+                                                       "refugee costs (percentage points)",
+                    "gap_excl_idrc_to_0_7_usd_million": "Gap to 0.7 % excluding in-donor "
+                                                        "refugee costs (USD million)",
+                    "oda_gni_pct_minus_published": "Recomputed minus published ODA/GNI",
+                    "donors_in_group": "Donors in the group"},
+        diagnostics={**_DAC_DIAGNOSTICS,
+                     "published_compared": "Donor-years compared with the published ratio",
+                     "published_beyond_rounding": "Donor-years differing beyond rounding",
+                     "target_met_as_published_not_unrounded":
+                         "Donor-years meeting the target only as published"})
 
     compare_published: bool = field(default=True, metadata={
         "doc": "compare the recomputed ratio with the OECD's published, rounded ODA/GNI "
@@ -482,14 +572,8 @@ class OdaGniCommitment(EstimatorBase):
         return frozenset([IDRC, *([PUBLISHED] if self.compare_published else [])])
 
     def _compute(self, data: Dataset) -> Computation:
-        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name,
-                        splice_sources=True)
-        prelim_src = preliminary_years(data, {IDRC, ODA, GNI})
+        ledger, prelim_src, group = _open_ledger(self, data)
         prelim = frozenset(prelim_src)
-        group = "DAC donors with data"
-        if self.members_only:
-            group = _members_only(ledger)
-        _settle_optional(ledger, IDRC)
         also = [IDRC]
         if self.compare_published:
             _settle_optional(ledger, PUBLISHED, need=ODA)
@@ -497,106 +581,127 @@ class OdaGniCommitment(EstimatorBase):
         all_of = [GNI, *([MEMBER] if self.members_only else [])]
         table = country_year_table(ledger, any_of=[ODA], also=also, all_of=all_of,
                                    positive=[GNI])
-        t = UN_ODA_TARGET_PCT
-        pct, pp, usd = "percent of GNI", "percentage points of GNI", "USD million current"
         rows: list[dict[str, object]] = []
         beyond: list[str] = []
         met_only_as_published: list[str] = []
         r: Any  # pandas-stubs types every itertuples() field as "any scalar"
         for r in table.itertuples(index=False):
-            term = _term(r.year, prelim=prelim)
-            o, y = getattr(r, ODA), getattr(r, GNI)
-            ratio = 100 * o / y
-            p_pub = getattr(r, PUBLISHED) if self.compare_published else np.nan
-            if pd.isna(p_pub):
-                p_basis, how = as_published(ratio), "recomputed ratio rounded to 2 decimals"
-            else:
-                p_basis, how = float(p_pub), "ratio as published (2 decimals)"
-            verdict = f"{term}; {how}"
-            rows += [_row("oda_gni_pct_published_basis", r.iso3, r.year, verdict, p_basis, pct),
-                     _row("meets_0_7_target", r.iso3, r.year, verdict,
-                          float(p_basis >= t - 1e-9), "1 = target met, 0 = not met")]
-            if p_basis >= t - 1e-9 and ratio < t:
-                met_only_as_published.append(f"{r.iso3} {r.year}: {ratio:.4f} unrounded, "
-                                             f"{p_basis:.2f} {how.split(' (')[0]}")
-            rows += [_row("oda_gni_pct", r.iso3, r.year, term, ratio, pct),
-                     _row("gap_to_0_7_pct_points", r.iso3, r.year, term, t - ratio, pp),
-                     _row("gap_to_0_7_usd_million", r.iso3, r.year, term,
-                          (t - ratio) * y / 100, usd)]
-            c = getattr(r, IDRC)
-            if not pd.isna(c):
-                rx = 100 * (o - c) / y
-                rows += [_row("oda_excl_idrc_gni_pct", r.iso3, r.year, term, rx, pct),
-                         _row("gap_excl_idrc_to_0_7_pct_points", r.iso3, r.year, term, t - rx, pp),
-                         _row("gap_excl_idrc_to_0_7_usd_million", r.iso3, r.year, term,
-                              (t - rx) * y / 100, usd)]
-            if self.compare_published:
-                p = getattr(r, PUBLISHED)
-                if not pd.isna(p):
-                    rows.append(_row("oda_gni_pct_minus_published", r.iso3, r.year, term,
-                                     ratio - p, pp))
-                    if abs(ratio - p) > 0.005 + 1e-9:
-                        beyond.append(f"{r.iso3} {r.year}: {ratio:.4f} vs {p:.2f}")
+            rows += self._donor_rows(r, _term(r.year, prelim=prelim), beyond,
+                                     met_only_as_published)
         year: Any  # pandas-stubs types a groupby key as "any scalar": a year here
         for year, sub in table.groupby("year", sort=True):
-            term = _term(year, group, prelim)
-            og, yg = float(sub[ODA].sum()), float(sub[GNI].sum())
-            ratio = 100 * og / yg
-            verdict = f"{term}; recomputed ratio rounded to 2 decimals"
-            rows += [_row("oda_gni_pct_published_basis", None, year, verdict,
-                          as_published(ratio), pct),
-                     _row("meets_0_7_target", None, year, verdict,
-                          float(as_published(ratio) >= t - 1e-9), "1 = target met, 0 = not met")]
-            rows += [_row("oda_gni_pct", None, year, term, ratio, pct),
-                     _row("gap_to_0_7_pct_points", None, year, term, t - ratio, pp),
-                     _row("gap_to_0_7_usd_million", None, year, term, (t - ratio) * yg / 100, usd),
-                     _row("donors_in_group", None, year, term, float(len(sub)), "donors")]
-            cg = float(sub[IDRC].fillna(0.0).sum())
-            rx = 100 * (og - cg) / yg
-            rows += [_row("oda_excl_idrc_gni_pct", None, year, term, rx, pct),
-                     _row("gap_excl_idrc_to_0_7_pct_points", None, year, term, t - rx, pp),
-                     _row("gap_excl_idrc_to_0_7_usd_million", None, year, term,
-                          (t - rx) * yg / 100, usd)]
+            rows += _oda_group_rows(year, sub, _term(year, group, prelim))
         excluded = ledger.excluded_frame()
-        assumptions = [
-            "Target: 0.7 % of GNI (UN General Assembly resolution 2626 (XXV), 1970); gap = 0.7 - "
-            "ODA/GNI, negative when the donor exceeds the target; in US$ = gap x GNI / 100.",
-            "ODA/GNI is recomputed from ODA and GNI (US$ million, current) of the same release "
-            "(oda_gni_pct, unrounded; the gaps use it). The target is judged as the OECD does, "
-            "on the ratio as published to 2 decimals (oda_gni_pct_published_basis, "
-            "meets_0_7_target): the published ratio where the data have it, else the "
-            "recomputed ratio rounded half up to 2 decimals (the term says which). So a donor "
-            "at 0.6993 % unrounded, published 0.70 %, meets the target (Germany 2016), while "
-            "its unrounded gap of 0.0007 pp is still reported beside it.",
-            "Excluding in-donor refugee costs: (ODA - in-donor refugee costs) / GNI, only where "
-            "the donor has an in-donor refugee cost observation; for the group rows, donors "
-            "without one count with none (as in the OECD's totals).",
-            f"Group rows ('{group}'): total ODA / total GNI of the donors of the year, not the "
-            "mean of donors' ratios.",
-            _BASIS_ASSUMPTION,
-            _TWELVE_ASSUMPTION,
-            *_prelim_assumption(prelim_src),
-            *_splice_assumptions(data, ledger.spliced),
-        ]
-        if IDRC not in data.indicators:
-            assumptions.append("The data contain no in-donor refugee cost observations; the "
-                               "group's 'excluding in-donor costs' rows equal the others.")
         return Computation(
             estimates=_frame(rows),
             excluded=excluded,
-            assumptions=tuple(assumptions),
+            assumptions=tuple(_oda_assumptions(data, ledger, group, prelim_src)),
             diagnostics={
-                "used": ledger.n_used,
                 "excluded": len(excluded),
-                "basis": {int(y): basis(y) for y in sorted(table["year"].unique())},
+                "basis": _bases(table),
                 "donors_in_group": table.groupby("year").size().astype(int).to_dict(),
                 "published_compared": int(table[PUBLISHED].notna().sum())
                 if self.compare_published else 0,
                 "published_beyond_rounding": beyond,
                 "target_met_as_published_not_unrounded": met_only_as_published,
-                "preliminary_years": {y: v for y, v in prelim_src.items()
-                                      if y in set(table["year"].astype(int))},
-                "sources_used": ", ".join(f"{k}={v}" for k, v in
-                                          sorted(ledger.chosen_source.items())),
+                "preliminary_years": _table_years(prelim_src, table),
+                "sources_used": _sources_used(ledger),
             },
+            used=ledger.n_used,
         )
+
+    def _donor_rows(self, r: Any, term: str, beyond: list[str],
+                    met_only_as_published: list[str]) -> list[dict[str, object]]:
+        """One donor-year: the ratio, the verdict on the target, the gaps (with and without
+        in-donor costs) and the difference from the published ratio.
+        """
+        t = UN_ODA_TARGET_PCT
+        o, y = getattr(r, ODA), getattr(r, GNI)
+        ratio = 100 * o / y
+        p_pub = getattr(r, PUBLISHED) if self.compare_published else np.nan
+        if pd.isna(p_pub):
+            p_basis, how = as_published(ratio), "recomputed ratio rounded to 2 decimals"
+        else:
+            p_basis, how = float(p_pub), "ratio as published (2 decimals)"
+        verdict = f"{term}; {how}"
+        rows = [_row("oda_gni_pct_published_basis", r.iso3, r.year, verdict, p_basis, _PCT),
+                _row("meets_0_7_target", r.iso3, r.year, verdict,
+                     float(p_basis >= t - 1e-9), _MET)]
+        if p_basis >= t - 1e-9 and ratio < t:
+            met_only_as_published.append(f"{r.iso3} {r.year}: {ratio:.4f} unrounded, "
+                                         f"{p_basis:.2f} {how.split(' (')[0]}")
+        rows += _gap_rows("", r.iso3, r.year, term, ratio, y)
+        c = getattr(r, IDRC)
+        if not pd.isna(c):
+            rows += _gap_rows("excl_idrc", r.iso3, r.year, term, 100 * (o - c) / y, y)
+        if self.compare_published:
+            p = getattr(r, PUBLISHED)
+            if not pd.isna(p):
+                rows.append(_row("oda_gni_pct_minus_published", r.iso3, r.year, term,
+                                 ratio - p, _PP))
+                if abs(ratio - p) > 0.005 + 1e-9:
+                    beyond.append(f"{r.iso3} {r.year}: {ratio:.4f} vs {p:.2f}")
+        return rows
+
+
+_PCT = "percent of GNI"
+_PP = "percentage points of GNI"
+_USD_MILLION = "USD million current"
+_MET = "1 = target met, 0 = not met"
+
+
+def _gap_rows(variant: str, iso3: Any, year: Any, term: str, ratio: float,
+              gni: float) -> list[dict[str, object]]:
+    """The ratio to GNI and the gaps to 0.7 % in points and US$ (``variant``: "" or
+    "excl_idrc").
+    """
+    t = UN_ODA_TARGET_PCT
+    if variant:
+        names = (f"oda_{variant}_gni_pct", f"gap_{variant}_to_0_7_pct_points",
+                 f"gap_{variant}_to_0_7_usd_million")
+    else:
+        names = ("oda_gni_pct", "gap_to_0_7_pct_points", "gap_to_0_7_usd_million")
+    return [_row(names[0], iso3, year, term, ratio, _PCT),
+            _row(names[1], iso3, year, term, t - ratio, _PP),
+            _row(names[2], iso3, year, term, (t - ratio) * gni / 100, _USD_MILLION)]
+
+
+def _oda_group_rows(year: Any, sub: pd.DataFrame, term: str) -> list[dict[str, object]]:
+    """The group's ratio (total ODA / total GNI), verdict and gaps in one year."""
+    t = UN_ODA_TARGET_PCT
+    og, yg = float(sub[ODA].sum()), float(sub[GNI].sum())
+    ratio = 100 * og / yg
+    verdict = f"{term}; recomputed ratio rounded to 2 decimals"
+    rows = [_row("oda_gni_pct_published_basis", None, year, verdict, as_published(ratio), _PCT),
+            _row("meets_0_7_target", None, year, verdict,
+                 float(as_published(ratio) >= t - 1e-9), _MET)]
+    rows += _gap_rows("", None, year, term, ratio, yg)
+    rows.append(_row("donors_in_group", None, year, term, float(len(sub)), "donors"))
+    cg = float(sub[IDRC].fillna(0.0).sum())
+    rows += _gap_rows("excl_idrc", None, year, term, 100 * (og - cg) / yg, yg)
+    return rows
+
+
+def _oda_assumptions(data: Dataset, ledger: Ledger, group: str,
+                     prelim_src: dict[int, str]) -> list[str]:
+    assumptions = [
+        "Target: 0.7 % of GNI (UN General Assembly resolution 2626 (XXV), 1970); gap = 0.7 - "
+        "ODA/GNI, negative when the donor exceeds the target; in US$ = gap x GNI / 100.",
+        "ODA/GNI is recomputed from ODA and GNI (US$ million, current) of the same release "
+        "(oda_gni_pct, unrounded; the gaps use it). The target is judged as the OECD does, "
+        "on the ratio as published to 2 decimals (oda_gni_pct_published_basis, "
+        "meets_0_7_target): the published ratio where the data have it, else the "
+        "recomputed ratio rounded half up to 2 decimals (the term says which). So a donor "
+        "at 0.6993 % unrounded, published 0.70 %, meets the target (Germany 2016), while "
+        "its unrounded gap of 0.0007 pp is still reported beside it.",
+        "Excluding in-donor refugee costs: (ODA - in-donor refugee costs) / GNI, only where "
+        "the donor has an in-donor refugee cost observation; for the group rows, donors "
+        "without one count with none (as in the OECD's totals).",
+        f"Group rows ('{group}'): total ODA / total GNI of the donors of the year, not the "
+        "mean of donors' ratios.",
+        *_dac_notes(data, ledger, prelim_src),
+    ]
+    if IDRC not in data.indicators:
+        assumptions.append("The data contain no in-donor refugee cost observations; the "
+                           "group's 'excluding in-donor costs' rows equal the others.")
+    return assumptions

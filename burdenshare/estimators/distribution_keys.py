@@ -335,6 +335,9 @@ def _corrective(a: np.ndarray, ref: np.ndarray, key: np.ndarray,
 class _CriteriaKey(_KeyBase):
     """Keys over user-chosen criteria (linear, min-max)."""
 
+    version: ClassVar[str] = "1.0"
+    requires: ClassVar[frozenset[str]] = frozenset()
+
     inverted: tuple[str, ...] = field(default=(), metadata={
         "choices": CRITERIA, "doc": "criteria applied inversely (lower value, larger share)"})
     year: int = field(default=2024, metadata={"doc": "reference year of every criterion"})
@@ -444,8 +447,6 @@ class LinearKey(_CriteriaKey):
     """
 
     name: ClassVar[str] = "linear_key"
-    version: ClassVar[str] = "1.0"
-    requires: ClassVar[frozenset[str]] = frozenset()
     reference: ClassVar[str] = "methodology/linear_key.md"
     summary: ClassVar[str] = "Weighted key over chosen criteria (some inversely)"
     labels = _key_labels(
@@ -500,8 +501,6 @@ class MinmaxKey(_CriteriaKey):
     """
 
     name: ClassVar[str] = "minmax_key"
-    version: ClassVar[str] = "1.0"
-    requires: ClassVar[frozenset[str]] = frozenset()
     reference: ClassVar[str] = "methodology/minmax_key.md"
     summary: ClassVar[str] = "Min-max normalised capacity index x population (Bovens & Bartsch)"
     labels = _key_labels(

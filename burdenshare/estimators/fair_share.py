@@ -161,6 +161,9 @@ class _FairShare(EstimatorBase):
         capacity: str
         actual: str
 
+    version: ClassVar[str] = "1.0"
+    quantity: ClassVar[str] = "pct_of_fair_share_met"
+    unit: ClassVar[str] = _PCT_UNIT
     _money: ClassVar[bool] = True
     _total_name: ClassVar[str] = ""
     _total_source_name: ClassVar[str] = ""
@@ -598,9 +601,6 @@ class FairShareFunding(_FairShare):
     """
 
     name: ClassVar[str] = "fair_share_funding"
-    version: ClassVar[str] = "1.0"
-    quantity: ClassVar[str] = "pct_of_fair_share_met"
-    unit: ClassVar[str] = _PCT_UNIT
     requires: ClassVar[frozenset[str]] = frozenset(
         {"gni_atlas_usd_current", "contribution_usd_current", _DAC})
     reference: ClassVar[str] = "methodology/fair_share_funding.md"
@@ -696,9 +696,6 @@ class FairShareResettlement(_FairShare):
     """
 
     name: ClassVar[str] = "fair_share_resettlement"
-    version: ClassVar[str] = "1.0"
-    quantity: ClassVar[str] = "pct_of_fair_share_met"
-    unit: ClassVar[str] = _PCT_UNIT
     requires: ClassVar[frozenset[str]] = frozenset(
         {"gdp_usd_current", "resettlement_arrivals", _DAC})
     reference: ClassVar[str] = "methodology/fair_share_resettlement.md"

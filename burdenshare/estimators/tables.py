@@ -66,33 +66,12 @@ def country_year_table(
     # 1. codes that are not countries are never ranked or summed with countries
     ledger.exclude_non_countries()
     # 2. missing values stay missing (and set aside their country-year)
-    poisoned: dict[tuple[str, int], str] = {}
-    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
-    for r in ledger.exclude_missing_values().itertuples(index=False):
-        if r.indicator not in carried:
-            poisoned.setdefault((r.iso3, int(r.year)), r.indicator)
+    poisoned = _poisoned(ledger, carried)
     f = ledger.active()
     plain = f[~f["indicator"].isin(list(carried))]
-    cols = list(dict.fromkeys([*any_of, *also, *all_of]))
-    idx = pd.MultiIndex.from_frame(plain[["iso3", "year"]].drop_duplicates()
-                                   .sort_values(["iso3", "year"]))
-    vals = plain.pivot(index=["iso3", "year"], columns="indicator", values="value")
-    vals = vals.reindex(index=idx, columns=cols)
-    ids = plain.pivot(index=["iso3", "year"], columns="indicator", values="_row")
-    ids = ids.reindex(index=idx, columns=cols)
-    table = vals.reset_index()
-    table.columns.name = None
+    table, ids = _pivot(plain, list(dict.fromkeys([*any_of, *also, *all_of])))
     # 3. carried indicators: latest observation at or before the year
-    carried_ids: dict[str, np.ndarray] = {}
-    for ind in carried:
-        src = f[f["indicator"] == ind][["iso3", "year", "value", "_row"]].sort_values("year")
-        src = src.rename(columns={"value": ind, "year": f"{ind}_year", "_row": f"_{ind}_row"})
-        left = table[["iso3", "year"]].reset_index().sort_values("year")
-        merged = pd.merge_asof(left, src, left_on="year", right_on=f"{ind}_year", by="iso3",
-                               direction="backward").sort_values("index").set_index("index")
-        table[ind] = merged[ind].to_numpy()
-        table[f"{ind}_year"] = merged[f"{ind}_year"].astype("Int64").to_numpy()
-        carried_ids[ind] = merged[f"_{ind}_row"].to_numpy()
+    table, carried_ids = _carry_forward(table, f, carried)
     # 4. which country-years are complete
     has_any = table[list(any_of)].notna().any(axis=1).to_numpy()
     need = [*all_of, *carried]
@@ -110,6 +89,74 @@ def country_year_table(
         nonpos |= zero_sum
     ok &= ~nonpos
     # 5. settle the rows of plain indicators
+    reasons, details = _reasons(table, keys, ok, poisoned, is_poisoned, has_any, has_all,
+                                zero_sum, any_of=any_of, need=need, carried=carried,
+                                positive=positive)
+    id_arr = ids.to_numpy()
+    for j in range(id_arr.shape[1]):
+        col = id_arr[:, j]
+        present = ~np.isnan(col)
+        ledger.use(col[present & ok].astype(int))
+        bad = present & ~ok
+        for reason in ("missing_counterpart", "non_positive_denominator"):
+            sel = bad & (reasons == reason)
+            ledger.exclude(col[sel].astype(int), reason, details[sel])
+    # 6. settle carried rows: used if some complete country-year refers to them
+    for ind, rows in carried_ids.items():
+        _settle_carried(ledger, table, ok, ind, rows)
+    out: pd.DataFrame = table[ok].reset_index(drop=True)
+    out["year"] = out["year"].astype("int64")
+    return out
+
+
+def _poisoned(ledger: Ledger, carried: Sequence[str]) -> dict[tuple[str, int], str]:
+    """Exclude missing values; return the country-years they set aside (and an indicator)."""
+    poisoned: dict[tuple[str, int], str] = {}
+    r: Any  # pandas-stubs types every itertuples() field as "any scalar"
+    for r in ledger.exclude_missing_values().itertuples(index=False):
+        if r.indicator not in carried:
+            poisoned.setdefault((r.iso3, int(r.year)), r.indicator)
+    return poisoned
+
+
+def _pivot(plain: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per (iso3, year) with a column per indicator, and the ``_row`` of each cell."""
+    idx = pd.MultiIndex.from_frame(plain[["iso3", "year"]].drop_duplicates()
+                                   .sort_values(["iso3", "year"]))
+    vals = plain.pivot(index=["iso3", "year"], columns="indicator", values="value")
+    vals = vals.reindex(index=idx, columns=cols)
+    ids = plain.pivot(index=["iso3", "year"], columns="indicator", values="_row")
+    ids = ids.reindex(index=idx, columns=cols)
+    table = vals.reset_index()
+    table.columns.name = None
+    return table, ids
+
+
+def _carry_forward(table: pd.DataFrame, f: pd.DataFrame, carried: Sequence[str]
+                   ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """``table`` with each carried indicator (and ``<indicator>_year``) added, and the rows
+    each country-year refers to.
+    """
+    table = table.copy()
+    carried_ids: dict[str, np.ndarray] = {}
+    for ind in carried:
+        src = f[f["indicator"] == ind][["iso3", "year", "value", "_row"]].sort_values("year")
+        src = src.rename(columns={"value": ind, "year": f"{ind}_year", "_row": f"_{ind}_row"})
+        left = table[["iso3", "year"]].reset_index().sort_values("year")
+        merged = pd.merge_asof(left, src, left_on="year", right_on=f"{ind}_year", by="iso3",
+                               direction="backward").sort_values("index").set_index("index")
+        table[ind] = merged[ind].to_numpy()
+        table[f"{ind}_year"] = merged[f"{ind}_year"].astype("Int64").to_numpy()
+        carried_ids[ind] = merged[f"_{ind}_row"].to_numpy()
+    return table, carried_ids
+
+
+def _reasons(table: pd.DataFrame, keys: list[tuple[Any, int]], ok: np.ndarray,
+             poisoned: dict[tuple[str, int], str], is_poisoned: np.ndarray,
+             has_any: np.ndarray, has_all: np.ndarray, zero_sum: np.ndarray, *,
+             any_of: Sequence[str], need: Sequence[str], carried: Sequence[str],
+             positive: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The exclusion reason and detail of each incomplete country-year."""
     def cell(i: np.integer[Any], col: str) -> Any:  # pandas-stubs types a cell as "any scalar"; numbers here
         return table.at[i, col]
 
@@ -135,32 +182,22 @@ def country_year_table(
             bad = [n for n in positive if cell(i, n) <= 0]
             reasons[i] = "non_positive_denominator"
             details[i] = f"{', '.join(bad)} is zero or negative for {_label(iso3, year)}"
-    id_arr = ids.to_numpy()
-    for j in range(id_arr.shape[1]):
-        col = id_arr[:, j]
-        present = ~np.isnan(col)
-        ledger.use(col[present & ok].astype(int))
-        bad = present & ~ok
-        for reason in ("missing_counterpart", "non_positive_denominator"):
-            sel = bad & (reasons == reason)
-            ledger.exclude(col[sel].astype(int), reason, details[sel])
-    # 6. settle carried rows: used if some complete country-year refers to them
-    for ind, rows in carried_ids.items():
-        ref = rows[ok]
-        ref = ref[~pd.isna(ref)].astype(int)
-        ledger.use(ref)
-        rest = ledger.active()
-        rest = rest[rest["indicator"] == ind]
-        if len(rest):
-            served = set(table.loc[ok, "iso3"])
-            has_country = rest["iso3"].isin(served).to_numpy()
-            ledger.exclude(rest["_row"].to_numpy()[has_country], "not_reference_year",
-                           f"a later {ind} observation applies to every year estimated")
-            ledger.exclude(rest["_row"].to_numpy()[~has_country], "missing_counterpart",
-                           [f"no complete country-year uses this {ind} observation for {c}"
-                            for c in rest["iso3"].to_numpy()[~has_country]])
-    out: pd.DataFrame = table[ok].reset_index(drop=True)
-    out["year"] = out["year"].astype("int64")
-    return out
+    return reasons, details
 
 
+def _settle_carried(ledger: Ledger, table: pd.DataFrame, ok: np.ndarray, ind: str,
+                    rows: np.ndarray) -> None:
+    """Use the carried rows a complete country-year refers to; exclude the others."""
+    ref = rows[ok]
+    ref = ref[~pd.isna(ref)].astype(int)
+    ledger.use(ref)
+    rest = ledger.active()
+    rest = rest[rest["indicator"] == ind]
+    if len(rest):
+        served = set(table.loc[ok, "iso3"])
+        has_country = rest["iso3"].isin(served).to_numpy()
+        ledger.exclude(rest["_row"].to_numpy()[has_country], "not_reference_year",
+                       f"a later {ind} observation applies to every year estimated")
+        ledger.exclude(rest["_row"].to_numpy()[~has_country], "missing_counterpart",
+                       [f"no complete country-year uses this {ind} observation for {c}"
+                        for c in rest["iso3"].to_numpy()[~has_country]])
