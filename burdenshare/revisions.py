@@ -21,6 +21,7 @@ from ._errors import ExportError
 from ._version import __version__
 from .compare import Comparison, compare
 from .data import Dataset
+from .presentation import country_rows
 from .results import Result
 from .store import DataDiff, diff_datasets, load
 
@@ -111,9 +112,7 @@ def _rank(v: Any) -> str:
 
 
 def _main_rows(res: Result) -> pd.DataFrame:
-    e = res.estimates
-    sub = e[(e["quantity"] == res.main_quantity) & e["iso3"].notna() & e["term"].isna()]
-    return sub[["quantity", "unit", "iso3", "year", "estimate"]]
+    return country_rows(res)[["quantity", "unit", "iso3", "year", "estimate"]]
 
 
 def compare_vintages(
