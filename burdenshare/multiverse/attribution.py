@@ -244,10 +244,7 @@ def attribution(mv: Multiverse, *, on: Literal["value", "rank"] = "rank",
     n_inf = len(data) - len(finite)
     for key, g in finite.groupby(cols, sort=True, dropna=False):
         fam, q = key[0], key[1]
-        if on == "value":
-            pool = ok[(ok["family"] == fam) & (ok["quantity"] == q)]
-        else:
-            pool = ok[ok["family"] == fam]
+        pool = _method_pool(ok, on, fam, q)
         if key[4] is not None and not pd.isna(key[4]):
             pool = pool[(pool["year"].isna()) | (pool["year"] == key[4])]
         f = man.loc[g["universe_id"].to_numpy(), [c for c in names if c in man.columns]]
@@ -264,6 +261,15 @@ def attribution(mv: Multiverse, *, on: Literal["value", "rank"] = "rank",
         out = pd.concat([out, _overall(out)], ignore_index=True)
     out.attrs["non_finite_outcomes"] = n_inf
     return out
+
+
+def _method_pool(ok: pd.DataFrame, on: str, fam: Any, q: Any) -> pd.DataFrame:
+    """Return the successful universes that could give a value to a group (any year)."""
+    mask = ok["family"] == fam
+    if on == "value":
+        mask = mask & (ok["quantity"] == q)
+    pool: pd.DataFrame = ok[mask]
+    return pool
 
 
 def _term_rows(res: dict[str, Any], base: dict[str, Any]) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 from .._errors import BurdenshareError, ParameterError
 from ..params import canonical, jsonable, value_label
@@ -336,7 +336,15 @@ class Grid:
         return choice.name in method.parameter_names()
 
     def _check(self) -> None:
-        labels = {m.label for m in self.methods}
+        self._check_methods()
+        self._check_lookbacks()
+        self._check_choices()
+        self._check_constraints()
+        if self.specifications is not None:
+            self._check_specifications(self.specifications)
+
+    def _check_methods(self) -> None:
+        """Check that each method's estimator exists and has the parameters it is given."""
         for m in self.methods:
             try:
                 cls = m.estimator_class()
@@ -347,11 +355,18 @@ class Grid:
             if unknown:
                 raise GridError(f"method {m.label!r}: {getattr(cls, 'name', cls.__name__)} has no "
                                 f"parameter(s) {unknown}; parameters: {sorted(names)}")
+
+    def _check_lookbacks(self) -> None:
+        """Check that each method with a lookback has a year to end its window."""
         for m in self.methods:
             year_choice = any(c.name == "data.year" and self.applies(c, m) for c in self.choices)
             if m.lookback is not None and m.year is None and not year_choice:
                 raise GridError(f"method {m.label!r}: lookback = {m.lookback} needs a year (the "
                                 "window ends there); give year = ... or a data.year choice")
+
+    def _check_choices(self) -> None:
+        """Check that each choice names known methods and applies to at least one."""
+        labels = {m.label for m in self.methods}
         for c in self.choices:
             if c.methods is not None:
                 bad = sorted(set(c.methods) - labels)
@@ -363,32 +378,42 @@ class Grid:
                 raise GridError(f"choice {c.name!r} applies to no method: no estimator in the grid "
                                 "has a parameter of that name")
             for m in targets:
-                if c.name in DATA_CHOICES:
-                    for v in c.values:
-                        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-                            raise GridError(f"choice {c.name!r}: value {v!r} must be a whole "
-                                            "number >= 0")
-                    continue
-                if c.name not in m.parameter_names():
-                    raise GridError(f"choice {c.name!r} is listed for method {m.label!r}, whose "
-                                    "estimator has no such parameter")
+                self._check_choice_target(c, m)
+
+    @staticmethod
+    def _check_choice_target(c: Choice, m: Method) -> None:
+        """Check one choice against one method it applies to."""
+        if c.name in DATA_CHOICES:
+            for v in c.values:
+                if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                    raise GridError(f"choice {c.name!r}: value {v!r} must be a whole "
+                                    "number >= 0")
+            return
+        if c.name not in m.parameter_names():
+            raise GridError(f"choice {c.name!r} is listed for method {m.label!r}, whose "
+                            "estimator has no such parameter")
+
+    def _check_constraints(self) -> None:
+        """Check that each constraint names known choices."""
         known = {c.name for c in self.choices} | {METHOD}
         for k in self.constraints:
             bad = sorted(k.choices() - known)
             if bad:
                 raise GridError(f"constraint '{k.describe()}' names unknown choice(s) {bad}; "
                                 f"choices: {sorted(known)}")
-        if self.specifications is not None:
-            for i, s in enumerate(self.specifications):
-                if METHOD not in s:
-                    raise GridError(f"specification #{i} has no 'method'")
-                m = self.method(str(s[METHOD]))
-                for key in s:
-                    if key == METHOD:
-                        continue
-                    if key not in DATA_CHOICES and key not in m.parameter_names():
-                        raise GridError(f"specification #{i}: method {m.label!r} has no parameter "
-                                        f"{key!r}")
+
+    def _check_specifications(self, specifications: Sequence[Mapping[str, Any]]) -> None:
+        """Check that each explicit specification names a method and only its parameters."""
+        for i, s in enumerate(specifications):
+            if METHOD not in s:
+                raise GridError(f"specification #{i} has no 'method'")
+            m = self.method(str(s[METHOD]))
+            for key in s:
+                if key == METHOD:
+                    continue
+                if key not in DATA_CHOICES and key not in m.parameter_names():
+                    raise GridError(f"specification #{i}: method {m.label!r} has no parameter "
+                                    f"{key!r}")
 
     # ---- universes
     def choice_names(self) -> tuple[str, ...]:
@@ -597,6 +622,23 @@ def example_grid_path(name: str = "latest_year") -> Path:
     return path
 
 
+class _Toml:
+    """The TOML text of a grid, for messages that name the file, the line and the block."""
+
+    def __init__(self, text: str, origin: str) -> None:
+        self.lines = text.splitlines()
+        self.origin = origin
+
+    def fail(self, msg: str, table: str | None = None, index: int = 0,
+             key: str | None = None) -> NoReturn:
+        """Raise a GridError naming the file, the line and the block."""
+        line = _line_of(self.lines, table, index, key)
+        where = f"{self.origin}, line {line}" if line else self.origin
+        what = f" [{table}{'' if index == 0 and table in ('grid',) else f' #{index + 1}'}]" \
+            if table else ""
+        raise GridError(f"{where}{what}: {msg}")
+
+
 def grid_from_toml(text: str, *, origin: str = "<string>") -> Grid:
     """Build a grid from TOML text (see :func:`read_grid`).
 
@@ -614,123 +656,163 @@ def grid_from_toml(text: str, *, origin: str = "<string>") -> Grid:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise GridError(f"{origin}: not valid TOML: {err}") from None
-    lines = text.splitlines()
+    src = _Toml(text, origin)
+    head = _read_head(doc, src)
+    raw_methods = doc.get("method", [])
+    methods = _read_methods(raw_methods, src)
+    choices = _read_choices(doc.get("choice", []), src)
+    constraints = _read_constraints(doc.get("constraint", []), src)
+    grid = _build_grid(doc, head, methods, choices, constraints, src)
+    _check_choice_values(grid, src)
+    return grid
 
-    def fail(msg: str, table: str | None = None, index: int = 0, key: str | None = None) -> None:
-        line = _line_of(lines, table, index, key)
-        where = f"{origin}, line {line}" if line else origin
-        what = f" [{table}{'' if index == 0 and table in ('grid',) else f' #{index + 1}'}]" \
-            if table else ""
-        raise GridError(f"{where}{what}: {msg}")
 
+def _read_head(doc: Mapping[str, Any], src: _Toml) -> Mapping[str, Any]:
+    """Check the top-level keys and the ``[grid]`` table; return the ``[grid]`` table."""
     allowed_top = {"grid", "method", "choice", "constraint", "universe"}
     for k in doc:
         if k not in allowed_top:
-            fail(f"unknown key {k!r}; allowed: {sorted(allowed_top)}", None, 0, k)
-    head = doc.get("grid", {})
+            src.fail(f"unknown key {k!r}; allowed: {sorted(allowed_top)}", None, 0, k)
+    head: Mapping[str, Any] = doc.get("grid", {})
     for k in head:
         if k not in ("name", "description", "seed"):
-            fail(f"unknown key {k!r} in [grid]; allowed: description, name, seed", "grid", 0, k)
+            src.fail(f"unknown key {k!r} in [grid]; allowed: description, name, seed", "grid", 0,
+                     k)
     seed = head.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        fail(f"seed = {seed!r} must be a whole number >= 0", "grid", 0, "seed")
+        src.fail(f"seed = {seed!r} must be a whole number >= 0", "grid", 0, "seed")
+    return head
 
-    methods = []
-    raw_methods = doc.get("method", [])
+
+def _read_methods(raw_methods: Any, src: _Toml) -> list[Method]:
+    """Read the ``[[method]]`` blocks."""
     if not isinstance(raw_methods, list) or not raw_methods:
-        fail("the grid needs at least one [[method]] block")
-    for i, m in enumerate(raw_methods):
-        for k in m:
-            if k not in ("label", "estimator", "params", "year", "lookback", "family"):
-                fail(f"unknown key {k!r}; allowed: estimator, family, label, lookback, params, "
-                     "year", "method", i, k)
-        if "estimator" not in m:
-            fail("needs estimator = \"<registry name>\"", "method", i)
-        params = m.get("params", {})
-        try:
-            meth = Method(label=str(m.get("label", m["estimator"])), estimator=m["estimator"],
-                          params=params, year=m.get("year"), lookback=m.get("lookback"),
-                          family=str(m.get("family", "all")))
-            cls = meth.estimator_class()
-            unknown = sorted(set(params) - meth.parameter_names())
-            if unknown:
-                fail(f"{m['estimator']} has no parameter {unknown[0]!r}; parameters: "
-                     f"{', '.join(sorted(meth.parameter_names()))}", "method", i,
-                     f"params.{unknown[0]}")
-            try:
-                cls(**meth.base_params())
-            except ParameterError as err:
-                bad = next((k for k in params if repr(k) in str(err)), None)
-                fail(str(err), "method", i, f"params.{bad}" if bad else None)
-        except GridError as err:
-            if str(err).startswith(origin):
-                raise
-            fail(str(err), "method", i, None)
-        except BurdenshareError as err:
-            fail(str(err), "method", i, "estimator")
-        methods.append(meth)
+        src.fail("the grid needs at least one [[method]] block")
+    return [_read_method(m, i, src) for i, m in enumerate(raw_methods)]
 
+
+def _read_method(m: Mapping[str, Any], i: int, src: _Toml) -> Method:
+    """Read the ``i``-th ``[[method]]`` block."""
+    for k in m:
+        if k not in ("label", "estimator", "params", "year", "lookback", "family"):
+            src.fail(f"unknown key {k!r}; allowed: estimator, family, label, lookback, params, "
+                     "year", "method", i, k)
+    if "estimator" not in m:
+        src.fail("needs estimator = \"<registry name>\"", "method", i)
+    try:
+        return _checked_method(m, i, src)
+    except GridError as err:
+        if str(err).startswith(src.origin):
+            raise
+        src.fail(str(err), "method", i, None)
+    except BurdenshareError as err:
+        src.fail(str(err), "method", i, "estimator")
+
+
+def _checked_method(m: Mapping[str, Any], i: int, src: _Toml) -> Method:
+    """Build the method of a ``[[method]]`` block and check its parameters."""
+    params = m.get("params", {})
+    meth = Method(label=str(m.get("label", m["estimator"])), estimator=m["estimator"],
+                  params=params, year=m.get("year"), lookback=m.get("lookback"),
+                  family=str(m.get("family", "all")))
+    cls = meth.estimator_class()
+    unknown = sorted(set(params) - meth.parameter_names())
+    if unknown:
+        src.fail(f"{m['estimator']} has no parameter {unknown[0]!r}; parameters: "
+                 f"{', '.join(sorted(meth.parameter_names()))}", "method", i,
+                 f"params.{unknown[0]}")
+    try:
+        cls(**meth.base_params())
+    except ParameterError as err:
+        bad = next((k for k in params if repr(k) in str(err)), None)
+        src.fail(str(err), "method", i, f"params.{bad}" if bad else None)
+    return meth
+
+
+def _read_choices(raw: Iterable[Mapping[str, Any]], src: _Toml) -> list[Choice]:
+    """Read the ``[[choice]]`` blocks."""
     choices = []
-    for i, c in enumerate(doc.get("choice", [])):
+    for i, c in enumerate(raw):
         for k in c:
             if k not in ("name", "values", "methods"):
-                fail(f"unknown key {k!r}; allowed: methods, name, values", "choice", i, k)
+                src.fail(f"unknown key {k!r}; allowed: methods, name, values", "choice", i, k)
         if "name" not in c or "values" not in c:
-            fail("needs name = \"...\" and values = [...]", "choice", i)
+            src.fail("needs name = \"...\" and values = [...]", "choice", i)
         if not isinstance(c["values"], list):
-            fail("values must be a list", "choice", i, "values")
+            src.fail("values must be a list", "choice", i, "values")
         try:
             choices.append(Choice(c["name"], tuple(c["values"]), c.get("methods")))
         except GridError as err:
-            fail(str(err), "choice", i, "values")
+            src.fail(str(err), "choice", i, "values")
+    return choices
 
+
+def _read_constraints(raw: Iterable[Mapping[str, Any]], src: _Toml) -> list[Constraint]:
+    """Read the ``[[constraint]]`` blocks."""
     constraints = []
-    for i, k in enumerate(doc.get("constraint", [])):
+    for i, k in enumerate(raw):
         for key in k:
             if key not in ("forbid", "only_if", "require", "reason"):
-                fail(f"unknown key {key!r}; allowed: forbid, only_if, reason, require",
-                     "constraint", i, key)
+                src.fail(f"unknown key {key!r}; allowed: forbid, only_if, reason, require",
+                         "constraint", i, key)
         try:
             constraints.append(Constraint(forbid=k.get("forbid"), only_if=k.get("only_if"),
                                           require=k.get("require"), reason=str(k.get("reason", ""))))
         except GridError as err:
-            fail(str(err), "constraint", i)
+            src.fail(str(err), "constraint", i)
+    return constraints
 
+
+def _build_grid(doc: Mapping[str, Any], head: Mapping[str, Any], methods: list[Method],
+                choices: list[Choice], constraints: list[Constraint], src: _Toml) -> Grid:
+    """Build the grid; a GridError points at the block it is about."""
     specs = doc.get("universe")
     try:
-        grid = Grid(methods=tuple(methods), choices=tuple(choices), constraints=tuple(constraints),
+        return Grid(methods=tuple(methods), choices=tuple(choices),
+                    constraints=tuple(constraints),
                     specifications=tuple(specs) if specs is not None else None,
-                    name=str(head.get("name", Path(origin).stem)),
-                    description=str(head.get("description", "")), seed=seed, origin=origin)
+                    name=str(head.get("name", Path(src.origin).stem)),
+                    description=str(head.get("description", "")), seed=head.get("seed", 0),
+                    origin=src.origin)
     except GridError as err:
-        msg = str(err)
-        # point at the block the message is about
-        for i, con in enumerate(constraints):
-            if msg.startswith(f"constraint '{con.describe()}'"):
-                fail(msg, "constraint", i)
-        for table, entries, key in (("choice", doc.get("choice", []), "name"),
-                                    ("method", raw_methods, "label")):
-            for i, e in reversed(list(enumerate(entries))):  # a repeat is the later block
-                ident = e.get(key, e.get("estimator"))
-                if ident is not None and repr(str(ident)) in msg.split(";")[0]:
-                    fail(msg, table, i, key if key in e else None)
-        fail(msg)
-    # every choice value must be a valid parameter value for each method it applies to
+        _locate_grid_error(str(err), doc, constraints, src)
+
+
+def _locate_grid_error(msg: str, doc: Mapping[str, Any], constraints: list[Constraint],
+                       src: _Toml) -> NoReturn:
+    """Raise ``msg`` pointing at the block it is about (the file if none)."""
+    for i, con in enumerate(constraints):
+        if msg.startswith(f"constraint '{con.describe()}'"):
+            src.fail(msg, "constraint", i)
+    for table, entries, key in (("choice", doc.get("choice", []), "name"),
+                                ("method", doc.get("method", []), "label")):
+        for i, e in reversed(list(enumerate(entries))):  # a repeat is the later block
+            ident = e.get(key, e.get("estimator"))
+            if ident is not None and repr(str(ident)) in msg.split(";")[0]:
+                src.fail(msg, table, i, key if key in e else None)
+    src.fail(msg)
+
+
+def _check_choice_values(grid: Grid, src: _Toml) -> None:
+    """Check that every choice value is a valid parameter value for each method it applies to."""
     for i, c in enumerate(grid.choices):
         if c.name in DATA_CHOICES:
             continue
         for m in grid.methods:
-            if not grid.applies(c, m):
-                continue
-            cls = m.estimator_class()
-            for v in c.values:
-                try:
-                    cls(**{**m.base_params(), c.name: v})
-                except ParameterError as err:
-                    # joint checks (e.g. composite capacity without weights) are the universe's
-                    # business: only a value invalid on its own is a grid error
-                    if str(err).startswith((f"parameter {c.name!r} = ",
-                                            f"parameter {c.name!r} may not")):
-                        fail(f"value {jsonable(v)!r} for method {m.label!r}: {err}", "choice", i,
-                             "values")
-    return grid
+            if grid.applies(c, m):
+                _check_values_for(c, i, m, src)
+
+
+def _check_values_for(c: Choice, i: int, m: Method, src: _Toml) -> None:
+    """Check the values of the ``i``-th choice against one method's estimator."""
+    cls = m.estimator_class()
+    for v in c.values:
+        try:
+            cls(**{**m.base_params(), c.name: v})
+        except ParameterError as err:
+            # joint checks (e.g. composite capacity without weights) are the universe's
+            # business: only a value invalid on its own is a grid error
+            if str(err).startswith((f"parameter {c.name!r} = ",
+                                    f"parameter {c.name!r} may not")):
+                src.fail(f"value {jsonable(v)!r} for method {m.label!r}: {err}", "choice", i,
+                         "values")

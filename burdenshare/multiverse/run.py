@@ -590,15 +590,30 @@ def _run_dask(batches: Sequence[Sequence[Universe]], planner: _Planner,
     except ImportError as err:  # pragma: no cover - the multiverse extra
         raise ImportError("scheduler='dask' needs dask[distributed]: pip install "
                           "'burdenshare[multiverse]'") from err
+    client, own_client, own_cluster = _dask_connect(Client, LocalCluster, address,
+                                                    n_workers=n_workers, processes=processes)
+    try:
+        _dask_drive(client, as_completed, batches, planner, views, keep, sink,
+                    n_workers=n_workers, progress=progress)
+    finally:
+        if own_client is not None:
+            own_client.close()
+        if own_cluster is not None:
+            own_cluster.close()
+
+
+def _dask_connect(client_cls: Any, cluster_cls: Any, address: Any, *, n_workers: int,
+                  processes: bool) -> tuple[Any, Any, Any]:
+    """Start or reach the Dask scheduler; return the client, and the client and cluster we own."""
     own_client = own_cluster = None
     try:
         if address is None:
-            own_cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
-                                       processes=processes, dashboard_address="127.0.0.1:0",
-                                       protocol="tcp://", host="127.0.0.1")
-            client = own_client = Client(own_cluster)
+            own_cluster = cluster_cls(n_workers=n_workers, threads_per_worker=1,
+                                      processes=processes, dashboard_address="127.0.0.1:0",
+                                      protocol="tcp://", host="127.0.0.1")
+            client = own_client = client_cls(own_cluster)
         elif isinstance(address, str):
-            client = own_client = Client(address)
+            client = own_client = client_cls(address)
         else:
             client = address
     except Exception as err:
@@ -607,38 +622,39 @@ def _run_dask(batches: Sequence[Sequence[Universe]], planner: _Planner,
         where = f"at {address}" if isinstance(address, str) else "(a local cluster)"
         raise SchedulerError(f"the Dask scheduler {where} could not be started or reached: "
                              f"{err}; no universe was run") from err
-    try:
-        scattered = {k: client.scatter(v, broadcast=True, hash=False) for k, v in views.items()}
-        n_live = max(1, len(client.scheduler_info().get("workers", {})) or n_workers)
-        window = 4 * n_live  # batches in flight: memory stays bounded, workers stay busy
-        index: dict[Hashable, int] = {}
+    return client, own_client, own_cluster
 
-        def submit(i: int) -> Any:
-            tasks = [planner.task(u) for u in batches[i]]
-            need = {t.data_key: scattered[t.data_key] for t in tasks}
-            fut = client.submit(_run_batch, tasks, need, keep, pure=False)
-            index[fut.key] = i
-            return fut
 
-        nxt = min(window, len(batches))
-        pending = as_completed([submit(i) for i in range(nxt)])
-        bar = _progress_bar(sum(len(b) for b in batches), progress)
-        for fut in pending:
-            i = index.pop(fut.key)
-            sink.add(i, fut.result())
-            fut.release()
-            if nxt < len(batches):
-                pending.add(submit(nxt))
-                nxt += 1
-            if bar is not None:
-                bar.update(len(batches[i]))
+def _dask_drive(client: Any, as_completed: Any, batches: Sequence[Sequence[Universe]],
+                planner: _Planner, views: Mapping[Any, Dataset], keep: str, sink: _Sink, *,
+                n_workers: int, progress: bool) -> None:
+    """Run the batches on the Dask client, a bounded window of them in flight."""
+    scattered = {k: client.scatter(v, broadcast=True, hash=False) for k, v in views.items()}
+    n_live = max(1, len(client.scheduler_info().get("workers", {})) or n_workers)
+    window = 4 * n_live  # batches in flight: memory stays bounded, workers stay busy
+    index: dict[Hashable, int] = {}
+
+    def submit(i: int) -> Any:
+        tasks = [planner.task(u) for u in batches[i]]
+        need = {t.data_key: scattered[t.data_key] for t in tasks}
+        fut = client.submit(_run_batch, tasks, need, keep, pure=False)
+        index[fut.key] = i
+        return fut
+
+    nxt = min(window, len(batches))
+    pending = as_completed([submit(i) for i in range(nxt)])
+    bar = _progress_bar(sum(len(b) for b in batches), progress)
+    for fut in pending:
+        i = index.pop(fut.key)
+        sink.add(i, fut.result())
+        fut.release()
+        if nxt < len(batches):
+            pending.add(submit(nxt))
+            nxt += 1
         if bar is not None:
-            bar.close()
-    finally:
-        if own_client is not None:
-            own_client.close()
-        if own_cluster is not None:
-            own_cluster.close()
+            bar.update(len(batches[i]))
+    if bar is not None:
+        bar.close()
 
 
 def _finish(grid: Grid, sink: _Sink, ruled: list[dict[str, Any]], seed: int, fingerprint: str,
