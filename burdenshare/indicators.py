@@ -98,6 +98,12 @@ class Indicator:
     non_negative: bool = True
     categories: Mapping[int, str] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # categories may be a read-only mapping, which pickle cannot copy (Dask ships datasets
+        # to its workers): rebuild from a plain dict
+        return (Indicator, (self.name, self.unit, self.description, self.kind, self.dyadic,
+                            self.non_negative, dict(self.categories)))
+
 
 #: World Bank income groups as integer codes (indicator ``wb_income_group``).
 INCOME_GROUPS: Mapping[int, str] = MappingProxyType(
@@ -375,6 +381,10 @@ class Vocabulary(Mapping[str, Indicator]):
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a Vocabulary is immutable; use extended() or union()")
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # pickled (e.g. for Dask workers) as its (indicator, origin) entries
+        return (_from_entries, (tuple((self._items[n], self._origins[n]) for n in self._items),))
+
     def __getitem__(self, name: str) -> Indicator:
         return self._items[name]
 
@@ -484,6 +494,11 @@ def _add(items: dict[str, Indicator], origins: dict[str, str], ind: Indicator, o
         raise VocabularyError(
             f"indicator {ind.name!r} from {origin} clashes with the one from "
             f"{origins[ind.name]} (unit {old.unit!r}, kind {old.kind!r}); rename yours")
+
+
+def _from_entries(entries: tuple[tuple[Indicator, str], ...]) -> Vocabulary:
+    """Rebuild a pickled :class:`Vocabulary` from its (indicator, origin) entries."""
+    return _merged(Vocabulary(), entries)
 
 
 def _merged(base: Vocabulary, entries: Iterable[tuple[Indicator, str]]) -> Vocabulary:

@@ -271,3 +271,16 @@ def test_docstring_examples_of_the_vocabulary_run() -> None:
 
     result = doctest.testmod(indicators, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_vocabulary_and_indicators_pickle_for_dask_workers() -> None:
+    """Dask ships datasets to its workers: the vocabulary survives pickling, origins included."""
+    import pickle
+
+    from burdenshare.indicators import VOCABULARY
+
+    again = pickle.loads(pickle.dumps(VOCABULARY))
+    assert again == VOCABULARY
+    assert dict(again.origins) == dict(VOCABULARY.origins)
+    assert dict(again["wb_income_group"].categories) == dict(
+        VOCABULARY["wb_income_group"].categories)
