@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from burdenshare.charts._style import LABELS
 from burdenshare.labels import FAMILIES, Labels
 from burdenshare.registry import get
 
@@ -15,9 +14,6 @@ METHODS = ["eu_relocation_2015", "grech_2017", "reference_key_50_50", "linear_ke
            "resettlement_effort", "pledge_fulfilment", "in_donor_refugee_costs",
            "oda_gni_commitment"]
 
-#: "gap" in the chart labels is the synthetic control's (treated minus synthetic); these
-#: estimators' gap is a fair share or key share minus the actual, so it is labelled as such
-OWN_MEANING = {"gap"}
 
 
 @pytest.mark.parametrize("name", METHODS)
@@ -34,10 +30,3 @@ def test_labels_cover_the_main_quantity(name: str) -> None:
     assert cls.labels is not None
     assert cls.quantity in cls.labels.quantities
 
-
-@pytest.mark.parametrize("name", METHODS)
-def test_labels_reuse_the_chart_titles(name: str) -> None:
-    labels = get(name).labels
-    assert labels is not None
-    shared = (set(labels.quantities) & set(LABELS)) - OWN_MEANING
-    assert {q: labels.quantities[q] for q in shared} == {q: LABELS[q] for q in shared}
