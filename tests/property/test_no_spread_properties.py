@@ -32,6 +32,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import burdenshare as bs
+from burdenshare.indicators import VOCABULARY
 from burdenshare.registry import available, get
 
 pytestmark = pytest.mark.property
@@ -75,10 +76,16 @@ def _corrupted(data: bs.Dataset, iso3: str, kind: str, factor: float = 1e6) -> b
         obs = obs[~mine]
     elif kind == "missing":
         obs.loc[mine, "value"] = np.nan
-    else:
-        obs.loc[mine, "value"] = obs.loc[mine, "value"] * factor
+    else:  # category codes (income group, DAC membership) are not amounts: left as they are
+        amounts = mine & ~obs["indicator"].map(_is_category).to_numpy(dtype=bool)
+        obs.loc[amounts, "value"] = obs.loc[amounts, "value"] * factor
     obs = obs.where(obs.notna(), None).assign(value=obs["value"])
     return bs.Dataset.from_frame(obs.reset_index(drop=True), dict(data.sources))
+
+
+def _is_category(indicator: Any) -> bool:
+    spec = VOCABULARY.get(str(indicator))
+    return bool(spec is not None and spec.categories)
 
 
 @functools.cache
