@@ -40,6 +40,9 @@ pytestmark = pytest.mark.property
 CODES = ("AUT", "BEL", "DEU", "FRA", "ITA", "SWE", "JOR", "LBN", "TUR", "UGA", "PAK", "COL")
 YEARS = (2018, 2020)
 KINDS = ("missing", "huge", "drop")
+#: Group methods by definition, whatever the doubling check says: a country's share hosted by
+#: its neighbours reads the neighbours' observations.
+GROUP = frozenset({"neighbour_hosting_share"})
 
 
 @functools.cache
@@ -96,7 +99,8 @@ def _baseline(name: str) -> tuple[pd.Series | None, bool]:
         return None, False
     first = str(base.index.get_level_values("iso3")[0])
     doubled = _estimates(name, _corrupted(_subset(), first, "huge", factor=2.0))
-    per_country = doubled is not None and _same(_others(base, first), _others(doubled, first))
+    unchanged = doubled is not None and _same(_others(base, first), _others(doubled, first))
+    per_country = name not in GROUP and unchanged
     return base, per_country
 
 
@@ -106,7 +110,13 @@ def _same(a: pd.Series, b: pd.Series) -> bool:
     return bool(np.allclose(a.to_numpy(), b.to_numpy(), rtol=1e-12, atol=0, equal_nan=True))
 
 
-METHODS = sorted(available())
+#: Found by this test and not fixed yet: FRA's observations set to missing make other origins'
+#: ``origin_share_in_neighbouring_countries`` NaN (a NaN spreads through the sum over asylum
+#: countries in ``estimators/neighbours.py``). strict: the mark fails once it is fixed.
+_SPREADS = pytest.mark.xfail(strict=True, reason="neighbour_hosting_share lets a missing value "
+                             "of one asylum country make other origins' shares NaN (issue 16)")
+METHODS = [pytest.param(n, marks=_SPREADS) if n == "neighbour_hosting_share" else n
+           for n in sorted(available())]
 
 
 def test_an_infinite_value_never_reaches_an_estimator() -> None:
