@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 DEMO_OUT ?= demo_output
 
-.PHONY: demo test install lint bench samples clean chromium docs
+.PHONY: demo test install lint bench samples clean chromium docs fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ chromium:
 
 test: install lint chromium
 	$(BIN)/python -m pytest -p no:cacheprovider -q
+
+# fuzz the readers and the CLI argument layer (tests/fuzz): >= 100,000 generated inputs from the
+# fixed seed and corpus (minutes; not part of `make test`, which runs a short deterministic slice),
+# plus the atheris harness of the CSV reader when atheris is installed
+FUZZ_EXAMPLES ?= 100000
+ATHERIS_RUNS ?= 20000
+fuzz: install
+	BURDENSHARE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider -q tests/fuzz
+	@if $(BIN)/python -c "import atheris" 2>/dev/null; then \
+	  d=$$(mktemp -d) && cp tests/fuzz/corpus/*.csv $$d/ && \
+	  $(BIN)/python tests/fuzz/atheris_csv.py -runs=$(ATHERIS_RUNS) -seed=20261207 $$d; \
+	else echo "atheris is not installed: only the hypothesis targets ran"; fi
 
 bench: install chromium
 	@for f in import load cli compare montecarlo export econometrics_panel econometrics_did econometrics_iv app_reaction; do \

@@ -82,10 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("indicators", help="list the indicator vocabulary")
     v = sub.add_parser("validate", help="check observation files; list every problem")
     v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("--sheet", metavar="NAME", help="sheet of the .xlsx files (default: the first)")
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--data", action="append", default=[], metavar="FILE",
                         help="observation file (repeatable); default: the embedded samples")
+        sp.add_argument("--sheet", metavar="NAME",
+                        help="sheet of the .xlsx --data files (default: the first)")
         sp.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
                         dest="params", help="estimator parameter (repeatable)")
         sp.add_argument("--countries", metavar="ISO3,...", help="keep only these codes")
@@ -238,14 +241,14 @@ def _sources_beside(path: Path) -> Path | None:
     return next((p for p in side if p.is_file()), None)
 
 
-def _read_file(path: str) -> Any:
+def _read_file(path: str, sheet: str | None = None) -> Any:
     """One observation file, read and validated; unreadable files and sources name themselves."""
     from .io import read_observations, read_sources
 
     side = _sources_beside(Path(path))
     if side is not None:
         _readable(side, read_sources)
-    return _readable(path, read_observations)
+    return _readable(path, lambda p: read_observations(p, sheet=0 if sheet is None else sheet))
 
 
 def _read_data(args: argparse.Namespace) -> Any:
@@ -253,7 +256,7 @@ def _read_data(args: argparse.Namespace) -> Any:
     from .data import Dataset
 
     if args.data:
-        return Dataset.concat([_read_file(f) for f in args.data])
+        return Dataset.concat([_read_file(f, getattr(args, "sheet", None)) for f in args.data])
     vintage = getattr(args, "data_vintage", None)
     if vintage is None:
         from .io import load_sample
@@ -377,7 +380,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     for f in args.files:
         try:
-            ds = _read_file(f)
+            ds = _read_file(f, args.sheet)
         except (DataValidationError, FileNotFoundError) as err:
             bad += 1
             if isinstance(err, DataValidationError) and err.failures is not None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from ._errors import DataValidationError
+from ._errors import DataValidationError, ParameterError
 from .countries import known_codes
 from .indicators import GIVEN_ORIGIN, VOCABULARY, Indicator, Vocabulary, with_plugins
 from .schemas import (
@@ -42,6 +42,8 @@ MISSING_TOKENS = frozenset({"", "-", "NA", "N/A", "NaN", "nan", ".."})
 _NO_SPACE = r"^\S+$"
 _FAILURE_COLUMNS = ["file", "line", "column", "value", "check", "reason"]
 _SHOW = 20
+#: Placeholders of year cells that are not years start here (see ``_coerce_year``).
+_BAD_YEAR = -(10**15)
 
 
 @dataclass(frozen=True)
@@ -383,34 +385,94 @@ def _missing_text(t: str) -> bool:
     return t.strip() in MISSING_TOKENS
 
 
+#: The largest magnitude a value may have: sums and products of two values stay finite.
+VALUE_LIMIT = 1e150
+
+
+def _is_bool(v: Any) -> bool:
+    return isinstance(v, (bool, np.bool_))
+
+
 def _coerce_value(raw: pd.Series, fail: list[dict[str, Any]], ref: _Where) -> np.ndarray:
-    """``value`` as float64: missing tokens -> NaN; any other text must parse as a number."""
+    """``value`` as float64: missing tokens -> NaN; any other text must parse as a number.
+
+    True/false cells, infinite values and values beyond :data:`VALUE_LIMIT` are reported (they
+    would otherwise be counted as 1/0 or spread through sums); such cells become NaN here.
+    """
+    if raw.dtype.kind == "b":
+        _report_booleans(raw, np.ones(len(raw), dtype=bool), fail, ref)
+        return np.full(len(raw), np.nan)
     if raw.dtype.kind in "fiu":
-        return np.asarray(raw.to_numpy(dtype="float64", na_value=np.nan), dtype=np.float64)
+        out = np.asarray(raw.to_numpy(dtype="float64", na_value=np.nan), dtype=np.float64)
+        return _finite_values(out, raw, fail, ref)
     obj = raw.astype(object)
-    # missing tokens, decided once per distinct text
+    # missing tokens and true/false cells, decided once per distinct value
     kinds, uniq = pd.factorize(obj, use_na_sentinel=True)
     miss_u = np.array([_missing_token(u) for u in uniq] + [True], dtype=bool)
+    bool_u = np.array([_is_bool(u) for u in uniq] + [False], dtype=bool)
     missing = miss_u[kinds]
-    parsed = pd.to_numeric(obj.where(~missing, None), errors="coerce")
-    bad = np.flatnonzero((parsed.isna() & ~missing).to_numpy())
+    booleans = bool_u[kinds]
+    _report_booleans(obj, booleans, fail, ref)
+    parsed = pd.to_numeric(obj.where(~(missing | booleans), None), errors="coerce")
+    bad = np.flatnonzero((parsed.isna() & ~missing & ~booleans).to_numpy())
     for i in bad:
-        fail.append(_f(ref(i), "value", obj.iloc[i], "is_number",
-                       "is not a number (write missing values as an empty cell or '-')"))
-    return np.asarray(parsed.astype("float64").to_numpy(), dtype=np.float64)
+        fail.append(_f(ref(i), "value", obj.iloc[i], "is_number", _not_a_number(obj.iloc[i])))
+    out = np.asarray(parsed.astype("float64").to_numpy(), dtype=np.float64)
+    return _finite_values(out, obj, fail, ref)
+
+
+def _not_a_number(v: Any) -> str:
+    """Why a ``value`` cell is not a number, in words (Excel errors and formulas named)."""
+    text = str(v).strip()
+    if re.fullmatch(r"#[A-Z0-9/_]+[!?]?", text):
+        return "is an Excel error value, not a number (fix the formula or type the number)"
+    if text.startswith("="):
+        return ("is a formula without a saved value (open and save the workbook in Excel, or "
+                "paste the values)")
+    return "is not a number (write missing values as an empty cell or '-')"
+
+
+def _report_booleans(raw: pd.Series, rows: np.ndarray, fail: list[dict[str, Any]],
+                     ref: _Where) -> None:
+    """One failure per true/false cell of ``value`` (never read as 1/0)."""
+    for i in np.flatnonzero(rows & raw.notna().to_numpy()):
+        fail.append(_f(ref(i), "value", raw.iloc[i], "is_number",
+                       "is a true/false value, not a number"))
+
+
+def _finite_values(value: np.ndarray, raw: pd.Series, fail: list[dict[str, Any]], ref: _Where
+                   ) -> np.ndarray:
+    """Report infinite values and values beyond :data:`VALUE_LIMIT`; they become NaN."""
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(value) > VALUE_LIMIT
+    for i in np.flatnonzero(huge):
+        reason = ("is not a finite number" if np.isinf(value[i])
+                  else f"is larger than {VALUE_LIMIT:g}, beyond any real count or amount")
+        fail.append(_f(ref(i), "value", raw.iloc[i], "finite", reason))
+    if huge.any():
+        value = np.where(huge, np.nan, value)
+    return value
 
 
 def _coerce_year(raw: pd.Series, fail: list[dict[str, Any]], ref: _Where) -> np.ndarray:
-    """``year`` as int64; cells that are not whole numbers are reported."""
+    """``year`` as int64; cells that are not whole numbers are reported.
+
+    Each reported cell gets its own placeholder year, below every valid one, so that the
+    further checks neither flag it again nor count two bad cells as one observation.
+    """
     if raw.dtype.kind in "iu":
         return np.asarray(raw.to_numpy(), dtype=np.int64)
     obj = raw.astype(object)
-    parsed = pd.to_numeric(obj, errors="coerce")
-    whole = (parsed.notna() & (parsed == np.floor(parsed.fillna(0)))).to_numpy()
+    booleans = np.array([_is_bool(v) for v in obj], dtype=bool) if raw.dtype.kind in "bO" else (
+        np.zeros(len(obj), dtype=bool))
+    parsed = pd.to_numeric(obj.where(~booleans, None), errors="coerce")
+    numbers = parsed.fillna(0).to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        whole = parsed.notna().to_numpy() & (numbers == np.floor(numbers)) & (np.abs(numbers) < 1e9)
     for i in np.flatnonzero(~whole):
         fail.append(_f(ref(i), "year", obj.iloc[i], "is_integer", "is not a whole-number year"))
-    # placeholder only for the further checks
-    return np.asarray(parsed.where(whole, 2000).astype("int64").to_numpy(), dtype=np.int64)
+    placeholder = _BAD_YEAR - np.arange(len(obj), dtype=np.int64)  # unique, below every year
+    return np.where(whole, parsed.where(whole, 0).astype("int64").to_numpy(), placeholder)
 
 
 def _f(ref: Any, column: str, value: Any, check: str, reason: str) -> dict[str, Any]:
@@ -711,7 +773,9 @@ class Dataset:
         iso3 : iterable of str, optional
             Codes to keep (``iso3`` column).
         years : (first, last) tuple or iterable of int, optional
-            An inclusive range given as a 2-tuple, or the years to keep.
+            An inclusive range given as a 2-tuple, or the years to keep. Text (``"2020"``) is
+            refused with a :class:`~burdenshare.ParameterError`: iterating it would select the
+            "years" 2, 0, 2, 0, that is nothing.
         indicators : iterable of str, optional
         areas : iterable of str or None, optional
             Sub-national area codes to keep (``area`` column); ``None`` in the iterable keeps the
@@ -721,6 +785,11 @@ class Dataset:
         -------
         Dataset
             With a new fingerprint; ``lineage`` records the selection and the parent fingerprint.
+
+        Raises
+        ------
+        ParameterError
+            If ``years`` is text, or holds something that is not a whole number.
         """
         obs = self.observations
         mask = pd.Series(True, index=obs.index)
@@ -733,6 +802,7 @@ class Dataset:
             mask &= obs["iso3"].isin(codes)
             parts.append("iso3=" + ",".join(codes))
         if years is not None:
+            years = _checked_years(years)
             if isinstance(years, tuple) and len(years) == 2:
                 lo, hi = int(years[0]), int(years[1])
                 if lo > hi:
@@ -847,6 +917,29 @@ def _as_vocabulary(indicators: Vocabulary | Iterable[Indicator] | None) -> Vocab
     if indicators is None:
         return VOCABULARY
     return VOCABULARY.extended(indicators, origin=GIVEN_ORIGIN)
+
+
+def _checked_years(years: Any) -> tuple[Any, ...] | list[Any]:
+    """``select(years=...)`` as a tuple (a range stays a 2-tuple) or a list; text and values
+    that are not whole numbers are refused rather than silently selecting nothing.
+    """
+    if isinstance(years, (str, bytes)):
+        raise ParameterError(
+            f"years={years!r} is text; give years as numbers, e.g. years=[{years!s}] "
+            "or years=(2015, 2020)")
+    items = tuple(years) if isinstance(years, tuple) else list(years)
+    for y in items:
+        if not _whole_number(y):
+            raise ParameterError(f"years: {y!r} is not a whole-number year")
+    return items
+
+
+def _whole_number(y: Any) -> bool:
+    if isinstance(y, (bool, np.bool_)):
+        return False
+    if isinstance(y, (int, np.integer)):
+        return True
+    return isinstance(y, (float, np.floating)) and bool(np.isfinite(y)) and float(y).is_integer()
 
 
 def _validated(df: pd.DataFrame, sources: Mapping[str, Source] | Iterable[Source] | None, *,
@@ -1017,7 +1110,7 @@ def _column_rules(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[s
     not_nullable("iso3")
     rule("iso3", ~_matches(code_rx, cats["iso3"]), f"str_matches('{code_rx}')")
     lo, hi = 1900, 2100
-    for i in np.flatnonzero(year < lo):
+    for i in np.flatnonzero((year < lo) & (year > _BAD_YEAR)):  # placeholders: reported
         check = f"greater_than_or_equal_to({lo})"
         fail.append(_f(ref(i), "year", year[i], check, _describe(check, "year")))
     for i in np.flatnonzero(year > hi):

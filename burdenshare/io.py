@@ -19,12 +19,21 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import IO, Any, cast
 
 import pandas as pd
 
 from ._errors import DataValidationError
 from ._resources import samples_dir
-from .data import MISSING_TOKENS, Dataset, Source, _combine, _validated, fingerprint_frame
+from .data import (
+    MISSING_TOKENS,
+    Dataset,
+    Source,
+    _combine,
+    _raise,
+    _validated,
+    fingerprint_frame,
+)
 from .indicators import Indicator, Vocabulary
 from .schemas import CODE_COLUMNS, OBSERVATION_COLUMNS
 
@@ -143,7 +152,7 @@ def _read_frame(path: Path, sources: Mapping[str, Source] | str | Path | None, s
     lines: Sequence[int]
     if fast is not None:
         df = fast
-        lines = range(2, len(df) + 2)  # line 1 is the header
+        lines = _record_lines(path, len(df))
     elif suffix in (".csv", ".csv.gz"):
         try:
             df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
@@ -152,10 +161,9 @@ def _read_frame(path: Path, sources: Mapping[str, Source] | str | Path | None, s
             raise DataValidationError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
         except pd.errors.ParserError as err:
             raise DataValidationError(f"{path}: not a readable CSV file ({err})") from err
-        lines = range(2, len(df) + 2)  # line 1 is the header
+        lines = _record_lines(path, len(df))
     elif suffix == ".xlsx":
-        df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[])
-        lines = range(2, len(df) + 2)  # Excel row numbers (row 1 = header)
+        df, lines = _read_xlsx(path, sheet)
     elif suffix == ".parquet":
         df = pd.read_parquet(path)
         lines = range(1, len(df) + 1)  # 1-based row number
@@ -180,6 +188,143 @@ def _read_frame(path: Path, sources: Mapping[str, Source] | str | Path | None, s
     return df, srcs, lines
 
 
+def _open_binary(path: Path) -> IO[bytes]:
+    import gzip
+
+    if path.name.lower().endswith(".gz"):
+        return cast("IO[bytes]", gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def _physical_lines(path: Path) -> int:
+    """Number of lines in the file (a last line without a line break counts), read in chunks."""
+    count, last = 0, b"\n"
+    with _open_binary(path) as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _record_lines(path: Path, n_rows: int) -> Sequence[int]:
+    """The line on which each data record of a CSV file starts (the header is not a record).
+
+    A file with one record per line needs no scan. Otherwise (blank lines, which the parsers
+    skip, or quoted fields holding line breaks) the records are walked once with :mod:`csv`.
+    """
+    simple = range(2, n_rows + 2)
+    try:
+        if _physical_lines(path) == n_rows + 1:
+            return simple
+        lines = _scan_record_lines(path)
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error):
+        return simple
+    return lines if len(lines) == n_rows else simple
+
+
+def _scan_record_lines(path: Path) -> list[int]:
+    """Start line of every non-blank record after the header."""
+    import gzip
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    starts: list[int] = []
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        end = 0
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if row:
+                starts.append(start)
+    return starts[1:]
+
+
+#: What an Excel error cell holds (openpyxl gives its text).
+_EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                           "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!",
+                           "#UNKNOWN!", "#CONNECT!", "#BUSY!"})
+
+
+def _read_xlsx(path: Path, sheet: str | int) -> tuple[pd.DataFrame, list[int]]:
+    """A sheet of an ``.xlsx`` file as text cells, with the Excel row number of each row.
+
+    Error cells (``#DIV/0!``, ``#N/A``, ...) keep their text and formulas without a saved
+    value read as the formula text, so that validation names the cell instead of reading it as
+    missing. Blank rows are skipped; a value in a column without a header is an error.
+    """
+    formulas = _xlsx_rows(path, sheet, data_only=False)
+    rows = _xlsx_rows(path, sheet, data_only=True)
+    texts = [[_cell_text(v, _formula_at(formulas, r, c)) for c, v in enumerate(row)]
+             for r, row in enumerate(rows)]
+    numbered = [(r + 1, row) for r, row in enumerate(texts) if any(t.strip() for t in row)]
+    if not numbered:
+        return pd.DataFrame(), []
+    (_, header), body = numbered[0], numbered[1:]
+    width = max(len(row) for _, row in numbered)
+    header = [*header, *[""] * (width - len(header))]
+    keep = [c for c, name in enumerate(header) if name.strip()]
+    _refuse_stray_cells(path, header, body)
+    data = [[row[c] if c < len(row) else "" for c in keep] for _, row in body]
+    df = pd.DataFrame(data, columns=[header[c] for c in keep], dtype=object)
+    return df, [line for line, _ in body]
+
+
+def _xlsx_rows(path: Path, sheet: str | int, *, data_only: bool) -> list[tuple[Any, ...]]:
+    """The cell values of one sheet, row by row (formulas as text when not ``data_only``)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError) as err:
+        raise ValueError(f"not a readable workbook ({err})") from err
+    try:
+        names = list(wb.sheetnames)
+        if isinstance(sheet, int) and not 0 <= sheet < len(names):
+            raise DataValidationError(f"{path}: no sheet {sheet}; the workbook has {names}")
+        if isinstance(sheet, str) and sheet not in names:
+            raise DataValidationError(f"{path}: no sheet named {sheet!r}; the workbook has {names}")
+        ws = wb[names[sheet] if isinstance(sheet, int) else sheet]
+        return [tuple(row) for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _formula_at(formulas: Sequence[tuple[Any, ...]], r: int, c: int) -> str | None:
+    v = formulas[r][c] if r < len(formulas) and c < len(formulas[r]) else None
+    return v if isinstance(v, str) and v.startswith("=") else None
+
+
+def _cell_text(v: Any, formula: str | None) -> str:
+    """A cell as the text a CSV file would hold (whole floats without ``.0``, like pandas)."""
+    if v is None:
+        return formula or ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
+        return str(int(v))
+    return str(v)
+
+
+def _refuse_stray_cells(path: Path, header: Sequence[str], body: Sequence[tuple[int, list[str]]]
+                        ) -> None:
+    """A value in a column without a header is reported (once per cell, at most a few)."""
+    from openpyxl.utils import get_column_letter
+
+    fail = []
+    for line, row in body:
+        for c, text in enumerate(row):
+            if text.strip() and not header[c].strip():
+                cell = f"{get_column_letter(c + 1)}{line}"
+                fail.append({"file": str(path), "line": line, "column": f"(cell {cell})",
+                             "value": text, "check": "known_column",
+                             "reason": "is in a column without a header (delete it, or name "
+                             "the column)"})
+    if fail:
+        _raise(fail)
+
+
 def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
     """Parse an observation CSV with pyarrow, or return None if it needs the careful reader.
 
@@ -189,6 +334,7 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
     line, bad UTF-8, an unexpected header) returns None, and the caller reads it as text.
     """
     import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
     import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
     try:
@@ -216,6 +362,8 @@ def _read_csv_arrow(path: Path) -> pd.DataFrame | None:
         return None
     if table.column("year").null_count:
         return None  # an empty year: the careful reader names the cell
+    if pc.any(pc.is_nan(table.column("value"))).as_py():
+        return None  # text such as 'nan(1)' that pyarrow reads as NaN: not a missing token
     table = table.unify_dictionaries() if hasattr(table, "unify_dictionaries") else table
     df: pd.DataFrame = table.to_pandas()
     return df
