@@ -35,6 +35,7 @@ from .contract import Estimator
 from .data import Dataset
 from .export import write_comparison, write_result
 from .io import load_sample
+from .results import Result
 
 __all__ = ["run_demo", "latest_complete_year", "demo_dataset", "FAMILIES"]
 
@@ -374,69 +375,107 @@ def _multiverse(data: Dataset, out: Path) -> list[Path]:
     return paths
 
 
-def _print_family(fam: Family, year: int, comp: Comparison) -> None:
+def _print_relative_burden(comp: Comparison, year: int) -> None:
+    """Print the top hosts per 1,000 inhabitants, the hosting shares and rank agreement."""
     from .countries import country_name
 
+    per1000 = comp.results["refugees_per_1000"].estimates
+    print("Highest refugees per 1,000 inhabitants:")
+    host: Any  # pandas-stubs types every itertuples() field as "any scalar"
+    for host in per1000.nlargest(5, "estimate").itertuples(index=False):
+        print(f"  {country_name(host.iso3):<28} {host.estimate:8.1f}")
+    conc = comp.results["hosting_concentration"].estimates
+    lmic = conc[conc["quantity"] == "share_hosted_low_and_middle_income"]
+    if len(lmic):
+        print("Share hosted in low- and middle-income countries: "
+              f"{100 * float(lmic['estimate'].iloc[0]):.0f}%")
+    nb = comp.results["neighbour_hosting_share"].estimates
+    nb = nb[(nb["quantity"] == "share_hosted_in_neighbouring_countries") & nb["iso3"].isna()]
+    if len(nb):
+        print("Share hosted in countries bordering the country of origin: "
+              f"{100 * float(nb['estimate'].iloc[0]):.0f}%")
+    print("Rank agreement between the per-country indices (Spearman):")
+    print(comp.agreement().round(2).to_string())
+
+
+def _print_eu_keys(comp: Comparison, year: int) -> None:
+    """Print the key shares against the actual 2015 shares, top five by actual."""
+    keys = comp.wide("key_share").droplevel("year")
+    actual = comp.wide("actual_share").droplevel("year").iloc[:, 0]
+    top = keys.assign(actual_2015=actual).sort_values("actual_2015", ascending=False).head(5)
+    print("Key shares vs actual share of 2015 asylum applications (top 5 by actual):")
+    print((100 * top).round(2).to_string())
+
+
+def _print_inclusion_costs(comp: Comparison, year: int) -> None:
+    """Print each method's total cost of the year."""
+    for label_, r in comp.results.items():
+        e = r.estimates
+        tot = e[e["iso3"].isna() & (e["quantity"] == r.main_quantity) & (e["year"] == year)]
+        if len(tot):
+            row = tot.iloc[0]
+            print(f"{label_}: {row['estimate'] / 1e9:,.2f} bn ({row['unit']}; {row['term']})")
+
+
+def _print_synthetic_control(label_: str, r: Result) -> None:
+    """Print the mean post-treatment gap and placebo p-value of the synthetic control."""
+    e = r.estimates
+    att = e[e["quantity"] == "att_post"]
+    p = r.diagnostics.get("placebo_p_value")
+    if len(att):
+        print(f"  {label_:<18} mean post-treatment gap {att['estimate'].iloc[0]:+.3f}"
+              f" (placebo p = {float(p):.3f})" if p is not None else "")
+
+
+def _print_effect(label_: str, r: Result) -> None:
+    """Print the first main estimate of one host-impact method."""
+    e = r.estimates
+    main = e[e["quantity"] == r.main_quantity]
+    if label_ in ("event_study", "staggered_did"):
+        main = main[main["term"].astype(str).isin(["overall", "e=0"])] if len(main) else main
+    for first in main.head(1).itertuples(index=False):
+        extra = ""
+        if label_ == "iv_2sls" and "first_stage_f" in r.diagnostics:
+            extra = f", first-stage F {float(r.diagnostics['first_stage_f']):.2f}"
+        print(f"  {label_:<18} {first.term}: {first.estimate:+.4f} (SE {first.std_error:.4f}, "
+              f"{r.uncertainty_method}{extra})")
+
+
+def _print_host_impact(comp: Comparison, year: int) -> None:
+    """Print each host-impact method's effect on the unemployment rate."""
+    print("Effect on the unemployment rate (percentage points); read methodology/"
+          "host_impact_panels.md before any causal reading:")
+    for label_, r in comp.results.items():
+        if label_ == "synthetic_control":
+            _print_synthetic_control(label_, r)
+        else:
+            _print_effect(label_, r)
+
+
+def _print_contributions_of_year(comp: Comparison, year: int) -> None:
+    """Print the contributions family (the year is not used)."""
+    _print_contributions(comp)
+
+
+_FAMILY_PRINTERS: dict[str, Callable[[Comparison, int], None]] = {
+    "relative_burden": _print_relative_burden,
+    "eu_keys_2015": _print_eu_keys,
+    "inclusion_costs": _print_inclusion_costs,
+    "host_impact": _print_host_impact,
+    "contributions": _print_contributions_of_year,
+}
+
+
+def _print_family(fam: Family, year: int, comp: Comparison) -> None:
     span = str(year)
     if fam.key == "contributions" and len(comp.long):
         span = f"{int(comp.long['year'].dropna().min())}-{year}"
     print(f"\n== {fam.title}, {span} ==")
     print(comp.summary()[["method", "quantity", "unit", "estimates", "excluded",
                           "uncertainty_method"]].to_string(index=False))
-    if fam.key == "relative_burden":
-        per1000 = comp.results["refugees_per_1000"].estimates
-        print("Highest refugees per 1,000 inhabitants:")
-        host: Any  # pandas-stubs types every itertuples() field as "any scalar"
-        for host in per1000.nlargest(5, "estimate").itertuples(index=False):
-            print(f"  {country_name(host.iso3):<28} {host.estimate:8.1f}")
-        conc = comp.results["hosting_concentration"].estimates
-        lmic = conc[conc["quantity"] == "share_hosted_low_and_middle_income"]
-        if len(lmic):
-            print("Share hosted in low- and middle-income countries: "
-                  f"{100 * float(lmic['estimate'].iloc[0]):.0f}%")
-        nb = comp.results["neighbour_hosting_share"].estimates
-        nb = nb[(nb["quantity"] == "share_hosted_in_neighbouring_countries") & nb["iso3"].isna()]
-        if len(nb):
-            print("Share hosted in countries bordering the country of origin: "
-                  f"{100 * float(nb['estimate'].iloc[0]):.0f}%")
-        print("Rank agreement between the per-country indices (Spearman):")
-        print(comp.agreement().round(2).to_string())
-    elif fam.key == "eu_keys_2015":
-        keys = comp.wide("key_share").droplevel("year")
-        actual = comp.wide("actual_share").droplevel("year").iloc[:, 0]
-        top = keys.assign(actual_2015=actual).sort_values("actual_2015", ascending=False).head(5)
-        print("Key shares vs actual share of 2015 asylum applications (top 5 by actual):")
-        print((100 * top).round(2).to_string())
-    elif fam.key == "inclusion_costs":
-        for label_, r in comp.results.items():
-            e = r.estimates
-            tot = e[e["iso3"].isna() & (e["quantity"] == r.main_quantity) & (e["year"] == year)]
-            if len(tot):
-                row = tot.iloc[0]
-                print(f"{label_}: {row['estimate'] / 1e9:,.2f} bn ({row['unit']}; {row['term']})")
-    elif fam.key == "host_impact":
-        print("Effect on the unemployment rate (percentage points); read methodology/"
-              "host_impact_panels.md before any causal reading:")
-        for label_, r in comp.results.items():
-            e = r.estimates
-            main = e[e["quantity"] == r.main_quantity]
-            if label_ == "synthetic_control":
-                att = e[e["quantity"] == "att_post"]
-                p = r.diagnostics.get("placebo_p_value")
-                if len(att):
-                    print(f"  {label_:<18} mean post-treatment gap {att['estimate'].iloc[0]:+.3f}"
-                          f" (placebo p = {float(p):.3f})" if p is not None else "")
-                continue
-            if label_ in ("event_study", "staggered_did"):
-                main = main[main["term"].astype(str).isin(["overall", "e=0"])] if len(main) else main
-            for first in main.head(1).itertuples(index=False):
-                extra = ""
-                if label_ == "iv_2sls" and "first_stage_f" in r.diagnostics:
-                    extra = f", first-stage F {float(r.diagnostics['first_stage_f']):.2f}"
-                print(f"  {label_:<18} {first.term}: {first.estimate:+.4f} (SE {first.std_error:.4f}, "
-                      f"{r.uncertainty_method}{extra})")
-    elif fam.key == "contributions":
-        _print_contributions(comp)
+    printer = _FAMILY_PRINTERS.get(fam.key)
+    if printer is not None:
+        printer(comp, year)
     for k, msg in comp.failures.items():
         print(f"FAILED {k}: {msg}")
 

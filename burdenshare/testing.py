@@ -160,9 +160,8 @@ def check_used_consistent(est: Any, data: Dataset) -> None:
               f"diagnostics['used'] {comp.diagnostics['used']}")
 
 
-def check_provenance_complete(est: Any, data: Dataset) -> None:
-    """Every provenance field is set and matches the estimator and the data."""
-    p = _run(est, data).provenance
+def _check_provenance_identity(est: Any, data: Dataset, p: Any) -> None:
+    """Fail unless provenance names this estimator, its parameters and the data."""
     if p.estimator != est.name:
         _fail("provenance_complete", est, f"provenance.estimator {p.estimator!r}")
     if p.estimator_version != str(est.version):
@@ -171,16 +170,26 @@ def check_provenance_complete(est: Any, data: Dataset) -> None:
         _fail("provenance_complete", est, "provenance.params differ from get_params()")
     if p.data_fingerprint != data.fingerprint:
         _fail("provenance_complete", est, "provenance.data_fingerprint is not the data's")
+
+
+def _check_entries(est: Any, entries: Any, keys: tuple[str, ...], what: str) -> None:
+    """Fail on the first entry that lacks one of ``keys``."""
+    for x in entries:
+        for key in keys:
+            if not x.get(key):
+                _fail("provenance_complete", est, f"{what} without {key}: {dict(x)}")
+
+
+def _check_provenance_sources(est: Any, p: Any) -> None:
+    """Fail unless sources or external inputs are recorded, each complete."""
     if not p.sources and not p.external_inputs:
         _fail("provenance_complete", est, "no sources recorded")
-    for x in p.external_inputs:
-        for key in ("path", "sha256", "description"):
-            if not x.get(key):
-                _fail("provenance_complete", est, f"external input without {key}: {dict(x)}")
-    for s in p.sources:
-        for key in ("id", "publisher", "title"):
-            if not s.get(key):
-                _fail("provenance_complete", est, f"source without {key}: {dict(s)}")
+    _check_entries(est, p.external_inputs, ("path", "sha256", "description"), "external input")
+    _check_entries(est, p.sources, ("id", "publisher", "title"), "source")
+
+
+def _check_provenance_environment(est: Any, p: Any) -> None:
+    """Fail unless class, versions, time, dependencies and seed are recorded."""
     for attr in ("estimator_class", "package_version", "created_utc", "python_version"):
         if not getattr(p, attr):
             _fail("provenance_complete", est, f"provenance.{attr} is empty")
@@ -188,6 +197,14 @@ def check_provenance_complete(est: Any, data: Dataset) -> None:
         _fail("provenance_complete", est, "dependency versions missing")
     if "seed" in est.get_params() and p.seed != est.get_params()["seed"]:
         _fail("provenance_complete", est, "seed not recorded")
+
+
+def check_provenance_complete(est: Any, data: Dataset) -> None:
+    """Every provenance field is set and matches the estimator and the data."""
+    p = _run(est, data).provenance
+    _check_provenance_identity(est, data, p)
+    _check_provenance_sources(est, p)
+    _check_provenance_environment(est, p)
 
 
 def check_deterministic(est: Any, data: Dataset) -> None:

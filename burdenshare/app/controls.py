@@ -56,70 +56,93 @@ def _css(name: str) -> str:
     return name.replace("_", "-")
 
 
-def _inner_control(spec: ParamSpec, ann: Any, value: Any, desc: str) -> _Field:
-    origin = typing.get_origin(ann)
-    bounds = dict(spec.bounds)
-    tip = spec.doc or spec.name
-    if origin is Literal:
-        opts = [(str(c), c) for c in typing.get_args(ann)]
-        dd = w.Dropdown(options=opts, value=value if value is not None else opts[0][1],
-                        description=desc, description_allow_html=False, tooltip=tip,
-                        style=_STYLE)
+def _dropdown_control(spec: ParamSpec, ann: Any, value: Any, desc: str, tip: str) -> _Field:
+    """Return a dropdown for a ``Literal`` parameter."""
+    opts = [(str(c), c) for c in typing.get_args(ann)]
+    dd = w.Dropdown(options=opts, value=value if value is not None else opts[0][1],
+                    description=desc, description_allow_html=False, tooltip=tip,
+                    style=_STYLE)
 
-        def set_dd(v: Any) -> None:
-            dd.value = v
-        return _Field(spec, dd, lambda: dd.value, set_dd, (dd,))
-    if ann is bool:
-        cb = w.Checkbox(value=bool(value), description=desc, indent=False, tooltip=tip)
+    def set_dd(v: Any) -> None:
+        dd.value = v
+    return _Field(spec, dd, lambda: dd.value, set_dd, (dd,))
 
-        def set_cb(v: Any) -> None:
-            cb.value = bool(v)
-        return _Field(spec, cb, lambda: cb.value, set_cb, (cb,))
-    if ann in (int, float):
-        is_int = ann is int
-        lo = bounds.get("ge", bounds.get("gt"))
-        hi = bounds.get("le", bounds.get("lt"))
-        if is_int and "gt" in bounds and "ge" not in bounds:
-            lo = int(bounds["gt"]) + 1
-        if is_int and "lt" in bounds and "le" not in bounds:
-            hi = int(bounds["lt"]) - 1
-        big = _INT_MAX if is_int else _FLOAT_MAX
-        start = value if value is not None else (lo if lo is not None else 0)
-        kw: dict[str, Any] = {"value": start, "description": desc, "tooltip": tip,
-                              "style": _STYLE, "continuous_update": False}
-        if lo is not None or hi is not None:
-            box: w.Widget = (w.BoundedIntText if is_int else w.BoundedFloatText)(
-                min=lo if lo is not None else -big, max=hi if hi is not None else big,
-                **({} if is_int else {"step": None}), **kw)
-        else:
-            box = (w.IntText if is_int else w.FloatText)(**kw)
 
-        def set_num(v: Any) -> None:
-            box.value = v
-        return _Field(spec, box, lambda: box.value, set_num, (box,))
+def _checkbox_control(spec: ParamSpec, value: Any, desc: str, tip: str) -> _Field:
+    """Return a checkbox for a ``bool`` parameter."""
+    cb = w.Checkbox(value=bool(value), description=desc, indent=False, tooltip=tip)
+
+    def set_cb(v: Any) -> None:
+        cb.value = bool(v)
+    return _Field(spec, cb, lambda: cb.value, set_cb, (cb,))
+
+
+def _number_limits(bounds: dict[str, Any], is_int: bool) -> tuple[Any, Any]:
+    """Return the lower and upper limit of a number box (open bounds of ints closed)."""
+    lo = bounds.get("ge", bounds.get("gt"))
+    hi = bounds.get("le", bounds.get("lt"))
+    if is_int and "gt" in bounds and "ge" not in bounds:
+        lo = int(bounds["gt"]) + 1
+    if is_int and "lt" in bounds and "le" not in bounds:
+        hi = int(bounds["lt"]) - 1
+    return lo, hi
+
+
+def _number_control(spec: ParamSpec, ann: Any, value: Any, desc: str, tip: str) -> _Field:
+    """Return a (bounded) number box for an ``int`` or ``float`` parameter."""
+    is_int = ann is int
+    lo, hi = _number_limits(dict(spec.bounds), is_int)
+    big = _INT_MAX if is_int else _FLOAT_MAX
+    start = value if value is not None else (lo if lo is not None else 0)
+    kw: dict[str, Any] = {"value": start, "description": desc, "tooltip": tip,
+                          "style": _STYLE, "continuous_update": False}
+    if lo is not None or hi is not None:
+        box: w.Widget = (w.BoundedIntText if is_int else w.BoundedFloatText)(
+            min=lo if lo is not None else -big, max=hi if hi is not None else big,
+            **({} if is_int else {"step": None}), **kw)
+    else:
+        box = (w.IntText if is_int else w.FloatText)(**kw)
+
+    def set_num(v: Any) -> None:
+        box.value = v
+    return _Field(spec, box, lambda: box.value, set_num, (box,))
+
+
+def _is_choice_tuple(spec: ParamSpec, ann: Any) -> bool:
+    """Whether the parameter is a ``tuple[str, ...]`` with declared choices."""
     args = typing.get_args(ann)
-    if (origin is tuple and len(args) == 2 and args[1] is Ellipsis and args[0] is str
-            and spec.choices):
-        choices = tuple(spec.choices)
-        if len(choices) <= _MAX_SELECT:
-            sel: w.Widget = w.SelectMultiple(options=choices, value=tuple(value or ()),
-                                             rows=min(len(choices), 5), description=desc,
-                                             tooltip=tip, style=_STYLE)
-        else:
-            sel = w.TagsInput(value=list(value or ()), allowed_tags=list(choices),
-                              allow_duplicates=False, tooltip=tip)
+    return bool(typing.get_origin(ann) is tuple and len(args) == 2 and args[1] is Ellipsis
+                and args[0] is str and spec.choices)
 
-        def set_sel(v: Any) -> None:
-            sel.value = tuple(v or ()) if isinstance(sel, w.SelectMultiple) else list(v or ())
-        return _Field(spec, sel, lambda: tuple(sel.value), set_sel, (sel,))
-    if ann is str:
-        txt = w.Text(value=value or "", description=desc, tooltip=tip, style=_STYLE,
-                     continuous_update=False)
 
-        def set_txt(v: Any) -> None:
-            txt.value = v or ""
-        return _Field(spec, txt, lambda: txt.value, set_txt, (txt,))
-    # anything else: the parameter text syntax (pairs "a:0.5,b:0.5", nested lists "a;a+b")
+def _choices_control(spec: ParamSpec, value: Any, desc: str, tip: str) -> _Field:
+    """Return a multiple selection (or tags, for many choices) for a tuple of choices."""
+    choices = tuple(spec.choices or ())
+    if len(choices) <= _MAX_SELECT:
+        sel: w.Widget = w.SelectMultiple(options=choices, value=tuple(value or ()),
+                                         rows=min(len(choices), 5), description=desc,
+                                         tooltip=tip, style=_STYLE)
+    else:
+        sel = w.TagsInput(value=list(value or ()), allowed_tags=list(choices),
+                          allow_duplicates=False, tooltip=tip)
+
+    def set_sel(v: Any) -> None:
+        sel.value = tuple(v or ()) if isinstance(sel, w.SelectMultiple) else list(v or ())
+    return _Field(spec, sel, lambda: tuple(sel.value), set_sel, (sel,))
+
+
+def _text_control(spec: ParamSpec, value: Any, desc: str, tip: str) -> _Field:
+    """Return a text box for a ``str`` parameter."""
+    txt = w.Text(value=value or "", description=desc, tooltip=tip, style=_STYLE,
+                 continuous_update=False)
+
+    def set_txt(v: Any) -> None:
+        txt.value = v or ""
+    return _Field(spec, txt, lambda: txt.value, set_txt, (txt,))
+
+
+def _syntax_control(spec: ParamSpec, value: Any, desc: str, tip: str) -> _Field:
+    """Return a text box in the parameter text syntax (pairs "a:0.5,b:0.5", lists "a;a+b")."""
     txt2 = w.Text(value=spec.format(value), description=desc, tooltip=tip, style=_STYLE,
                   placeholder=spec.hint(), continuous_update=False)
 
@@ -129,6 +152,22 @@ def _inner_control(spec: ParamSpec, ann: Any, value: Any, desc: str) -> _Field:
     def set_txt2(v: Any) -> None:
         txt2.value = spec.format(v)
     return _Field(spec, txt2, get_txt, set_txt2, (txt2,))
+
+
+def _inner_control(spec: ParamSpec, ann: Any, value: Any, desc: str) -> _Field:
+    tip = spec.doc or spec.name
+    if typing.get_origin(ann) is Literal:
+        return _dropdown_control(spec, ann, value, desc, tip)
+    if ann is bool:
+        return _checkbox_control(spec, value, desc, tip)
+    if ann in (int, float):
+        return _number_control(spec, ann, value, desc, tip)
+    if _is_choice_tuple(spec, ann):
+        return _choices_control(spec, value, desc, tip)
+    if ann is str:
+        return _text_control(spec, value, desc, tip)
+    # anything else: the parameter text syntax
+    return _syntax_control(spec, value, desc, tip)
 
 
 def param_control(spec: ParamSpec, value: Any = None, *, css_prefix: str = "bs-param") -> _Field:

@@ -125,39 +125,60 @@ class SupportGap(EstimatorBase):
         s_lbl = ("total net ODA received (not refugee-specific)"
                  if self.support == "oda_received_usd_current"
                  else "refugee-specific funding received (user-supplied)")
-        extra_excl: list[pd.DataFrame] = []
-        inner_used = 0
-        if self.cost == "estimator":
-            inner = self._inner()
-            if self.support in inner.inputs():
-                raise EstimatorError(f"{self.name}: the cost estimator {self.cost_estimator} "
-                                     f"itself uses {self.support}")
-            res = inner.estimate(data)
-            inner_used = int(res.diagnostics.get("used", 0))
-            extra_excl.append(res.excluded)
-            e = res.estimates
-            e = e[(e["quantity"] == inner.quantity) & e["iso3"].notna() & e["term"].isna()]
-            bad = [u for u in e["unit"] if "USD" not in u or "constant" in u]
-            price_units = sorted(set(e["unit"]))
-            if bad:
-                raise EstimatorError(f"{self.name}: {self.cost_estimator} reports {bad[0]!r}; "
-                                     "the gap needs costs in current USD of the same year")
-            cost = {(c, int(y)): float(v) for c, y, v in zip(e["iso3"], e["year"], e["estimate"])}
-            c_lbl = f"{self.cost_estimator} ({inner.quantity})"
-            ledger = Ledger(data, {self.support}, dict(self.sources), owner=self.name)
-            table = country_year_table(ledger, any_of=(self.support,))
-            table["host_cost"] = [cost.get((c, int(y)), np.nan)
-                                  for c, y in zip(table["iso3"], table["year"])]
-            only_cost = set(cost) - set(zip(table["iso3"], table["year"].astype(int)))
-        else:
-            ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
-            table = country_year_table(ledger, any_of=("host_cost_usd_current",),
-                                       all_of=(self.support,))
-            table["host_cost"] = table["host_cost_usd_current"]
-            c_lbl = "host_cost_usd_current (user-supplied)"
-            only_cost = set()
-            cost = {}
-            price_units = []
+        costs = self._estimated_costs(data) if self.cost == "estimator" else self._given_costs(data)
+        rows = self._gap_rows(costs, s_lbl)
+        excluded = costs.ledger.excluded_frame()
+        if costs.extra_excl:
+            excluded = pd.concat([excluded, *costs.extra_excl], ignore_index=True)
+        c_lbl = costs.label
+        return Computation(
+            estimates=_frame(rows), excluded=excluded,
+            assumptions=self._gap_assumptions(c_lbl, s_lbl, costs.price_units),
+            used=costs.ledger.n_used + costs.inner_used,
+            diagnostics={"excluded": len(excluded), "cost": c_lbl, "support": s_lbl,
+                         "country_years_with_gap": int(sum(1 for r in rows
+                                                           if r["quantity"] == "support_gap_usd"))},
+        )
+
+    def _estimated_costs(self, data: Dataset) -> _Costs:
+        """Host costs from the inner cost estimator, joined to the support table."""
+        inner = self._inner()
+        if self.support in inner.inputs():
+            raise EstimatorError(f"{self.name}: the cost estimator {self.cost_estimator} "
+                                 f"itself uses {self.support}")
+        res = inner.estimate(data)
+        inner_used = int(res.diagnostics.get("used", 0))
+        e = res.estimates
+        e = e[(e["quantity"] == inner.quantity) & e["iso3"].notna() & e["term"].isna()]
+        bad = [u for u in e["unit"] if "USD" not in u or "constant" in u]
+        price_units = sorted(set(e["unit"]))
+        if bad:
+            raise EstimatorError(f"{self.name}: {self.cost_estimator} reports {bad[0]!r}; "
+                                 "the gap needs costs in current USD of the same year")
+        cost = {(c, int(y)): float(v) for c, y, v in zip(e["iso3"], e["year"], e["estimate"])}
+        c_lbl = f"{self.cost_estimator} ({inner.quantity})"
+        ledger = Ledger(data, {self.support}, dict(self.sources), owner=self.name)
+        table = country_year_table(ledger, any_of=(self.support,))
+        table["host_cost"] = [cost.get((c, int(y)), np.nan)
+                              for c, y in zip(table["iso3"], table["year"])]
+        only_cost = set(cost) - set(zip(table["iso3"], table["year"].astype(int)))
+        return _Costs(ledger=ledger, table=table, label=c_lbl, only_cost=only_cost, cost=cost,
+                      price_units=price_units, inner_used=inner_used,
+                      extra_excl=[res.excluded])
+
+    def _given_costs(self, data: Dataset) -> _Costs:
+        """Host costs given in the data (``host_cost_usd_current``)."""
+        ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name)
+        table = country_year_table(ledger, any_of=("host_cost_usd_current",),
+                                   all_of=(self.support,))
+        table["host_cost"] = table["host_cost_usd_current"]
+        return _Costs(ledger=ledger, table=table, label="host_cost_usd_current (user-supplied)",
+                      only_cost=set(), cost={}, price_units=[], inner_used=0, extra_excl=[])
+
+    def _gap_rows(self, costs: _Costs, s_lbl: str) -> list[dict[str, object]]:
+        """Cost, support, gap and coverage rows; cost rows alone where support is missing."""
+        table = costs.table
+        c_lbl = costs.label
         rows: list[dict[str, object]] = []
         hv = table["host_cost"].to_numpy(dtype=float)
         sv = table[self.support].to_numpy(dtype=float)
@@ -171,11 +192,13 @@ class SupportGap(EstimatorBase):
             if h > 0:
                 rows.append(_row("support_coverage_pct", iso3, y, s_lbl, 100.0 * s / h,
                                  "percent of host cost"))
-        for c, y in sorted(only_cost):
-            rows.append(_row("host_cost_usd", c, y, c_lbl, cost[(c, y)], _USD))
-        excluded = ledger.excluded_frame()
-        if extra_excl:
-            excluded = pd.concat([excluded, *extra_excl], ignore_index=True)
+        for c, y in sorted(costs.only_cost):
+            rows.append(_row("host_cost_usd", c, y, c_lbl, costs.cost[(c, y)], _USD))
+        return rows
+
+    def _gap_assumptions(self, c_lbl: str, s_lbl: str,
+                         price_units: list[str]) -> tuple[str, ...]:
+        """The assumptions of the support gap."""
         assumptions = [
             f"Host cost = {c_lbl}; support = {s_lbl}; both current USD of the same year.",
             "gap = host cost - support (negative: support exceeds the estimated cost); coverage "
@@ -191,13 +214,21 @@ class SupportGap(EstimatorBase):
                                "the year of the support figure.")
             assumptions.append(f"Host-cost rows of {self.cost_estimator} for country-years "
                                f"without {self.support} are reported without a gap.")
-        return Computation(
-            estimates=_frame(rows), excluded=excluded, assumptions=tuple(assumptions),
-            used=ledger.n_used + inner_used,
-            diagnostics={"excluded": len(excluded), "cost": c_lbl, "support": s_lbl,
-                         "country_years_with_gap": int(sum(1 for r in rows
-                                                           if r["quantity"] == "support_gap_usd"))},
-        )
+        return tuple(assumptions)
+
+
+@dataclass(frozen=True)
+class _Costs:
+    """The host costs of a support gap and the ledger of its inputs."""
+
+    ledger: Ledger
+    table: pd.DataFrame
+    label: str
+    only_cost: set[tuple[str, int]]
+    cost: dict[tuple[str, int], float]
+    price_units: list[str]
+    inner_used: int
+    extra_excl: list[pd.DataFrame]
 
 
 # =========================================================================== balance
@@ -344,80 +375,110 @@ class ResponsibilityBalance(EstimatorBase):
         # the components splice OECD releases of different years (issue 14), so must the ledger
         ledger = Ledger(data, self.inputs(), dict(self.sources), owner=self.name,
                         splice_sources=True)
-        frames, meta = [], {}
-        excl_by: list[tuple[str, frozenset[str], dict[str, tuple[str, str]]]] = []
-        for comp, est, qs in plan:
-            try:
-                res = est.estimate(data)
-            except EstimatorError as err:
-                if comp == "hosting":
-                    raise
-                skipped[comp] = f"{est.name}: {err}"
-                continue
-            e = res.estimates
-            keep = qs or (est.quantity,)
-            e = e[e["iso3"].notna() & e["quantity"].isin(keep)]
-            if comp in ("unhcr_funding", "resettlement", "hosting"):
-                e = e[e["term"].isna()]
-            e = e.assign(term=[comp if pd.isna(t) else f"{comp}: {t}" for t in e["term"]])
-            frames.append(e)
-            x = res.excluded
-            m = dict(zip(_obs_key(x), zip(x["reason"], x["detail"])))
-            excl_by.append((comp, frozenset(est.inputs()), m))
-            meta[comp] = {"estimator": est.name, "version": est.version,
-                          "reference": est.reference, "params": est.get_params(),
-                          "quantities": list(keep),
-                          "sources": sorted({s["id"] for s in res.provenance.sources})}
+        frames, meta, excl_by = _run_components(data, plan, skipped)
         if not frames:
             raise EstimatorError(f"{self.name}: no component could be estimated")
-        f = ledger.active()
-        keys = _obs_key(f).to_numpy()
-        use, out_rows, out_reason, out_detail = [], [], [], []
-        for row, k, ind in zip(f["_row"].to_numpy(), keys, f["indicator"].to_numpy()):
-            first = None
-            used = False
-            for comp, ins, m in excl_by:
-                if ind not in ins:
-                    continue
-                if k in m:
-                    first = first or (comp, *m[k])
-                else:
-                    used = True
-                    break
-            if used:
-                use.append(row)
-            elif first is not None:
-                out_rows.append(row)
-                out_reason.append(first[1])
-                out_detail.append(f"{first[0]}: {first[2]}")
-            else:
-                out_rows.append(row)
-                out_reason.append("missing_counterpart")
-                out_detail.append("no component that uses this indicator could be estimated")
-        ledger.use(use)
-        for reason in sorted(set(out_reason)):
-            sel = [i for i, r in enumerate(out_reason) if r == reason]
-            ledger.exclude([out_rows[i] for i in sel], reason, [out_detail[i] for i in sel])
+        _settle_components(ledger, excl_by)
         excluded = ledger.excluded_frame()
         stacked = pd.concat(frames, ignore_index=True)
-        assumptions = [
-            "One row per State, year, component (term) and quantity; each component is computed "
-            "by its own estimator with default parameters on the same data (methods, versions "
-            "and sources in diagnostics 'components').",
-            "Components are not combined into one score: hosting, money and resettlement are "
-            "different kinds of contribution.",
-            "hosting: refugees per 1,000 inhabitants (refugees_per_1000). unhcr_funding: UNHCR "
-            "government revenue, per capita and % of a GNI fair share (unhcr_funding_share). "
-            "resettlement: arrivals, per 1,000 inhabitants and % of a GDP fair share among DAC "
-            "members (resettlement_effort).",
-        ]
-        if skipped:
-            assumptions.append("Components not included: " + "; ".join(
-                f"{k} ({v})" for k, v in sorted(skipped.items())) + ".")
         return Computation(
-            estimates=stacked, excluded=excluded, assumptions=tuple(assumptions),
+            estimates=stacked, excluded=excluded, assumptions=_balance_assumptions(skipped),
             used=ledger.n_used,
             diagnostics={"excluded": len(excluded), "components": meta,
                          "components_skipped": skipped},
         )
 
+
+#: one component's name, inputs and exclusions (observation key -> (reason, detail))
+_ComponentExclusions = tuple[str, frozenset[str], dict[str, tuple[str, str]]]
+
+
+def _component_rows(comp: str, e: pd.DataFrame, keep: tuple[str, ...]) -> pd.DataFrame:
+    """Return a component's country rows of the quantities kept, ``term`` naming it."""
+    e = e[e["iso3"].notna() & e["quantity"].isin(keep)]
+    if comp in ("unhcr_funding", "resettlement", "hosting"):
+        e = e[e["term"].isna()]
+    return e.assign(term=[comp if pd.isna(t) else f"{comp}: {t}" for t in e["term"]])
+
+
+def _run_components(
+    data: Dataset, plan: list[tuple[str, Estimator, tuple[str, ...]]], skipped: dict[str, str],
+) -> tuple[list[pd.DataFrame], dict[str, dict[str, object]], list[_ComponentExclusions]]:
+    """Estimate each planned component; record failures (other than hosting) in ``skipped``."""
+    frames: list[pd.DataFrame] = []
+    meta: dict[str, dict[str, object]] = {}
+    excl_by: list[_ComponentExclusions] = []
+    for comp, est, qs in plan:
+        try:
+            res = est.estimate(data)
+        except EstimatorError as err:
+            if comp == "hosting":
+                raise
+            skipped[comp] = f"{est.name}: {err}"
+            continue
+        keep = qs or (est.quantity,)
+        frames.append(_component_rows(comp, res.estimates, keep))
+        x = res.excluded
+        m = dict(zip(_obs_key(x), zip(x["reason"], x["detail"])))
+        excl_by.append((comp, frozenset(est.inputs()), m))
+        meta[comp] = {"estimator": est.name, "version": est.version,
+                      "reference": est.reference, "params": est.get_params(),
+                      "quantities": list(keep),
+                      "sources": sorted({s["id"] for s in res.provenance.sources})}
+    return frames, meta, excl_by
+
+
+def _first_exclusion(k: str, ind: str,
+                     excl_by: list[_ComponentExclusions]) -> tuple[bool, tuple[str, str, str] | None]:
+    """Whether any component used the observation, else the first component excluding it."""
+    first = None
+    for comp, ins, m in excl_by:
+        if ind not in ins:
+            continue
+        if k in m:
+            first = first or (comp, *m[k])
+        else:
+            return True, first
+    return False, first
+
+
+def _settle_components(ledger: Ledger, excl_by: list[_ComponentExclusions]) -> None:
+    """Mark used the observations any component used; exclude the rest with a reason."""
+    f = ledger.active()
+    keys = _obs_key(f).to_numpy()
+    use, out_rows, out_reason, out_detail = [], [], [], []
+    for row, k, ind in zip(f["_row"].to_numpy(), keys, f["indicator"].to_numpy()):
+        used, first = _first_exclusion(k, ind, excl_by)
+        if used:
+            use.append(row)
+        elif first is not None:
+            out_rows.append(row)
+            out_reason.append(first[1])
+            out_detail.append(f"{first[0]}: {first[2]}")
+        else:
+            out_rows.append(row)
+            out_reason.append("missing_counterpart")
+            out_detail.append("no component that uses this indicator could be estimated")
+    ledger.use(use)
+    for reason in sorted(set(out_reason)):
+        sel = [i for i, r in enumerate(out_reason) if r == reason]
+        ledger.exclude([out_rows[i] for i in sel], reason, [out_detail[i] for i in sel])
+
+
+def _balance_assumptions(skipped: dict[str, str]) -> tuple[str, ...]:
+    """Return the assumptions of the responsibility balance, naming components left out."""
+    assumptions = [
+        "One row per State, year, component (term) and quantity; each component is computed "
+        "by its own estimator with default parameters on the same data (methods, versions "
+        "and sources in diagnostics 'components').",
+        "Components are not combined into one score: hosting, money and resettlement are "
+        "different kinds of contribution.",
+        "hosting: refugees per 1,000 inhabitants (refugees_per_1000). unhcr_funding: UNHCR "
+        "government revenue, per capita and % of a GNI fair share (unhcr_funding_share). "
+        "resettlement: arrivals, per 1,000 inhabitants and % of a GDP fair share among DAC "
+        "members (resettlement_effort).",
+    ]
+    if skipped:
+        assumptions.append("Components not included: " + "; ".join(
+            f"{k} ({v})" for k, v in sorted(skipped.items())) + ".")
+    return tuple(assumptions)

@@ -383,31 +383,39 @@ class _FairShare(EstimatorBase):
             if st.skip_reason:
                 drop(row, st.skip_reason, st.skip_detail)
                 continue
-            if iso3 not in st.members:
-                drop(row, "not_in_group", f"{iso3} is not in the group ({self.group_label()}) "
-                                          f"in {st.year}")
-            elif iso3 in st.left_out:
-                drop(row, "missing_counterpart",
-                     f"{iso3} has no {self.actual} for {st.year}; with no {self._total_name} "
-                     "given, the total shared is what the members with an actual did, so it is "
-                     "not in the key")
-            elif iso3 not in st.capacity:
-                if ind == cap:
-                    drop(row, "non_positive_denominator",
-                         f"{cap} of {iso3} is zero or negative for {year}")
-                else:
-                    drop(row, "missing_counterpart",
-                         f"{iso3} has no positive {cap} for {st.capacity_year}, so it is not in "
-                         f"the key of {st.year}")
-            elif ind in parts and iso3 in st.poisoned:
-                drop(row, "missing_counterpart",
-                     f"another part of the actual ({self.actual}) is missing for {iso3} "
-                     f"{st.year}")
-            else:
+            why = self._member_reason(ind, iso3, year, st, parts)
+            if why is None:
                 use.append(row)
+            else:
+                drop(row, *why)
         ledger.use(use)
         for reason, (rows, details) in out.items():
             ledger.exclude(rows, reason, details)
+
+    def _member_reason(self, ind: str, iso3: str, year: int, st: _Year,
+                       parts: set[str]) -> tuple[str, str] | None:
+        """Return the exclusion reason and detail of one row of a studied year, or None."""
+        cap = self.capacity
+        if iso3 not in st.members:
+            return ("not_in_group", f"{iso3} is not in the group ({self.group_label()}) "
+                                    f"in {st.year}")
+        if iso3 in st.left_out:
+            return ("missing_counterpart",
+                    f"{iso3} has no {self.actual} for {st.year}; with no {self._total_name} "
+                    "given, the total shared is what the members with an actual did, so it is "
+                    "not in the key")
+        if iso3 not in st.capacity:
+            if ind == cap:
+                return ("non_positive_denominator",
+                        f"{cap} of {iso3} is zero or negative for {year}")
+            return ("missing_counterpart",
+                    f"{iso3} has no positive {cap} for {st.capacity_year}, so it is not in "
+                    f"the key of {st.year}")
+        if ind in parts and iso3 in st.poisoned:
+            return ("missing_counterpart",
+                    f"another part of the actual ({self.actual}) is missing for {iso3} "
+                    f"{st.year}")
+        return None
 
     # ---- outputs
     def _unit(self) -> str:

@@ -288,6 +288,23 @@ def _term_table(res: Result, q: str, sub: pd.DataFrame, *, decimals: int | None,
                                 table_meta={"quantity": q, "year": None, "period": period})
 
 
+def _comparison_countries(comp: Comparison, quantity: str | None, y: int, wide: pd.DataFrame,
+                          countries: Sequence[str] | None, top: int | None) -> list[str]:
+    """Return the ISO3 codes of the comparison table, by mean rank, filtered and cut."""
+    ranks = comp.ranks(quantity)
+    order = (cast(pd.DataFrame, ranks.xs(y, level="year")).mean(axis=1).rename("r").reset_index()
+             .sort_values(["r", "iso3"]) if not ranks.empty and y in
+             ranks.index.get_level_values("year") else pd.DataFrame({"iso3": sorted(wide.index)}))
+    codes = [c for c in order["iso3"] if c in wide.index]
+    codes += [c for c in sorted(wide.index) if c not in set(codes)]
+    if countries is not None:
+        keep = {str(c) for c in countries}
+        codes = [c for c in codes if c in keep]
+    if top is not None:
+        codes = codes[: int(top)]
+    return codes
+
+
 def comparison_table(comp: Comparison, *, quantity: str | None = None, year: int | None = None,
                      top: int | None = None, countries: Sequence[str] | None = None,
                      decimals: int | None = None, title: str | None = None) -> ReportTable:
@@ -332,17 +349,7 @@ def comparison_table(comp: Comparison, *, quantity: str | None = None, year: int
     sub = sub[sub["year"] == y]
     wide = sub.pivot_table(index="iso3", columns="method", values="estimate", aggfunc="first")
     methods = [m for m in comp.results if m in wide.columns]
-    ranks = comp.ranks(quantity)
-    order = (cast(pd.DataFrame, ranks.xs(y, level="year")).mean(axis=1).rename("r").reset_index()
-             .sort_values(["r", "iso3"]) if not ranks.empty and y in
-             ranks.index.get_level_values("year") else pd.DataFrame({"iso3": sorted(wide.index)}))
-    codes = [c for c in order["iso3"] if c in wide.index]
-    codes += [c for c in sorted(wide.index) if c not in set(codes)]
-    if countries is not None:
-        keep = {str(c) for c in countries}
-        codes = [c for c in codes if c in keep]
-    if top is not None:
-        codes = codes[: int(top)]
+    codes = _comparison_countries(comp, quantity, y, wide, countries, top)
     units = sub.groupby("method")["unit"].first()
     cols = {m: f"{m} ({units[m]})" for m in methods}
     frame = pd.DataFrame({"Country": [country_name_or_code(c) for c in codes], "ISO3": codes})
