@@ -120,7 +120,7 @@ class IV2SLS(EstimatorBase):
         description="Effect of refugees per 1,000 inhabitants on a host outcome, instrumented "
                     "by a shift-share or distance instrument",
         unit="outcome units per regressor unit",
-        quantities={"coefficient": "Coefficient (outcome units per regressor unit)"},
+        quantities={"coefficient": "Coefficient"},
         diagnostics={**FE_DIAGNOSTICS, "first_stage_f": "First-stage F (excluded instrument)",
                      "first_stage_partial_r2": "First-stage partial R²",
                      "anderson_rubin_interval": "Anderson-Rubin interval (weak-instrument "

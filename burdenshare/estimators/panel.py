@@ -259,7 +259,7 @@ class PanelFE(EstimatorBase):
         description="Within-country association of a host outcome with refugees per 1,000 "
                     "inhabitants (unit and year fixed effects, clustered errors)",
         unit="outcome units per regressor unit",
-        quantities={"coefficient": "Coefficient (outcome units per regressor unit)"},
+        quantities={"coefficient": "Coefficient"},
         diagnostics={**FE_DIAGNOSTICS, "r2_within": "Within R²",
                      "singletons_removed": "Fixed-effect singletons removed",
                      "engine": "Library"},
