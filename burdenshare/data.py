@@ -239,7 +239,7 @@ def has_areas(observations: pd.DataFrame) -> bool:
     return "area" in observations.columns and bool(observations["area"].notna().any())
 
 
-def fingerprint_frame(observations: pd.DataFrame) -> str:
+def fingerprint_frame(observations: pd.DataFrame) -> str:  # noqa: C901 (see pyproject)
     r"""Return the sha256 fingerprint of a canonical observation frame.
 
     The algorithm (also in ``methodology/provenance.md``): rows sorted by
@@ -942,7 +942,7 @@ def _whole_number(y: Any) -> bool:
     return isinstance(y, (float, np.floating)) and bool(np.isfinite(y)) and float(y).is_integer()
 
 
-def _validated(df: pd.DataFrame, sources: Mapping[str, Source] | Iterable[Source] | None, *,
+def _validated(df: pd.DataFrame, sources: Mapping[str, Source] | Iterable[Source] | None, *,  # noqa: C901 (see pyproject)
                origin: str | None, lines: Sequence[int] | None,
                vocabulary: Vocabulary = VOCABULARY
                ) -> tuple[pd.DataFrame, Mapping[str, Source], Vocabulary]:
@@ -1017,10 +1017,7 @@ def _requested_union(datasets: Sequence[Dataset]) -> tuple[int, ...] | None:
 def _as_source_map(sources: Mapping[str, Source] | Iterable[Source] | None) -> dict[str, Source]:
     if sources is None:
         return {}
-    if isinstance(sources, Mapping):
-        items = dict(sources)
-    else:
-        items = {s.id: s for s in sources}
+    items = dict(sources) if isinstance(sources, Mapping) else {s.id: s for s in sources}
     for k, s in items.items():
         if not isinstance(s, Source):
             raise TypeError(f"sources[{k!r}] is a {type(s).__name__}, not a burdenshare.Source")
@@ -1128,7 +1125,7 @@ def _column_rules(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[s
     rule("area", ~_matches(AREA_PATTERN, cats["area"]), f"str_matches('{AREA_PATTERN}')")
 
 
-def _cross_checks(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[str]],
+def _cross_checks(codes: Mapping[str, np.ndarray], cats: Mapping[str, Sequence[str]],  # noqa: C901 (see pyproject)
                   year: np.ndarray, value: np.ndarray, order: np.ndarray,
                   srcs: Mapping[str, Source], ref: _Where, fail: list[dict[str, Any]],
                   vocabulary: Mapping[str, Indicator]) -> None:

@@ -142,7 +142,7 @@ def read_observations(
     return Dataset.from_frame(df, srcs, origin=str(path), lines=lines, indicators=indicators)
 
 
-def _read_frame(path: Path, sources: Mapping[str, Source] | str | Path | None, sheet: str | int
+def _read_frame(path: Path, sources: Mapping[str, Source] | str | Path | None, sheet: str | int  # noqa: C901, PLR0912 (see pyproject)
                 ) -> tuple[pd.DataFrame, Mapping[str, Source], Sequence[int]]:
     """The raw frame of an observation file, its source records and the line of each row."""
     if not path.exists():

@@ -61,31 +61,6 @@ DIGITS = 4
 MISSING = "–"
 
 # ====================================================================== labels
-#: Quantity labels of the built-in estimators that do not declare ``labels.quantities`` yet.
-#: Goes away once every estimator declares its own (issue 15); a declared label wins.
-_UNDECLARED: Mapping[str, str] = {
-    "actual": "Actual", "fair_share": "Fair share", "unhcr_revenue_usd": "Contribution to UNHCR",
-    "support_received_usd": "Support received", "host_cost_usd": "Cost of hosting",
-    "pledges_fulfilled": "Pledges fulfilled", "pledges": "Pledges",
-    "refugees_per_1000_inhabitants": "Refugees per 1,000 inhabitants",
-    "refugees_per_1000_km2": "Refugees per 1,000 km²",
-    "refugees_per_usd_gdp_ppp_per_capita": "Refugees per international $ of GDP (PPP) per capita",
-    "inhabitants_per_refugee": "Inhabitants per refugee",
-    "pct_of_fair_share_met": "Per cent of fair share met",
-    "unhcr_revenue_per_capita": "Contribution to UNHCR per inhabitant",
-    "oda_gni_pct": "ODA as per cent of GNI", "idrc_usd_million": "In-donor refugee costs",
-    "att": "Average effect on the treated (ATT)",
-    "att_event_time": "Average effect on the treated by event time",
-    "event_time_coefficient": "Effect by event time (relative to the year before onset)",
-    "gap": "Gap: treated minus synthetic control", "att_post": "Mean post-treatment gap",
-    "share_hosted_in_neighbouring_countries": "Share hosted in neighbouring countries",
-    "share_hosted_from_neighbouring_origins": "Share of hosted refugees from neighbouring "
-    "countries",
-    "origin_share_in_neighbouring_countries": "Share of the origin's refugees in neighbouring "
-    "countries",
-}
-
-
 def labels_of(obj: Any) -> Labels:
     """Return the labels of an estimator (class or instance) or of a result.
 
@@ -128,9 +103,9 @@ def quantity_label(quantity: str, labels: Labels | None = None) -> str:
     quantity : str
         E.g. ``"refugees_per_1000_inhabitants"``.
     labels : Labels, optional
-        The labels of the estimator that wrote it; a label declared there wins over the
-        table of labels not yet declared by the built-ins, which wins over the name made
-        readable.
+        The labels of the estimator that wrote it (the estimator declares them; nothing here
+        keeps a table of quantity names); without one, or for an undeclared quantity, the
+        name is made readable.
 
     Returns
     -------
@@ -139,16 +114,19 @@ def quantity_label(quantity: str, labels: Labels | None = None) -> str:
 
     Examples
     --------
-    >>> quantity_label("refugees_per_1000_inhabitants")
+    >>> from burdenshare.labels import Labels
+    >>> per_1000 = Labels(title="Refugees per 1,000 inhabitants", family="Relative burden",
+    ...                   description="", unit="per 1,000 inhabitants",
+    ...                   quantities={"refugees_per_1000_inhabitants": "Refugees per 1,000 inhabitants"})
+    >>> quantity_label("refugees_per_1000_inhabitants", per_1000)
     'Refugees per 1,000 inhabitants'
     >>> quantity_label("share_of_total")
     'Share of total'
     """
     readable = quantity.replace("_", " ").strip().capitalize()
-    declared = labels.quantities.get(quantity, readable) if labels is not None else readable
-    if declared != readable:  # default_labels() only makes the name readable
-        return declared
-    return _UNDECLARED.get(quantity, readable)
+    if labels is None:
+        return readable
+    return labels.quantities.get(quantity, readable)
 
 
 def country_name_or_code(code: Any) -> str:

@@ -305,6 +305,14 @@ def _comparison_countries(comp: Comparison, quantity: str | None, y: int, wide: 
     return codes
 
 
+def _quantity_title(comp: Comparison, quantity: str) -> str:
+    """The display label of ``quantity``, as the first method that writes it declares it."""
+    for res in comp.results.values():
+        if bool((res.estimates["quantity"] == quantity).any()):
+            return quantity_label(quantity, res.labels)
+    return quantity_label(quantity)
+
+
 def comparison_table(comp: Comparison, *, quantity: str | None = None, year: int | None = None,
                      top: int | None = None, countries: Sequence[str] | None = None,
                      decimals: int | None = None, title: str | None = None) -> ReportTable:
@@ -357,7 +365,7 @@ def comparison_table(comp: Comparison, *, quantity: str | None = None, year: int
         frame[cols[m]] = wide.loc[codes, m].to_numpy() if codes else []
     numeric = tuple(cols[m] for m in methods)
     dec = {c: (decimals if decimals is not None else decimals_for(frame[c])) for c in numeric}
-    what = quantity_label(quantity) if quantity else "Burden by method"
+    what = _quantity_title(comp, quantity) if quantity else "Burden by method"
     notes = [
         "Each column is one method's " + (f"{quantity!r}" if quantity else "main quantity")
         + ", in the unit in its header; countries ordered by mean burden rank over the "
