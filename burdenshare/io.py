@@ -25,12 +25,12 @@ import pandas as pd
 
 from ._errors import DataValidationError
 from ._resources import samples_dir
+from ._rules import _raise
 from .data import (
     MISSING_TOKENS,
     Dataset,
     Source,
     _combine,
-    _raise,
     _validated,
     fingerprint_frame,
 )
